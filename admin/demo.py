@@ -1,0 +1,71 @@
+"""Demo data for the foundation: organisation, gemeenten and the demo accounts (password demo-demo)."""
+
+from __future__ import annotations
+
+from piccolo.apps.user.tables import BaseUser
+
+from admin.tables import Gemeente, Lidmaatschap, Organisatie, Rol
+
+DEMO_PASSWORD = "demo-demo"
+ORGANISATIE = {"naam": "Steunpunt Jeugdopbouwwerk Vlaanderen", "slug": "steunpunt"}
+GEMEENTEN = [
+    {"naam": "Mechelen", "slug": "mechelen"},
+    {"naam": "Hoeilaart", "slug": "hoeilaart"},
+]
+ACCOUNTS = [
+    # username, first name, last name, admin, [(gemeente slug, rol)]
+    ("werker", "Sara", "Janssens", False, [("mechelen", Rol.jeugdopbouwwerker)]),
+    ("werker2", "Youssef", "El Amrani", False, [("hoeilaart", Rol.jeugdopbouwwerker)]),
+    ("voorzitter", "Griet", "Van den Broeck", False, [("mechelen", Rol.voorzitter)]),
+    ("partner", "Tom", "Peeters", False, [("mechelen", Rol.partner)]),
+    ("coordinator", "Lien", "Claes", False, [("mechelen", Rol.coordinator), ("hoeilaart", Rol.coordinator)]),
+    ("beheerder", "Bram", "Wouters", True, []),
+]
+
+
+async def create_user(
+    username: str,
+    password: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    admin: bool = False,
+    memberships: list[tuple[str, Rol]] = (),
+) -> BaseUser:
+    """A user with memberships (gemeente slug, rol); an unknown gemeente is an error, nothing half-made."""
+    slugs = {slug for slug, _ in memberships}
+    gemeenten = {g["slug"]: g["id"] for g in await Gemeente.select(Gemeente.id, Gemeente.slug)}
+    missing = slugs - set(gemeenten)
+    if missing:
+        raise ValueError(f"Onbekende gemeente: {', '.join(sorted(missing))}")
+    user = BaseUser(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email or f"{username}@example.org",
+        active=True,
+        admin=admin,
+        superuser=admin,
+    )
+    await user.save()
+    for slug, rol in memberships:
+        await Lidmaatschap(user=user.id, gemeente=gemeenten[slug], rol=Rol(rol).value).save()
+    return user
+
+
+async def load_foundation() -> bool:
+    """Load once: True when data was added, False when it was already there."""
+    if await Organisatie.exists().where(Organisatie.slug == ORGANISATIE["slug"]):
+        return False
+    organisatie = Organisatie(**ORGANISATIE)
+    await organisatie.save()
+    for data in GEMEENTEN:
+        await Gemeente(organisatie=organisatie.id, **data).save()
+    for username, first, last, admin, memberships in ACCOUNTS:
+        if not await BaseUser.exists().where(BaseUser.username == username):
+            await create_user(
+                username, DEMO_PASSWORD, first_name=first, last_name=last, admin=admin, memberships=memberships
+            )
+    return True

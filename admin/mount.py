@@ -1,0 +1,83 @@
+"""Piccolo Admin at /admin/, built once at import (never per request), behind the app's own login."""
+
+from __future__ import annotations
+
+import json
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo_admin.endpoints import TableConfig, create_admin
+from piccolo_api.session_auth.tables import SessionsBase
+
+from admin.sessions import ABSOLUTE, IDLE
+from admin.tables import Gemeente, Lidmaatschap, LoginPoging, Organisatie
+from settings import get_settings
+
+_settings = get_settings()
+
+ADMIN_TABLES: list[type | TableConfig] = [
+    TableConfig(Organisatie, menu_group="Organisatie"),
+    TableConfig(Gemeente, menu_group="Organisatie"),
+    TableConfig(Lidmaatschap, menu_group="Organisatie"),
+    TableConfig(
+        BaseUser,
+        menu_group="Organisatie",
+        exclude_visible_columns=[BaseUser.password],
+    ),
+    TableConfig(LoginPoging, menu_group="Beveiliging"),
+]
+
+
+def register(table: type | TableConfig) -> None:
+    """Other apps add their tables here before the admin is built (at app creation)."""
+    ADMIN_TABLES.append(table)
+
+
+_admin_app = None
+
+
+def admin_app():
+    """The Piccolo Admin ASGI app, built on first use and then reused for every request."""
+    global _admin_app
+    if _admin_app is None:
+        _admin_app = create_admin(
+            tables=ADMIN_TABLES,
+            auth_table=BaseUser,
+            session_table=SessionsBase,
+            session_expiry=IDLE,
+            max_session_expiry=ABSOLUTE,
+            increase_expiry=None,  # the app's session middleware slides the idle deadline
+            production=_settings.production,
+            site_name="Signaalwerk — beheer",
+            allowed_hosts=[f"{_settings.host}:{_settings.port}", _settings.host, "localhost", "127.0.0.1"],
+        )
+    return _admin_app
+
+
+async def _reply(send, status: int, body: bytes = b"", location: str | None = None, media: str = "text/plain") -> None:
+    headers = [(b"content-type", f"{media}; charset=utf-8".encode()), (b"content-length", str(len(body)).encode())]
+    if location:
+        headers.append((b"location", location.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def admin_gate(admin_asgi):
+    """Sends anonymous visitors to the app's login, refuses non-admins, and hides the admin's own login."""
+
+    async def gate(scope, receive, send) -> None:
+        full_path = scope.get("raw_path", b"").decode("latin-1").split("?")[0] or scope["path"]
+        relative = full_path.removeprefix("/admin")
+        user = scope.get("user")
+        if relative == "":
+            await _reply(send, 308, location="/admin/")
+        elif relative.startswith("/public/login") or (
+            user is None and not relative.startswith(("/assets/", "/public/"))
+        ):
+            await _reply(send, 303, location="/login/?next=/admin/")
+        elif user is not None and not user.admin and not relative.startswith("/assets/"):
+            body = json.dumps({"detail": "Het beheer is alleen voor beheerders."}).encode()
+            await _reply(send, 403, body, media="application/json")
+        else:
+            await admin_asgi(scope, receive, send)
+
+    return gate

@@ -1,0 +1,80 @@
+"""Tenancy tables: Organisatie → Gemeente, and who plays which rol where (Lidmaatschap)."""
+
+from __future__ import annotations
+
+import enum
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.readable import Readable
+from piccolo.table import Table
+
+
+class Rol(str, enum.Enum):
+    jeugdopbouwwerker = "jeugdopbouwwerker"
+    voorzitter = "voorzitter"
+    partner = "partner"
+    coordinator = "coordinator"
+
+
+ROL_LABELS = {
+    Rol.jeugdopbouwwerker: "jeugdopbouwwerker",
+    Rol.voorzitter: "voorzitter",
+    Rol.partner: "partner",
+    Rol.coordinator: "coördinator",
+}
+
+
+class Organisatie(Table):
+    naam = Varchar(length=200, required=True, unique=True)
+    slug = Varchar(length=80, required=True, unique=True)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.naam])
+
+
+class Gemeente(Table):
+    naam = Varchar(length=120, required=True, unique=True)
+    slug = Varchar(length=80, required=True, unique=True, index=True)
+    organisatie = ForeignKey(Organisatie, null=False, on_delete=OnDelete.restrict)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.naam])
+
+
+class Lidmaatschap(Table):
+    user = ForeignKey(BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
+    gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.cascade, index=True)
+    rol = Varchar(length=32, choices=Rol, required=True)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="%s — %s (%s)",
+            columns=[cls.user._.username, cls.gemeente._.naam, cls.rol],
+        )
+
+
+class LoginPoging(Table):
+    """Every login attempt, kept in the database so the rate limit holds across workers."""
+
+    username = Varchar(length=150, index=True)
+    client = Varchar(length=64, index=True)
+    geslaagd = Boolean(default=False)
+    tijdstip = Timestamptz(index=True)
+
+
+class Teller(Table):
+    """Per-gemeente, per-year counters (reference numbers such as SN-2026-004)."""
+
+    sleutel = Varchar(length=120, unique=True)
+    waarde = Integer(default=0)

@@ -1,0 +1,85 @@
+"""create_app(): the one place where Signaalwerk is assembled."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, asgi
+from litestar.config.csrf import CSRFConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from litestar.types import Receive, Scope, Send
+
+from admin.auth_controller import AuthController
+from admin.middleware import session_middleware
+from admin.mount import admin_app, admin_gate
+from settings import BASE_DIR, get_settings
+from web import templating
+from web.errors import handle_exception
+from web.flash import delete_shown_flash
+from web.home import HomeController, health
+from web.security import security_headers_middleware
+
+MAX_BODY = 1024 * 1024  # 1 MiB; upload routes raise their own limit
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    from piccolo_conf import DB
+
+    settings = get_settings()
+    if settings.engine == "postgres" and settings.db_pool:
+        await DB.start_connection_pool(min_size=settings.pool_min, max_size=settings.pool_max)
+    elif settings.engine == "sqlite":
+        await DB.run_ddl("PRAGMA journal_mode=WAL")
+    try:
+        yield
+    finally:
+        if settings.engine == "postgres" and settings.db_pool:
+            await DB.close_connection_pool()
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+    gate = admin_gate(admin_app())
+
+    @asgi("/admin", is_mount=True, copy_scope=True, name="admin")
+    async def admin(scope: Scope, receive: Receive, send: Send) -> None:
+        await gate(scope, receive, send)
+
+    return Litestar(
+        route_handlers=[
+            AuthController,
+            HomeController,
+            health,
+            admin,
+            create_static_files_router(path="/static", directories=[BASE_DIR / "static"], name="static"),
+        ],
+        lifespan=[lifespan],
+        middleware=[security_headers_middleware, session_middleware],
+        csrf_config=CSRFConfig(
+            secret=settings.secret,
+            cookie_name="sw_csrftoken",
+            header_name="x-csrf-token",
+            cookie_secure=settings.production,
+            cookie_samesite="lax",
+            exclude=["^/admin"],
+        ),
+        template_config=TemplateConfig(
+            directory=BASE_DIR / "templates", engine=templating.engine_class, engine_callback=templating.setup
+        ),
+        exception_handlers={Exception: handle_exception},
+        before_send=[delete_shown_flash],
+        request_max_body_size=MAX_BODY,
+        openapi_config=OpenAPIConfig(
+            title="Signaalwerk API",
+            version="1.0.0",
+            path="/schema",
+            render_plugins=[],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,24 @@
+"""Piccolo configuration: the engine follows DATABASE_URL (SQLite by default, PostgreSQL at scale)."""
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from settings import get_settings
+
+_settings = get_settings()
+
+if _settings.engine == "postgres":
+    DB = PostgresEngine(config=_settings.postgres_config)
+else:
+    _settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    # timeout = SQLite's busy timeout: writers wait for the lock instead of failing with "database is locked".
+    DB = SQLiteEngine(path=str(_settings.sqlite_path), timeout=30)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "piccolo.apps.user.piccolo_app",
+        "piccolo_api.session_auth.piccolo_app",
+        "admin.piccolo_app",
+    ]
+)

@@ -1,0 +1,130 @@
+"""Settings, read once from the environment and parsed strictly.
+
+A bad value is an error at start-up, not a surprise in production.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SQLITE_PATH = BASE_DIR / "data" / "signaalwerk.sqlite"
+
+_TRUE = {"1", "true", "yes", "on", "ja"}
+_FALSE = {"0", "false", "no", "off", "nee", ""}
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value we refuse to guess about."""
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be 0 or 1, not {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int = 2**31) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
+    if not minimum <= value <= maximum:
+        raise SettingsError(f"{name} must lie between {minimum} and {maximum}, not {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret: str
+    production: bool
+    demo: bool
+    host: str
+    port: int
+    db_pool: bool
+    pool_min: int
+    pool_max: int
+
+    @property
+    def engine(self) -> str:
+        """'sqlite' or 'postgres'."""
+        return "postgres" if self.database_url.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path:
+        if self.engine != "sqlite":
+            raise SettingsError("sqlite_path asked for a PostgreSQL database")
+        path = self.database_url.removeprefix("sqlite:///").removeprefix("sqlite://")
+        return Path(path) if path else DEFAULT_SQLITE_PATH
+
+    @property
+    def postgres_config(self) -> dict:
+        parts = urlsplit(self.database_url)
+        config = {
+            "host": parts.hostname or "127.0.0.1",
+            "port": parts.port or 5432,
+            "database": (parts.path or "/").lstrip("/") or "signaalwerk",
+            "user": parts.username or "postgres",
+        }
+        if parts.password:
+            config["password"] = parts.password
+        return config
+
+
+def _database_url() -> str:
+    raw = os.environ.get("DATABASE_URL", "").strip()
+    if not raw:
+        return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    if not raw.startswith(("sqlite:///", "postgres://", "postgresql://")):
+        raise SettingsError("DATABASE_URL must start with sqlite:///, postgres:// or postgresql://")
+    return raw
+
+
+def _secret(production: bool) -> str:
+    secret = os.environ.get("SIGNAALWERK_SECRET", "")
+    if production and len(secret) < 32:
+        raise SettingsError("SIGNAALWERK_SECRET must hold at least 32 characters when SIGNAALWERK_PRODUCTION=1")
+    if not secret:
+        # Development only: a per-checkout secret so restarts keep sessions and CSRF cookies valid.
+        path = BASE_DIR / "data" / ".dev-secret"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        secret = path.read_text().strip()
+    return secret
+
+
+def load_settings() -> Settings:
+    production = env_bool("SIGNAALWERK_PRODUCTION")
+    return Settings(
+        database_url=_database_url(),
+        secret=_secret(production),
+        production=production,
+        demo=env_bool("SIGNAALWERK_DEMO"),
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=env_int("PORT", 8000, minimum=1, maximum=65535),
+        db_pool=env_bool("SIGNAALWERK_DB_POOL", default=True),
+        pool_min=env_int("SIGNAALWERK_DB_POOL_MIN", 1, minimum=1, maximum=100),
+        pool_max=env_int("SIGNAALWERK_DB_POOL_MAX", 10, minimum=1, maximum=200),
+    )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return load_settings()

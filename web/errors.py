@@ -1,0 +1,84 @@
+"""Errors: Dutch pages for people, {"detail", "fields"} JSON for the API; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+logger = logging.getLogger("signaalwerk")
+
+MESSAGES = {
+    400: "Deze aanvraag klopt niet.",
+    401: "Meld je eerst aan.",
+    403: "Je hebt geen toegang tot deze pagina.",
+    404: "Deze pagina bestaat niet, of je hebt er geen toegang toe.",
+    405: "Deze actie kan hier niet.",
+    409: "Dit is intussen gewijzigd of kan niet in deze toestand.",
+    413: "Wat je verstuurt is te groot (maximaal 1 MiB).",
+    415: "Dit soort inhoud wordt hier niet aanvaard.",
+    422: "Niet alle velden zijn goed ingevuld.",
+    429: "Te veel aanvragen. Wacht even en probeer opnieuw.",
+    500: "Er ging iets mis bij ons. Probeer het later opnieuw.",
+    503: "De dienst is even niet beschikbaar.",
+}
+
+
+class FieldErrors(HTTPException):
+    """A form or API input with Dutch messages per field."""
+
+    status_code = 422
+
+    def __init__(self, fields: dict[str, str], detail: str | None = None, status_code: int = 422) -> None:
+        super().__init__(detail=detail or MESSAGES[422], status_code=status_code)
+        self.fields = fields
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path.startswith("/schema")
+
+
+def _fields_from_validation(exc: ValidationException) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            key = str(item.get("key") or item.get("source") or "body")
+            fields[key] = "Ongeldige of ontbrekende waarde."
+    return fields
+
+
+def handle_exception(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        status = exc.status_code
+        detail = exc.detail if exc.detail and status not in (500,) else MESSAGES.get(status, "")
+        if isinstance(exc, ValidationException):
+            status, detail = 400, MESSAGES[400]
+        fields = getattr(exc, "fields", None) or (
+            _fields_from_validation(exc) if isinstance(exc, ValidationException) else {}
+        )
+    else:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path.encode("unicode_escape"))
+        status, detail, fields = HTTP_500_INTERNAL_SERVER_ERROR, MESSAGES[500], {}
+    if detail in ("Not Found", "Method Not Allowed", "Bad Request", "Forbidden", "Unauthorized"):
+        detail = MESSAGES.get(status, detail)
+    if status >= 500:
+        detail = MESSAGES.get(status, MESSAGES[500])
+    if wants_json(request):
+        body: dict = {"detail": detail, "status_code": status}
+        if fields:
+            body["fields"] = fields
+        headers = getattr(exc, "headers", None) or {}
+        return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+    if status == 401:
+        return Redirect(f"/login/?next={quote(request.url.path)}", status_code=303)
+    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
+    return Template(
+        template,
+        context={"status": status, "detail": detail, "fields": fields},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )

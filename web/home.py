@@ -1,0 +1,38 @@
+"""The dashboard at / and the health check."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.response import Response, Template
+from piccolo.apps.user.tables import BaseUser
+
+from admin.guards import requires_login, roles_in, visible_gemeenten
+from admin.tables import ROL_LABELS
+from settings import get_settings
+
+
+class HomeController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/", name="home", guards=[requires_login])
+    async def dashboard(self, request: Request) -> Template:
+        user = request.user
+        gemeenten = [
+            {
+                "gemeente": gemeente,
+                "rollen": sorted(ROL_LABELS[r] for r in roles_in(user, gemeente.id)) or ["overzicht"],
+            }
+            for gemeente in visible_gemeenten(user)
+        ]
+        return Template("home.html", context={"gemeenten": gemeenten})
+
+
+@get("/health", name="health", include_in_schema=False, sync_to_thread=False)
+async def health() -> Response:
+    engine = get_settings().engine
+    try:
+        await BaseUser.raw("SELECT 1 AS ok")
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return Response({"status": "unavailable", "database": engine}, status_code=503)
+    return Response({"status": "ok", "database": engine})
