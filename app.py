@@ -21,7 +21,7 @@ from web import templating
 from web.errors import handle_exception
 from web.flash import delete_shown_flash
 from web.home import HomeController, health
-from web.security import security_headers_middleware
+from web.security import add_security_headers
 
 MAX_BODY = 1024 * 1024  # 1 MiB; upload routes raise their own limit
 
@@ -60,7 +60,7 @@ def create_app() -> Litestar:
             create_static_files_router(path="/static", directories=[BASE_DIR / "static"], name="static"),
         ],
         lifespan=[lifespan],
-        middleware=[security_headers_middleware, session_middleware],
+        middleware=[session_middleware],
         csrf_config=CSRFConfig(
             secret=settings.secret,
             cookie_name="sw_csrftoken",
@@ -73,7 +73,7 @@ def create_app() -> Litestar:
             directory=BASE_DIR / "templates", engine=templating.engine_class, engine_callback=templating.setup
         ),
         exception_handlers={Exception: handle_exception},
-        before_send=[delete_shown_flash],
+        before_send=[add_security_headers, delete_shown_flash],
         request_max_body_size=MAX_BODY,
         openapi_config=OpenAPIConfig(
             title="Signaalwerk API",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+
 from litestar import Controller, Request, Response, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
 
@@ -39,7 +41,7 @@ class AuthController(Controller):
     include_in_schema = False
 
     @get("/login/", name="login")
-    async def login_page(self, request: Request, next: str | None = None) -> Response:  # noqa: A002
+    async def login_page(self, request: Request, next: FromQuery[str | None] = None) -> Response:  # noqa: A002
         if request.user is not None:
             return Redirect(safe_next(next))
         return Template("login.html", context={"next": safe_next(next), "username": ""})

@@ -6,6 +6,7 @@ Everything that must hold across workers (sessions, failed-login counts) lives i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 from dataclasses import dataclass, field
 
@@ -21,7 +22,6 @@ ABSOLUTE = dt.timedelta(hours=12)
 SLIDE_AFTER = dt.timedelta(minutes=1)  # refresh the idle deadline at most once a minute
 FAIL_WINDOW = dt.timedelta(minutes=5)
 MAX_FAILURES = 10
-_DUMMY_HASH = BaseUser.hash_password("not-a-real-password", salt="0" * 32)
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,17 @@ def _now() -> dt.datetime:
     return dt.datetime.now()
 
 
+@functools.cache
+def _dummy_hash(iterations: int) -> str:
+    return BaseUser.hash_password("not-a-real-password", salt="0" * 32, iterations=iterations)
+
+
 async def _verify(password: str, stored: str | None) -> bool:
     """PBKDF2 in a worker thread so a login does not stall every other request."""
 
     def check() -> bool:
-        reference = stored or _DUMMY_HASH
+        # An unknown user costs the same PBKDF2 work as a known one: no user enumeration by timing.
+        reference = stored or _dummy_hash(BaseUser._pbkdf2_iteration_count)
         try:
             _algorithm, iterations, salt, _hashed = BaseUser.split_stored_password(reference)
             candidate = BaseUser.hash_password(password, salt, int(iterations))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
@@ -51,6 +52,16 @@ def _fields_from_validation(exc: ValidationException) -> dict[str, str]:
     return fields
 
 
+def _is_english_default(detail: str, status: int) -> bool:
+    """Litestar's own messages are English; people get Dutch."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return False
+    english = {phrase, "Request Entity Too Large", "CSRF token verification failed", "Not Found", "Forbidden"}
+    return detail in english or detail.startswith(("No route", "Missing required", "Validation failed"))
+
+
 def handle_exception(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         status = exc.status_code
@@ -63,8 +74,10 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     else:
         logger.exception("unhandled error on %s %s", request.method, request.url.path.encode("unicode_escape"))
         status, detail, fields = HTTP_500_INTERNAL_SERVER_ERROR, MESSAGES[500], {}
-    if detail in ("Not Found", "Method Not Allowed", "Bad Request", "Forbidden", "Unauthorized"):
-        detail = MESSAGES.get(status, detail)
+    if "CSRF" in str(detail):
+        detail = "Dit formulier is verlopen of onvolledig. Laad de pagina opnieuw en probeer nog eens."
+    elif _is_english_default(detail, status):
+        detail = MESSAGES.get(status, MESSAGES[400])
     if status >= 500:
         detail = MESSAGES.get(status, MESSAGES[500])
     if wants_json(request):

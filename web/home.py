@@ -28,7 +28,7 @@ class HomeController(Controller):
         return Template("home.html", context={"gemeenten": gemeenten})
 
 
-@get("/health", name="health", include_in_schema=False, sync_to_thread=False)
+@get("/health", name="health", include_in_schema=False)
 async def health() -> Response:
     engine = get_settings().engine
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 APP_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -17,27 +17,19 @@ ADMIN_CSP = (
 )
 
 
-def security_headers_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        path: str = scope["path"]
-        is_static = path.startswith("/static/") or path.startswith("/admin/assets/")
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                headers["Content-Security-Policy"] = ADMIN_CSP if path.startswith("/admin") else APP_CSP
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "same-origin"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-                if not is_static:
-                    headers["Cache-Control"] = "no-store"
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """before_send hook: runs for every response of the app, unmatched paths and the admin mount included."""
+    if message["type"] != "http.response.start":
+        return
+    path: str = scope.get("path", "")
+    if scope.get("root_path"):
+        path = scope["root_path"] + path if not path.startswith(scope["root_path"]) else path
+    headers = MutableScopeHeaders.from_message(message)
+    headers["Content-Security-Policy"] = ADMIN_CSP if path.startswith("/admin") else APP_CSP
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if not (path.startswith("/static/") or path.startswith("/admin/assets/")):
+        headers["Cache-Control"] = "no-store"

@@ -1,0 +1,81 @@
+"""Test set-up: a fresh database per run (SQLite file, or a new PostgreSQL database), migrations applied,
+and the personas every view is tested with.
+
+SIGNAALWERK_TEST_ENGINE=postgres runs the same suite on PostgreSQL (TEST_DATABASE_URL names the server).
+The environment is set before the app is imported: settings are read once.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE = os.environ.get("SIGNAALWERK_TEST_ENGINE", "sqlite")
+_tmp = Path(tempfile.mkdtemp(prefix="signaalwerk-test-"))
+_pg_server = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+_pg_name = f"signaalwerk_test_{uuid.uuid4().hex[:10]}"
+
+if ENGINE == "postgres":
+    os.environ["DATABASE_URL"] = _pg_server.rsplit("/", 1)[0] + "/" + _pg_name
+else:
+    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp / 'test.sqlite'}"
+os.environ["SIGNAALWERK_SECRET"] = "test-secret-" + "x" * 40
+os.environ["SIGNAALWERK_DEMO"] = "1"
+os.environ["SIGNAALWERK_PRODUCTION"] = "0"
+os.environ["SIGNAALWERK_DB_POOL"] = "0"  # tests run requests in other event loops than the one a pool lives in
+os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+
+
+def _pg_admin(sql: str) -> None:
+    import asyncio
+
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(_pg_server)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if ENGINE == "postgres":
+        try:
+            _pg_admin(f'CREATE DATABASE "{_pg_name}"')
+        except Exception as exc:  # noqa: BLE001
+            message = f"PostgreSQL is not reachable at {_pg_server}: {exc}"
+            if os.environ.get("CI") == "true":
+                pytest.exit(message, returncode=3)
+            pytest.exit(message + " (skipped)", returncode=0)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    if result.returncode != 0 or "Error" in result.stdout:
+        pytest.exit(f"migrations failed:\n{result.stdout}\n{result.stderr}", returncode=3)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if ENGINE == "postgres":
+        try:
+            _pg_admin(f'DROP DATABASE IF EXISTS "{_pg_name}" WITH (FORCE)')
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"signaalwerk database engine: {ENGINE} ({os.environ['DATABASE_URL']})"
+
+
+from tests.support import *  # noqa: E402,F401,F403  (fixtures: app, personas, db cleaning)

@@ -1,0 +1,183 @@
+"""Fixtures shared by every test module: the app, a clean database per test, and the personas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from litestar.testing import TestClient
+from piccolo.apps.user.tables import BaseUser
+from piccolo.utils.sync import run_sync
+
+# Test passwords need no brute-force resistance; production keeps Piccolo's 600k iterations.
+BaseUser._pbkdf2_iteration_count = 1_000
+
+PASSWORD = "geheim-wachtwoord"
+
+
+def sync(work):
+    """Run a Piccolo query or a coroutine from a plain test."""
+    if hasattr(work, "run_sync"):
+        return work.run_sync()
+    return run_sync(work)
+
+
+def all_tables():
+    from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
+
+    return sort_table_classes(Finder().get_table_classes())
+
+
+def wipe_database() -> None:
+    async def wipe() -> None:
+        for table in reversed(all_tables()):
+            await table.delete(force=True)
+
+    run_sync(wipe())
+
+
+@pytest.fixture(scope="session")
+def app():
+    from app import create_app
+
+    return create_app()
+
+
+@pytest.fixture(autouse=True)
+def clean_database():
+    wipe_database()
+    yield
+
+
+@dataclass
+class Persona:
+    """A person using the app through a test client: logged in (or not), with CSRF handled like a browser."""
+
+    name: str
+    client: TestClient
+    user_id: int | None = None
+    gemeenten: dict[str, int] = field(default_factory=dict)
+
+    def csrf(self) -> str:
+        token = self.client.cookies.get("sw_csrftoken")
+        if not token:
+            self.client.get("/health")
+            self.client.get("/login/")
+            token = self.client.cookies.get("sw_csrftoken")
+        return token or ""
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        body = {"_csrf_token": self.csrf(), **(data or {})}
+        return self.client.post(url, data=body, **kwargs)
+
+    def api(self, method: str, url: str, json=None, **kwargs):
+        headers = {"x-csrf-token": self.csrf(), **kwargs.pop("headers", {})}
+        return self.client.request(method, url, json=json, headers=headers, **kwargs)
+
+
+@dataclass
+class World:
+    organisatie: int
+    gemeenten: dict[str, int]
+    users: dict[str, int]
+
+
+def _build_world() -> World:
+    from admin.demo import create_user
+    from admin.tables import Gemeente, Organisatie, Rol
+
+    async def build() -> World:
+        org = Organisatie(naam="Steunpunt Jeugd", slug="steunpunt")
+        await org.save()
+        other = Organisatie(naam="Andere Organisatie", slug="andere")
+        await other.save()
+        gemeenten = {}
+        for naam, slug, owner in (("Mechelen", "mechelen", org), ("Hoeilaart", "hoeilaart", org),
+                                  ("Leuven", "leuven", other)):
+            gemeente = Gemeente(naam=naam, slug=slug, organisatie=owner.id)
+            await gemeente.save()
+            gemeenten[slug] = gemeente.id
+        specs = {
+            "werker": [("mechelen", Rol.jeugdopbouwwerker)],
+            "werker2": [("hoeilaart", Rol.jeugdopbouwwerker)],
+            "voorzitter": [("mechelen", Rol.voorzitter)],
+            "partner": [("mechelen", Rol.partner)],
+            "coordinator": [("mechelen", Rol.coordinator)],
+            "beheerder": [],
+        }
+        users = {}
+        for name, memberships in specs.items():
+            user = await create_user(name, PASSWORD, first_name=name.capitalize(), last_name="Test",
+                                     admin=name == "beheerder", memberships=memberships)
+            users[name] = user.id
+        return World(org.id, gemeenten, users)
+
+    return run_sync(build())
+
+
+@pytest.fixture
+def world() -> World:
+    return _build_world()
+
+
+def login_as(app, world: World | None, name: str) -> Persona:
+    from piccolo_api.session_auth.tables import SessionsBase
+
+    client = TestClient(app, raise_server_exceptions=False)
+    if name == "anonymous" or world is None:
+        return Persona(name, client)
+    user_id = world.users[name]
+    now = dt.datetime.now()
+    session = run_sync(SessionsBase.create_session(
+        user_id=user_id, expiry_date=now + dt.timedelta(minutes=30), max_expiry_date=now + dt.timedelta(hours=12)
+    ))
+    client.cookies.set("id", session.token, domain="testserver.local")
+    return Persona(name, client, user_id, dict(world.gemeenten))
+
+
+PERSONAS = ("werker", "werker2", "voorzitter", "partner", "coordinator", "beheerder", "anonymous")
+
+
+@pytest.fixture
+def werker(app, world):
+    return login_as(app, world, "werker")
+
+
+@pytest.fixture
+def werker2(app, world):
+    return login_as(app, world, "werker2")
+
+
+@pytest.fixture
+def voorzitter(app, world):
+    return login_as(app, world, "voorzitter")
+
+
+@pytest.fixture
+def partner(app, world):
+    return login_as(app, world, "partner")
+
+
+@pytest.fixture
+def coordinator(app, world):
+    return login_as(app, world, "coordinator")
+
+
+@pytest.fixture
+def beheerder(app, world):
+    return login_as(app, world, "beheerder")
+
+
+@pytest.fixture
+def anonymous(app, world):
+    return login_as(app, world, "anonymous")
+
+
+@pytest.fixture
+def personas(app, world) -> dict[str, Persona]:
+    return {name: login_as(app, world, name) for name in PERSONAS}

@@ -1,0 +1,39 @@
+"""The app's lifespan opens the PostgreSQL pool and closes it; on SQLite it turns on WAL."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from settings import get_settings
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_the_lifespan_prepares_the_database_and_health_answers(monkeypatch):
+    import dataclasses
+
+    import app as app_module
+    from piccolo_conf import DB
+
+    settings = dataclasses.replace(get_settings(), db_pool=True)
+    monkeypatch.setattr(app_module, "get_settings", lambda: settings)
+    application = app_module.create_app()
+    async with application.lifespan():
+        if settings.engine == "postgres":
+            assert DB.pool is not None
+        else:
+            from admin.tables import Gemeente
+
+            mode = (await Gemeente.raw("PRAGMA journal_mode"))[0]["journal_mode"]
+            assert mode == "wal"
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            response = await client.get("/health")
+        assert response.json() == {"status": "ok", "database": settings.engine}
+    if settings.engine == "postgres":
+        assert DB.pool is None or DB.pool._closed
