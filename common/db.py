@@ -1,0 +1,19 @@
+"""Database helpers shared by every app."""
+
+from __future__ import annotations
+
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.sqlite import TransactionType
+
+
+def engine_name() -> str:
+    return "postgres" if engine_finder().engine_type == "postgres" else "sqlite"
+
+
+def write_transaction():
+    """A transaction for read-then-write work. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so two
+    writers queue on the busy timeout instead of one failing with "database is locked" halfway."""
+    engine = engine_finder()
+    if engine.engine_type == "sqlite":
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()

@@ -1,0 +1,279 @@
+"""The only way Signaalwerk makes PDFs.
+
+WeasyPrint renders HTML that *we* produced (templates; user text only through
+``common.markdown.render_markdown`` or autoescaping). It runs with a URL fetcher that:
+
+* serves the app's own static assets: ``/static/...`` (absolute path or relative to the
+  document) is mapped onto a file under :data:`STATIC_DIR`; ``..``, encoded ``..``,
+  empty segments, backslashes and symlinks that leave :data:`STATIC_DIR` are refused;
+* decodes ``data:`` URIs in memory;
+* refuses everything else (``file:``, ``http:``, ``https:``, ``ftp:``, unknown schemes).
+  Nothing is ever fetched over the network, so there are no redirects to follow either.
+
+A refused resource is simply missing from the PDF; a warning is logged on the
+``signaalwerk.pdf`` logger. ``render_pdf`` does not raise for it.
+
+The output is tagged PDF/UA-1 with title, author, language, subject and keywords, and
+embedded (subset) fonts.
+
+WeasyPrint is imported lazily (it takes ~0.7 s) on the first render.
+``render_pdf`` is synchronous and CPU-bound: call it from a worker thread
+(``sync_to_thread=True`` in Litestar), not on the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+import threading
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+__all__ = [
+    "ASSET_PREFIX",
+    "ASSET_SCHEME",
+    "BASE_URL",
+    "PRINT_CSS",
+    "STATIC_DIR",
+    "PdfMeta",
+    "RefusedURLError",
+    "render_pdf",
+    "resolve_asset",
+]
+
+logger = logging.getLogger("signaalwerk.pdf")
+
+#: Repository root / "static". Tests may monkeypatch this; it is read at each render.
+STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
+#: Our own asset URLs look like "/static/css/print.css".
+ASSET_PREFIX = "/static/"
+#: Base stylesheet for PDFs; link it from the PDF templates.
+PRINT_CSS = ASSET_PREFIX + "pdf/print.css"
+#: Private URL scheme used as the document base, so that "/static/x" and "x" resolve to
+#: "signaalwerk-asset:/static/x" and reach our fetcher instead of the file system.
+ASSET_SCHEME = "signaalwerk-asset"
+BASE_URL = f"{ASSET_SCHEME}:/"
+# urllib.parse.urljoin only resolves relative references for schemes it knows to be
+# hierarchical; without this "/static/x" stays relative and WeasyPrint cannot load it.
+if ASSET_SCHEME not in urllib.parse.uses_relative:
+    urllib.parse.uses_relative.append(ASSET_SCHEME)
+#: Largest static asset we hand to WeasyPrint.
+MAX_ASSET_BYTES = 20 * 1024 * 1024
+MAX_LOGGED_URL = 200
+
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9.+-]*):")
+
+_CONTENT_TYPES = {
+    ".css": "text/css",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".icc": "application/vnd.iccprofile",
+}
+
+
+@dataclass(frozen=True)
+class PdfMeta:
+    title: str
+    author: str
+    lang: str = "nl-BE"
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+class RefusedURLError(ValueError):
+    """Raised inside the fetcher for a URL we do not serve; WeasyPrint catches it."""
+
+
+def _safe_for_log(url: object) -> str:
+    """An ASCII-only, quoted, truncated rendering of an untrusted URL for a log line."""
+    text = str(url)
+    suffix = "…" if len(text) > MAX_LOGGED_URL else ""
+    return ascii(text[:MAX_LOGGED_URL] + suffix)
+
+
+def _refuse(url: str, reason: str) -> RefusedURLError:
+    logger.warning("PDF resource refused (%s): %s", reason, _safe_for_log(url))
+    return RefusedURLError(f"refused ({reason})")
+
+
+def resolve_asset(url: str, static_dir: Path | None = None) -> Path | None:
+    """Map an asset URL to a regular file inside ``static_dir``, or ``None``.
+
+    Accepts ``signaalwerk-asset:/static/...`` (what WeasyPrint makes of ``/static/...``
+    with our base URL) and bare ``/static/...`` paths. Query and fragment are ignored.
+    """
+    root_dir = STATIC_DIR if static_dir is None else static_dir
+    try:
+        parts = urllib.parse.urlsplit(url)
+        path = urllib.parse.unquote(parts.path, errors="strict")
+    except ValueError:  # includes UnicodeDecodeError
+        return None
+    if parts.scheme not in ("", ASSET_SCHEME) or parts.netloc:
+        return None
+    if not path.startswith(ASSET_PREFIX) or "\x00" in path or "\\" in path:
+        return None
+    segments = path[len(ASSET_PREFIX) :].split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        return None
+    try:
+        root = root_dir.resolve(strict=True)
+        candidate = root.joinpath(*segments).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate
+
+
+def _content_type(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in _CONTENT_TYPES:
+        return _CONTENT_TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(path.name)
+    return guessed or "application/octet-stream"
+
+
+_weasyprint: ModuleType | None = None
+_fetcher_class: type | None = None
+_import_lock = threading.Lock()
+
+
+def _load_weasyprint() -> tuple[ModuleType, type]:
+    """Import WeasyPrint once per process and build the restricted fetcher class."""
+    global _weasyprint, _fetcher_class
+    if _weasyprint is not None and _fetcher_class is not None:
+        return _weasyprint, _fetcher_class
+    with _import_lock:
+        if _weasyprint is None or _fetcher_class is None:
+            import weasyprint
+            from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+            class RestrictedURLFetcher(URLFetcher):
+                """Serves our static assets and data: URIs; refuses every other URL."""
+
+                def __init__(self, static_dir: Path, *, lenient: bool = False) -> None:
+                    # The parent's opener is never used for I/O: fetch() below handles
+                    # every URL itself. allowed_protocols/allow_redirects are belt and braces.
+                    super().__init__(
+                        timeout=5,
+                        allowed_protocols=(),
+                        allow_redirects=False,
+                        fail_on_errors=False,
+                    )
+                    self._static_dir = static_dir
+                    self._lenient = lenient
+
+                def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+                    try:
+                        return self._fetch(url)
+                    except RefusedURLError:
+                        if not self._lenient:
+                            raise
+                        # Answer with an empty body: the resource is just missing.
+                        return URLFetcherResponse(url, b"", {"Content-Type": "application/octet-stream"})
+
+                def _fetch(self, url: str) -> URLFetcherResponse:
+                    match = _SCHEME_RE.match(url) if isinstance(url, str) else None
+                    scheme = match[1].lower() if match else ""
+                    if scheme == "data":
+                        try:
+                            request = urllib.request.Request(url)  # noqa: S310 (scheme is data:)
+                            response = urllib.request.DataHandler().data_open(request)
+                        except Exception as error:
+                            raise _refuse(url, "malformed data URI") from error
+                        return URLFetcherResponse(url, response.read(), dict(response.headers.items()))
+                    if scheme == ASSET_SCHEME:
+                        path = resolve_asset(url, self._static_dir)
+                        if path is None:
+                            raise _refuse(url, "not a file under the static directory")
+                        try:
+                            with path.open("rb") as handle:
+                                body = handle.read(MAX_ASSET_BYTES + 1)
+                        except OSError as error:
+                            raise _refuse(url, "unreadable static asset") from error
+                        if len(body) > MAX_ASSET_BYTES:
+                            raise _refuse(url, "static asset too large")
+                        return URLFetcherResponse(url, body, {"Content-Type": _content_type(path)})
+                    raise _refuse(url, f"scheme {scheme!r} not allowed" if scheme else "not an absolute URL")
+
+                def open(self, url: Any, data: Any = None, timeout: Any = None) -> URLFetcherResponse:
+                    full_url = url.full_url if isinstance(url, urllib.request.Request) else url
+                    return self.fetch(full_url)
+
+                def __call__(self, url: str) -> URLFetcherResponse:
+                    return self.fetch(url)
+
+            _fetcher_class = RestrictedURLFetcher
+            _weasyprint = weasyprint
+    return _weasyprint, _fetcher_class
+
+
+def render_pdf(html: str, meta: PdfMeta, *, extra_css: str | None = None) -> bytes:
+    """Render our own HTML to a tagged PDF/UA-1 document and return its bytes."""
+    _load_weasyprint()
+    from weasyprint.urls import URLFetchingError
+
+    try:
+        return _render(html, meta, extra_css, lenient=False)
+    except URLFetchingError as error:
+        # WeasyPrint 70 catches fetch errors everywhere except for a few paths (e.g. the
+        # src of an @color-profile rule). Render again with refused URLs answered by an
+        # empty body, so a refused resource is missing instead of fatal.
+        logger.warning("PDF render hit an uncaught refused resource (%s); rendering again", type(error).__name__)
+        return _render(html, meta, extra_css, lenient=True)
+
+
+def _render(html: str, meta: PdfMeta, extra_css: str | None, *, lenient: bool) -> bytes:
+    weasyprint, fetcher_class = _load_weasyprint()
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = fetcher_class(STATIC_DIR, lenient=lenient)
+    document_html = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    root = document_html.etree_element
+    if not (root.get("lang") or "").strip():
+        root.set("lang", meta.lang)
+    # Our PDFs never embed files: drop rel="attachment" from <a> and <link>.
+    for element in root.iter():
+        if element.tag in ("a", "link") and "attachment" in (element.get("rel") or "").lower().split():
+            del element.attrib["rel"]
+
+    font_config = FontConfiguration()
+    stylesheets = []
+    if extra_css:
+        stylesheets.append(
+            weasyprint.CSS(string=extra_css, base_url=BASE_URL, url_fetcher=fetcher, font_config=font_config)
+        )
+    options: dict[str, Any] = {
+        "pdf_variant": "pdf/ua-1",
+        "pdf_tags": True,
+        "stylesheets": stylesheets,
+    }
+    document = document_html.render(font_config=font_config, **options)
+
+    metadata = document.metadata
+    if meta.title:
+        metadata.title = meta.title
+    if meta.author:
+        metadata.authors = [meta.author]
+    if meta.subject:
+        metadata.description = meta.subject
+    if meta.keywords:
+        metadata.keywords = [keyword for keyword in meta.keywords if keyword]
+    metadata.attachments = []  # belt and braces, see rel="attachment" above
+
+    pdf = document.write_pdf(**options)
+    assert isinstance(pdf, bytes)
+    return pdf
