@@ -32,14 +32,13 @@ async def _load_demo() -> list[str]:
 
 
 async def _reset_demo() -> None:
-    from piccolo_conf import APP_REGISTRY
-
-    tables = APP_REGISTRY.get_table_classes()
-    # Children before parents: reverse dependency order.
+    from piccolo.conf.apps import Finder
     from piccolo.table import sort_table_classes
 
-    for table in reversed(sort_table_classes(tables)):
-        await table.delete(force=True)
+    # Children before parents: reverse dependency order.
+    for table in reversed(sort_table_classes(Finder().get_table_classes())):
+        if table._meta.tablename not in ("levensdomein", "signaaltype"):  # the taxonomy comes with migrations
+            await table.delete(force=True)
 
 
 def demo(reset: bool) -> None:

@@ -20,5 +20,6 @@ APP_REGISTRY = AppRegistry(
         "piccolo.apps.user.piccolo_app",
         "piccolo_api.session_auth.piccolo_app",
         "admin.piccolo_app",
+        "signalen.piccolo_app",
     ]
 )

@@ -27,30 +27,19 @@ ADMIN_TABLES: list[type | TableConfig] = [
 ]
 
 
-def register(table: type | TableConfig) -> None:
-    """Other apps add their tables here before the admin is built (at app creation)."""
-    ADMIN_TABLES.append(table)
-
-
-_admin_app = None
-
-
-def admin_app():
-    """The Piccolo Admin ASGI app, built on first use and then reused for every request."""
-    global _admin_app
-    if _admin_app is None:
-        _admin_app = create_admin(
-            tables=ADMIN_TABLES,
-            auth_table=BaseUser,
-            session_table=SessionsBase,
-            session_expiry=IDLE,
-            max_session_expiry=ABSOLUTE,
-            increase_expiry=None,  # the app's session middleware slides the idle deadline
-            production=_settings.production,
-            site_name="Signaalwerk — beheer",
-            allowed_hosts=[f"{_settings.host}:{_settings.port}", _settings.host, "localhost", "127.0.0.1"],
-        )
-    return _admin_app
+def admin_app(extra_tables: list[type | TableConfig]):
+    """The Piccolo Admin ASGI app. create_app() builds it once; every request reuses it."""
+    return create_admin(
+        tables=[*ADMIN_TABLES, *extra_tables],
+        auth_table=BaseUser,
+        session_table=SessionsBase,
+        session_expiry=IDLE,
+        max_session_expiry=ABSOLUTE,
+        increase_expiry=None,  # the app's session middleware slides the idle deadline
+        production=_settings.production,
+        site_name="Signaalwerk — beheer",
+        allowed_hosts=[f"{_settings.host}:{_settings.port}", _settings.host, "localhost", "127.0.0.1"],
+    )
 
 
 async def _reply(send, status: int, body: bytes = b"", location: str | None = None, media: str = "text/plain") -> None:

@@ -34,9 +34,11 @@ class FieldErrors(HTTPException):
 
     status_code = 422
 
-    def __init__(self, fields: dict[str, str], detail: str | None = None, status_code: int = 422) -> None:
+    def __init__(self, fields: dict[str, str], detail: str | None = None, status_code: int = 422,
+                 extra: dict | None = None) -> None:
         super().__init__(detail=detail or MESSAGES[422], status_code=status_code)
         self.fields = fields
+        self.extra = extra or {}
 
 
 def wants_json(request: Request) -> bool:
@@ -84,6 +86,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         body: dict = {"detail": detail, "status_code": status}
         if fields:
             body["fields"] = fields
+        body.update(getattr(exc, "extra", None) or {})
         headers = getattr(exc, "headers", None) or {}
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     if status == 401:

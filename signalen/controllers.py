@@ -1,0 +1,215 @@
+"""Pages for signals: intake on a phone, the register, detail, edit and status. Every form works without JS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+
+from admin.guards import REGISTER_ROLES, not_found, register_gemeente_ids, requires_login, visible_gemeenten
+from admin.sessions import CurrentUser
+from signalen import filters as register_filters
+from signalen import privacy, services, workflow
+from signalen.tables import Bron, Leeftijd
+from signalen.validation import today
+from web.errors import FieldErrors
+from web.flash import flash
+
+BRON_LABELS = {
+    Bron.straat.value: "Op straat",
+    Bron.online.value: "Online",
+    Bron.partner.value: "Via een partner",
+    Bron.jongerenoverleg.value: "Jongerenoverleg",
+    Bron.activiteit.value: "Tijdens een activiteit",
+}
+LEEFTIJD_LABELS = {
+    Leeftijd.jonger_dan_12.value: "Jonger dan 12",
+    Leeftijd.van_12_tot_15.value: "12 tot 15 jaar",
+    Leeftijd.van_16_tot_18.value: "16 tot 18 jaar",
+    Leeftijd.van_19_tot_25.value: "19 tot 25 jaar",
+    Leeftijd.gemengd.value: "Gemengde leeftijden",
+}
+FIELD_LABELS = {"titel": "Titel", "omschrijving": "Wat hoorde of zag je?", "plek": "Plek", "citaten": "Citaten"}
+
+
+def parse_id(raw: str) -> int:
+    if not raw.isdigit() or len(raw) > 18:
+        raise not_found()
+    return int(raw)
+
+
+def creatable_gemeenten(user: CurrentUser) -> list:
+    return [g for g in visible_gemeenten(user) if services.can_create_in(user, g.id)]
+
+
+async def form_data(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    data = {name: form.get(name, "") for name in (
+        "gemeente", "titel", "omschrijving", "datum", "plek", "bron", "levensdomein", "signaaltype",
+        "aantal_jongeren", "leeftijd", "citaten", "versie", "actie", "vervang")}
+    data["bevestig"] = form.get("bevestig_persoonsgegevens") in ("1", "on", "ja")
+    data["citaten"] = [line for line in str(data["citaten"]).splitlines() if line.strip()]
+    return data
+
+
+def highlighted(values: dict, findings: list[privacy.Finding]) -> list[dict]:
+    """Per finding: where it is, what kind, and the text around it split so the template can <mark> it."""
+    out = []
+    for index, finding in enumerate(findings):
+        name, _, position = finding.field.partition(".")
+        source = values.get(name, "")
+        if isinstance(source, list):
+            source = source[int(position)] if position.isdigit() and int(position) < len(source) else ""
+        before = source[max(0, finding.start - 40):finding.start]
+        after = source[finding.end:finding.end + 40]
+        out.append({"index": index, "veld": FIELD_LABELS.get(name, name), "soort": privacy.KINDS[finding.kind],
+                    "voor": before, "tekst": finding.text, "na": after,
+                    "vervanging": privacy.REPLACEMENTS[finding.kind]})
+    return out
+
+
+def apply_replacements(data: dict, which: str) -> dict:
+    """One-click replacement: a finding (by index) or all of them replaced by their placeholder."""
+    fields = {name: data.get(name) for name in services.FREE_TEXT}
+    findings = privacy.scan_fields(fields)
+    chosen = findings if which == "alles" else [f for i, f in enumerate(findings) if str(i) == which]
+    return {**data, **privacy.redact_fields(fields, chosen)}
+
+
+class SignaalPagesController(Controller):
+    path = "/signalen"
+    guards = [requires_login]
+    include_in_schema = False
+
+    async def _form_context(self, user: CurrentUser, data: dict, **extra) -> dict:
+        gemeenten = creatable_gemeenten(user)
+        return {
+            "data": data,
+            "gemeenten": gemeenten,
+            "taxonomie": await services.taxonomy_lists(),
+            "bronnen": BRON_LABELS,
+            "leeftijden": LEEFTIJD_LABELS,
+            "plekken": await services.plekken([g.id for g in gemeenten]),
+            "vandaag": today().isoformat(),
+            "fields": {},
+            "bevindingen": [],
+            **extra,
+        }
+
+    @get("/nieuw", name="signaal_nieuw")
+    async def new(self, request: Request) -> Template:
+        user = request.user
+        gemeenten = creatable_gemeenten(user)
+        if not gemeenten:
+            raise not_found()
+        data = {"gemeente": gemeenten[0].slug if len(gemeenten) == 1 else "", "datum": today().isoformat(),
+                "citaten": []}
+        return Template("signalen/nieuw.html", context=await self._form_context(user, data))
+
+    @post("/nieuw", name="signaal_nieuw_post", status_code=303)
+    async def create(self, request: Request) -> Response:
+        user = request.user
+        if not creatable_gemeenten(user):
+            raise not_found()
+        data = await form_data(request)
+        if data["vervang"]:
+            data = apply_replacements(data, str(data["vervang"]))
+            context = await self._form_context(user, data, vervangen=True)
+            return Template("signalen/nieuw.html", context=context)
+        try:
+            signaal = await services.create_signaal(user, data, confirm=data["bevestig"])
+        except services.PersonalDataFound as exc:
+            context = await self._form_context(user, data, fields=exc.fields,
+                                               bevindingen=highlighted(data, exc.findings))
+            return Template("signalen/nieuw.html", context=context, status_code=422)
+        except FieldErrors as exc:
+            context = await self._form_context(user, data, fields=exc.fields)
+            return Template("signalen/nieuw.html", context=context, status_code=422)
+        return Redirect(f"/signalen/{signaal['id']}/opgeslagen", status_code=303)
+
+    @get("/{signaal_id:str}/opgeslagen", name="signaal_opgeslagen")
+    async def saved(self, request: Request, signaal_id: str) -> Template:
+        signaal = await services.get_signaal(request.user, parse_id(signaal_id))
+        return Template("signalen/opgeslagen.html", context={"signaal": signaal})
+
+    @get("/", name="register")
+    async def register(self, request: Request) -> Template:
+        user = request.user
+        if not register_gemeente_ids(user):
+            raise not_found()
+        filters, errors = register_filters.parse(request.query_params)
+        items, total = await services.list_signalen(user, filters)
+        pages = max(1, -(-total // filters.per_pagina))
+        return Template("signalen/register.html", context={
+            "items": items, "totaal": total, "filters": filters, "fields": errors, "paginas": pages,
+            "gemeenten": [g for g in visible_gemeenten(user) if g.id in register_gemeente_ids(user)],
+            "taxonomie": await services.taxonomy_lists(include_inactive=True), "bronnen": BRON_LABELS,
+            "statussen": workflow.LABELS, "sorteringen": register_filters.SORTS,
+        })
+
+    @get("/{signaal_id:str}", name="signaal_detail")
+    async def detail(self, request: Request, signaal_id: str) -> Template:
+        user = request.user
+        signaal = await services.get_signaal(user, parse_id(signaal_id))
+        return Template("signalen/detail.html", context={
+            "signaal": signaal, "historiek": await services.history(signaal["id"]),
+            "mag_bewerken": services.can_edit(user, signaal),
+            "volgende": services.allowed_statuses(user, signaal),
+            "bronnen": BRON_LABELS, "leeftijden": LEEFTIJD_LABELS, "label": workflow.label,
+        })
+
+    @get("/{signaal_id:str}/bewerken", name="signaal_bewerken")
+    async def edit(self, request: Request, signaal_id: str) -> Template:
+        user = request.user
+        signaal = await services.get_signaal(user, parse_id(signaal_id))
+        if not services.can_edit(user, signaal):
+            raise HTTPException(status_code=403, detail="Alleen de auteur of de voorzitter kan dit signaal bewerken.")
+        data = {**signaal, "datum": signaal["datum"].isoformat(), "aantal_jongeren": signaal["aantal_jongeren"] or ""}
+        return Template("signalen/bewerken.html",
+                        context=await self._form_context(user, data, signaal=signaal))
+
+    @post("/{signaal_id:str}/bewerken", name="signaal_bewerken_post", status_code=303)
+    async def update(self, request: Request, signaal_id: str) -> Response:
+        user = request.user
+        signaal = await services.get_signaal(user, parse_id(signaal_id))
+        data = await form_data(request)
+        data["gemeente"] = signaal["gemeente"]
+        versie = int(data["versie"]) if str(data["versie"]).isdigit() else None
+        if data["vervang"]:
+            data = apply_replacements(data, str(data["vervang"]))
+            return Template("signalen/bewerken.html",
+                            context=await self._form_context(user, data, signaal=signaal, vervangen=True))
+        changes = {k: data[k] for k in services.EDITABLE}
+        try:
+            await services.update_signaal(user, signaal["id"], changes, versie, confirm=data["bevestig"])
+        except services.Conflict as exc:
+            context = await self._form_context(user, {**data, "versie": exc.current["versie"]}, signaal=exc.current,
+                                               conflict=True, huidig=exc.current)
+            return Template("signalen/bewerken.html", context=context, status_code=409)
+        except services.PersonalDataFound as exc:
+            context = await self._form_context(user, data, signaal=signaal, fields=exc.fields,
+                                               bevindingen=highlighted(data, exc.findings))
+            return Template("signalen/bewerken.html", context=context, status_code=422)
+        except FieldErrors as exc:
+            context = await self._form_context(user, data, signaal=signaal, fields=exc.fields)
+            return Template("signalen/bewerken.html", context=context, status_code=422)
+        return flash(Redirect(f"/signalen/{signaal['id']}", status_code=303), "Wijzigingen opgeslagen.")
+
+    @post("/{signaal_id:str}/status", name="signaal_status_post", status_code=303)
+    async def status(self, request: Request, signaal_id: str) -> Response:
+        form = await request.form()
+        target = str(form.get("status", ""))
+        try:
+            await services.change_status(request.user, parse_id(signaal_id), target, str(form.get("toelichting", "")))
+        except services.Conflict as exc:
+            response = Redirect(f"/signalen/{parse_id(signaal_id)}", status_code=303)
+            return flash(response, str(exc.detail), "fout")
+        except FieldErrors:
+            return flash(Redirect(f"/signalen/{parse_id(signaal_id)}", status_code=303), "Kies een status.", "fout")
+        return flash(Redirect(f"/signalen/{parse_id(signaal_id)}", status_code=303),
+                     f"Status gewijzigd naar '{workflow.label(target)}'.")
+
+
+__all__ = ["SignaalPagesController", "REGISTER_ROLES"]

@@ -1,0 +1,111 @@
+"""Signalen: one observation by a worker, its taxonomy, and its history."""
+
+from __future__ import annotations
+
+import enum
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.readable import Readable
+from piccolo.table import Table
+
+from admin.tables import Gemeente
+
+
+class Status(str, enum.Enum):
+    nieuw = "nieuw"
+    gebundeld = "gebundeld"
+    geagendeerd = "geagendeerd"
+    in_actie = "in_actie"
+    gesignaleerd = "gesignaleerd"
+    beantwoord = "beantwoord"
+    teruggekoppeld = "teruggekoppeld"
+    afgesloten = "afgesloten"
+    niet_weerhouden = "niet_weerhouden"
+
+
+class Bron(str, enum.Enum):
+    straat = "straat"
+    online = "online"
+    partner = "partner"
+    jongerenoverleg = "jongerenoverleg"
+    activiteit = "activiteit"
+
+
+class Leeftijd(str, enum.Enum):
+    jonger_dan_12 = "-12"
+    van_12_tot_15 = "12-15"
+    van_16_tot_18 = "16-18"
+    van_19_tot_25 = "19-25"
+    gemengd = "gemengd"
+
+
+class _Taxonomie(Table):
+    naam = Varchar(length=120, required=True)
+    slug = Varchar(length=80, required=True, unique=True)
+    omschrijving = Text(default="")
+    actief = Boolean(default=True)
+    volgorde = Integer(default=0)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.naam])
+
+
+class Levensdomein(_Taxonomie):
+    pass
+
+
+class Signaaltype(_Taxonomie):
+    pass
+
+
+class Signaal(Table):
+    gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.restrict)
+    titel = Varchar(length=120, required=True)
+    omschrijving = Text(default="")
+    datum = Date(required=True)
+    plek = Varchar(length=200, default="")
+    bron = Varchar(length=32, choices=Bron, null=True, default=None)
+    levensdomein = ForeignKey(Levensdomein, null=True, on_delete=OnDelete.restrict)
+    signaaltype = ForeignKey(Signaaltype, null=True, on_delete=OnDelete.restrict)
+    aantal_jongeren = Integer(null=True, default=None)
+    leeftijd = Varchar(length=16, choices=Leeftijd, null=True, default=None)
+    citaten = JSON(default="[]")
+    status = Varchar(length=32, choices=Status, default=Status.nieuw.value)
+    # Set by the overleg app (which may use signalen, never the reverse): the dossier this signal is bundled in.
+    dossier = Integer(null=True, default=None, index=True)
+    versie = Integer(default=1)
+    auteur = ForeignKey(BaseUser, null=False, on_delete=OnDelete.restrict)
+    aangemaakt_op = Timestamptz()
+    gewijzigd_op = Timestamptz()
+    # The privacy guard's findings a person confirmed as needed (never unconfirmed ones).
+    persoonsgegevens = JSON(default="[]")
+    # Dutch-stemmed words of the free text, for SQLite's FTS5 index (PostgreSQL uses to_tsvector('dutch')).
+    zoektekst = Text(default="")
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s (%s)", columns=[cls.titel, cls.datum])
+
+
+class SignaalHistoriek(Table):
+    """Who changed what, when and why: status changes, edits, bundling."""
+
+    signaal = ForeignKey(Signaal, null=False, on_delete=OnDelete.cascade, index=True)
+    tijdstip = Timestamptz()
+    gebruiker = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    soort = Varchar(length=32, default="status")  # status | bewerking | dossier
+    van = Varchar(length=32, default="")
+    naar = Varchar(length=32, default="")
+    toelichting = Text(default="")

@@ -1,0 +1,62 @@
+"""The way of a signal (DESIGN §4): which status may follow which, checked on the server."""
+
+from __future__ import annotations
+
+from signalen.tables import Status
+
+S = Status
+OPEN = frozenset(set(S) - {S.afgesloten, S.niet_weerhouden})
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    S.nieuw: frozenset({S.gebundeld, S.niet_weerhouden}),
+    S.gebundeld: frozenset({S.geagendeerd, S.nieuw, S.niet_weerhouden}),
+    S.geagendeerd: frozenset({S.gesignaleerd, S.in_actie, S.gebundeld, S.niet_weerhouden}),
+    S.in_actie: frozenset({S.gesignaleerd, S.teruggekoppeld, S.niet_weerhouden}),
+    S.gesignaleerd: frozenset({S.beantwoord, S.niet_weerhouden}),
+    S.beantwoord: frozenset({S.teruggekoppeld, S.niet_weerhouden}),
+    S.teruggekoppeld: frozenset({S.afgesloten, S.niet_weerhouden}),
+    S.afgesloten: frozenset({S.nieuw}),
+    S.niet_weerhouden: frozenset({S.nieuw}),
+}
+
+LABELS: dict[Status, str] = {
+    S.nieuw: "Nieuw",
+    S.gebundeld: "Gebundeld",
+    S.geagendeerd: "Geagendeerd",
+    S.in_actie: "In actie",
+    S.gesignaleerd: "Gesignaleerd",
+    S.beantwoord: "Beantwoord",
+    S.teruggekoppeld: "Teruggekoppeld",
+    S.afgesloten: "Afgesloten",
+    S.niet_weerhouden: "Niet weerhouden",
+}
+
+# Transitions that always need a reason: dropping a signal, and reopening one.
+NEEDS_REASON = {(s, S.niet_weerhouden) for s in OPEN} | {(S.afgesloten, S.nieuw), (S.niet_weerhouden, S.nieuw)}
+
+
+def label(status: str) -> str:
+    try:
+        return LABELS[Status(status)]
+    except ValueError:
+        return status
+
+
+def refusal(current: str, target: str, reason: str) -> str | None:
+    """None when the transition is allowed, otherwise the Dutch reason it is refused."""
+    try:
+        van, naar = Status(current), Status(target)
+    except ValueError:
+        return f"Onbekende status: {target!r}."
+    if naar not in TRANSITIONS[van]:
+        return f"Een signaal met status '{label(van)}' kan niet naar '{label(naar)}'."
+    if (van, naar) in NEEDS_REASON and not reason.strip():
+        return "Geef een toelichting bij deze statuswijziging."
+    return None
+
+
+def next_statuses(current: str) -> list[Status]:
+    try:
+        return sorted(TRANSITIONS[Status(current)], key=list(Status).index)
+    except ValueError:
+        return []
