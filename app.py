@@ -17,6 +17,7 @@ from admin.auth_controller import AuthController
 from admin.middleware import session_middleware
 from admin.mount import admin_app, admin_gate
 from settings import BASE_DIR, get_settings
+from overleg import routes as overleg_routes
 from signalen import routes as signalen_routes
 from web import templating
 from web.errors import handle_exception
@@ -46,7 +47,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
-    gate = admin_gate(admin_app(signalen_routes.ADMIN_TABLES))
+    gate = admin_gate(admin_app([*signalen_routes.ADMIN_TABLES, *overleg_routes.ADMIN_TABLES]))
 
     @asgi("/admin", is_mount=True, copy_scope=True, name="admin")
     async def admin(scope: Scope, receive: Receive, send: Send) -> None:
@@ -57,6 +58,7 @@ def create_app() -> Litestar:
             AuthController,
             HomeController,
             *signalen_routes.ROUTE_HANDLERS,
+            *overleg_routes.ROUTE_HANDLERS,
             health,
             admin,
             create_static_files_router(path="/static", directories=[BASE_DIR / "static"], name="static"),

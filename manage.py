@@ -10,7 +10,7 @@ import sys
 
 from settings import BASE_DIR, get_settings
 
-DEMO_LOADERS = ["admin.demo:load_foundation"]
+DEMO_LOADERS = ["admin.demo:load_foundation", "signalen.demo:load_signalen"]
 
 
 def migrate() -> None:

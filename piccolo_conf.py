@@ -21,5 +21,6 @@ APP_REGISTRY = AppRegistry(
         "piccolo_api.session_auth.piccolo_app",
         "admin.piccolo_app",
         "signalen.piccolo_app",
+        "overleg.piccolo_app",
     ]
 )

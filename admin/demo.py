@@ -6,7 +6,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from admin.tables import Gemeente, Lidmaatschap, Organisatie, Rol
 
-DEMO_PASSWORD = "demo-demo"
+DEMO_PASSWORD = "demo-demo"  # noqa: S105 - documented demo password, demo mode only
 ORGANISATIE = {"naam": "Steunpunt Jeugdopbouwwerk Vlaanderen", "slug": "steunpunt"}
 GEMEENTEN = [
     {"naam": "Mechelen", "slug": "mechelen"},

@@ -150,6 +150,35 @@ def _as_datetime(value) -> dt.datetime:
     return value.replace(tzinfo=None) if value.tzinfo else value
 
 
+async def resolve_user(user_id: int, session_id: int = 0) -> CurrentUser:
+    """The CurrentUser for a user id (commands, demo data and tests act as a user without a browser)."""
+    row = await BaseUser.select(BaseUser.id, BaseUser.username, BaseUser.first_name, BaseUser.last_name,
+                                BaseUser.email, BaseUser.admin).where(BaseUser.id == user_id).first()
+    if row is None:
+        raise LookupError(f"no user {user_id}")
+    return await _build_user(row, session_id)
+
+
+async def _build_user(row: dict, session_id: int) -> CurrentUser:
+    memberships: dict[int, set[Rol]] = {}
+    gemeenten: dict[int, GemeenteRef] = {}
+    for g in await SessionsBase.raw(_GEMEENTEN_SQL, row["id"], row["id"]):
+        gemeenten[g["id"]] = GemeenteRef(g["id"], g["slug"], g["naam"], g["organisatie"])
+        if g["rol"]:
+            memberships.setdefault(g["id"], set()).add(Rol(g["rol"]))
+    naam = " ".join(part for part in (row["first_name"], row["last_name"]) if part) or row["username"]
+    return CurrentUser(
+        id=row["id"],
+        username=row["username"],
+        naam=naam,
+        email=row["email"] or "",
+        admin=bool(row["admin"]),
+        session_id=session_id,
+        memberships={k: frozenset(v) for k, v in memberships.items()},
+        gemeenten=gemeenten,
+    )
+
+
 async def resolve(token: str) -> CurrentUser | None:
     """The user behind a session cookie, sliding the idle deadline; None when absent, expired or inactive."""
     if not token or len(token) > 100:
@@ -167,20 +196,4 @@ async def resolve(token: str) -> CurrentUser | None:
         await SessionsBase.update({SessionsBase.expiry_date: min(now + IDLE, hard)}).where(
             SessionsBase.id == row["sid"]
         )
-    memberships: dict[int, set[Rol]] = {}
-    gemeenten: dict[int, GemeenteRef] = {}
-    for g in await SessionsBase.raw(_GEMEENTEN_SQL, row["id"], row["id"]):
-        gemeenten[g["id"]] = GemeenteRef(g["id"], g["slug"], g["naam"], g["organisatie"])
-        if g["rol"]:
-            memberships.setdefault(g["id"], set()).add(Rol(g["rol"]))
-    naam = " ".join(part for part in (row["first_name"], row["last_name"]) if part) or row["username"]
-    return CurrentUser(
-        id=row["id"],
-        username=row["username"],
-        naam=naam,
-        email=row["email"] or "",
-        admin=bool(row["admin"]),
-        session_id=row["sid"],
-        memberships={k: frozenset(v) for k, v in memberships.items()},
-        gemeenten=gemeenten,
-    )
+    return await _build_user(row, row["sid"])

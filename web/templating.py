@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from admin.guards import has_role
@@ -10,6 +13,7 @@ from common.markdown import render_markdown
 from web.flash import take_flash
 
 engine_class = JinjaTemplateEngine
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def nav_items(user) -> list[dict]:
@@ -20,9 +24,22 @@ def nav_items(user) -> list[dict]:
     if has_role(user, Rol.jeugdopbouwwerker, Rol.voorzitter, Rol.coordinator):
         items.append({"label": "Nieuw signaal", "href": "/signalen/nieuw"})
         items.append({"label": "Signalen", "href": "/signalen/"})
+    if has_role(user, Rol.jeugdopbouwwerker, Rol.voorzitter, Rol.coordinator, Rol.partner):
+        items.append({"label": "Dossiers", "href": "/dossiers/"})
+        items.append({"label": "Vergaderingen", "href": "/vergaderingen/"})
+        items.append({"label": "Acties", "href": "/acties/"})
     if user.admin:
         items.append({"label": "Beheer", "href": "/admin/"})
     return items
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """A moment as people in Flanders read it: Brussels time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(BRUSSELS).strftime(fmt)
 
 
 def setup(engine: JinjaTemplateEngine) -> None:
@@ -30,3 +47,4 @@ def setup(engine: JinjaTemplateEngine) -> None:
     env.autoescape = True
     env.globals.update(nav_items=nav_items, take_flash=take_flash)
     env.filters["markdown"] = render_markdown
+    env.filters["lokaal"] = local_time

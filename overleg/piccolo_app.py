@@ -1,0 +1,29 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from overleg.tables import (
+    Actie,
+    Afwijzing,
+    Agendapunt,
+    Commentaar,
+    Deelnemer,
+    Dossier,
+    DossierHistoriek,
+    Overleg,
+    Overleglid,
+    Partner,
+    Vergadering,
+    Verslag,
+)
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="overleg",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=[Overleg, Partner, Overleglid, Dossier, DossierHistoriek, Afwijzing, Vergadering, Deelnemer,
+                   Agendapunt, Actie, Verslag, Commentaar],
+    migration_dependencies=["signalen.piccolo_app", "admin.piccolo_app", "piccolo.apps.user.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,218 @@
+"""The jeugdwelzijnsoverleg: overleg, partners, dossiers, meetings, agenda, actions and minutes."""
+
+from __future__ import annotations
+
+import enum
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Time,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.readable import Readable
+from piccolo.table import Table
+
+from admin.tables import Gemeente
+from signalen.tables import Signaal
+
+
+class Functie(str, enum.Enum):
+    forum = "forum"
+    actie = "actie"
+    signaal_advies = "signaal_advies"
+
+
+FUNCTIE_LABELS = {Functie.forum: "Forum", Functie.actie: "Actie", Functie.signaal_advies: "Signaal & advies"}
+
+
+class PartnerSoort(str, enum.Enum):
+    caw = "caw"
+    clb = "clb"
+    ocmw = "ocmw"
+    jeugddienst = "jeugddienst"
+    preventiedienst = "preventiedienst"
+    huis_van_het_kind = "huis_van_het_kind"
+    vdab = "vdab"
+    politie = "politie"
+    jeugdwerk = "jeugdwerk"
+    ander = "ander"
+
+
+class DossierStatus(str, enum.Enum):
+    open = "open"
+    geagendeerd = "geagendeerd"
+    in_behandeling = "in_behandeling"
+    afgerond = "afgerond"
+
+
+class VergaderingStatus(str, enum.Enum):
+    concept = "concept"
+    gepubliceerd = "gepubliceerd"
+    gehouden = "gehouden"
+
+
+class Aanwezigheid(str, enum.Enum):
+    uitgenodigd = "uitgenodigd"
+    aanwezig = "aanwezig"
+    verontschuldigd = "verontschuldigd"
+    afwezig = "afwezig"
+
+
+class ActieStatus(str, enum.Enum):
+    open = "open"
+    bezig = "bezig"
+    klaar = "klaar"
+    geannuleerd = "geannuleerd"
+
+
+class Lens(str, enum.Enum):
+    preventie = "preventie"
+    versterking = "versterking"
+    bijschakelen = "bijschakelen"
+
+
+class Overleg(Table):
+    gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.restrict, index=True)
+    naam = Varchar(length=200, required=True)
+    omschrijving = Text(default="")
+    functies = JSON(default='["forum", "actie", "signaal_advies"]')
+    werkernamen_in_nota = Boolean(default=False)  # worker names are left out of notas unless switched on
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.naam])
+
+
+class Partner(Table):
+    """A partner organisation in an overleg (CAW, CLB, OCMW, …)."""
+
+    overleg = ForeignKey(Overleg, null=False, on_delete=OnDelete.cascade, index=True)
+    naam = Varchar(length=200, required=True)
+    soort = Varchar(length=32, choices=PartnerSoort, default=PartnerSoort.ander.value)
+    netwerken = Text(default="")  # the other local networks it also sits in
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.naam])
+
+
+class Overleglid(Table):
+    """A person sitting in the overleg, for a partner organisation or as chair."""
+
+    overleg = ForeignKey(Overleg, null=False, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
+    partner = ForeignKey(Partner, null=True, on_delete=OnDelete.set_null)
+    rol = Varchar(length=32, default="partner")  # voorzitter | partner
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s (%s)", columns=[cls.user._.username, cls.overleg._.naam])
+
+
+class Dossier(Table):
+    gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.restrict, index=True)
+    titel = Varchar(length=200, required=True)
+    omschrijving = Text(default="")
+    status = Varchar(length=32, choices=DossierStatus, default=DossierStatus.open.value)
+    samengevoegd_in = Integer(null=True, default=None)  # the dossier this one was merged into
+    aangemaakt_door = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    aangemaakt_op = Timestamptz()
+    versie = Integer(default=1)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.titel])
+
+
+class DossierHistoriek(Table):
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.cascade, index=True)
+    tijdstip = Timestamptz()
+    gebruiker = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    actie = Varchar(length=40)
+    toelichting = Text(default="")
+
+
+class Afwijzing(Table):
+    """A bundling suggestion a person rejected: never proposed again."""
+
+    gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.cascade, index=True)
+    signaal = ForeignKey(Signaal, null=False, on_delete=OnDelete.cascade)
+    ander_signaal = ForeignKey(Signaal, null=True, on_delete=OnDelete.cascade)
+    dossier = ForeignKey(Dossier, null=True, on_delete=OnDelete.cascade)
+    door = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    tijdstip = Timestamptz()
+
+
+class Vergadering(Table):
+    overleg = ForeignKey(Overleg, null=False, on_delete=OnDelete.restrict, index=True)
+    datum = Date(required=True)
+    begin = Time(required=True)
+    plaats = Varchar(length=200, default="")
+    status = Varchar(length=32, choices=VergaderingStatus, default=VergaderingStatus.concept.value)
+    gepubliceerd_op = Timestamptz(null=True, default=None)
+    versie = Integer(default=1)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s", columns=[cls.overleg._.naam, cls.datum])
+
+
+class Deelnemer(Table):
+    """Invitation and attendance per partner organisation (or person) for a meeting."""
+
+    vergadering = ForeignKey(Vergadering, null=False, on_delete=OnDelete.cascade, index=True)
+    partner = ForeignKey(Partner, null=True, on_delete=OnDelete.cascade)
+    user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    naam = Varchar(length=200, default="")
+    aanwezigheid = Varchar(length=32, choices=Aanwezigheid, default=Aanwezigheid.uitgenodigd.value)
+
+
+class Agendapunt(Table):
+    vergadering = ForeignKey(Vergadering, null=False, on_delete=OnDelete.cascade, index=True)
+    volgorde = Integer(default=0)
+    titel = Varchar(length=200, required=True)
+    soort = Varchar(length=32, default="dossier")  # dossier | mededelingen | rondvraag | vrij
+    dossier = ForeignKey(Dossier, null=True, on_delete=OnDelete.set_null)
+    functies = JSON(default="[]")
+    duur_minuten = Integer(default=15)
+    reden = Text(default="")  # why it was proposed (need ranking), shown to the chair
+    notities = Text(default="")
+    besluit = Text(default="")
+    versie = Integer(default=1)
+
+
+class Actie(Table):
+    overleg = ForeignKey(Overleg, null=False, on_delete=OnDelete.cascade, index=True)
+    agendapunt = ForeignKey(Agendapunt, null=True, on_delete=OnDelete.set_null)
+    dossier = ForeignKey(Dossier, null=True, on_delete=OnDelete.set_null, index=True)
+    wat = Text(required=True)
+    partner = ForeignKey(Partner, null=True, on_delete=OnDelete.set_null, index=True)
+    deadline = Date(null=True, default=None)
+    status = Varchar(length=32, choices=ActieStatus, default=ActieStatus.open.value)
+    lens = Varchar(length=32, choices=Lens, default=Lens.preventie.value)
+    aangemaakt_op = Timestamptz()
+    versie = Integer(default=1)
+
+
+class Verslag(Table):
+    vergadering = ForeignKey(Vergadering, null=False, on_delete=OnDelete.cascade, unique=True)
+    inhoud = Text(default="")
+    status = Varchar(length=32, default="concept")  # concept | goedgekeurd
+    goedgekeurd_op = Timestamptz(null=True, default=None)
+    goedgekeurd_in = ForeignKey(Vergadering, null=True, on_delete=OnDelete.set_null)
+    versie = Integer(default=1)
+
+
+class Commentaar(Table):
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    tekst = Text(required=True)
+    tijdstip = Timestamptz()
