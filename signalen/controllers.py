@@ -12,25 +12,11 @@ from admin.guards import REGISTER_ROLES, not_found, register_gemeente_ids, requi
 from admin.sessions import CurrentUser
 from signalen import filters as register_filters
 from signalen import privacy, services, workflow
-from signalen.tables import Bron, Leeftijd
+from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
 from signalen.validation import today
 from web.errors import FieldErrors
 from web.flash import flash
 
-BRON_LABELS = {
-    Bron.straat.value: "Op straat",
-    Bron.online.value: "Online",
-    Bron.partner.value: "Via een partner",
-    Bron.jongerenoverleg.value: "Jongerenoverleg",
-    Bron.activiteit.value: "Tijdens een activiteit",
-}
-LEEFTIJD_LABELS = {
-    Leeftijd.jonger_dan_12.value: "Jonger dan 12",
-    Leeftijd.van_12_tot_15.value: "12 tot 15 jaar",
-    Leeftijd.van_16_tot_18.value: "16 tot 18 jaar",
-    Leeftijd.van_19_tot_25.value: "19 tot 25 jaar",
-    Leeftijd.gemengd.value: "Gemengde leeftijden",
-}
 FIELD_LABELS = {"titel": "Titel", "omschrijving": "Wat hoorde of zag je?", "plek": "Plek", "citaten": "Citaten"}
 
 

@@ -12,8 +12,8 @@ from piccolo.columns.combination import WhereRaw
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Keep identical to the GIN index expression in the migration, or PostgreSQL will not use the index.
 PG_DOCUMENT = (
-    "to_tsvector('dutch', coalesce(titel, '') || ' ' || coalesce(omschrijving, '') || ' ' || "
-    "coalesce(plek, '') || ' ' || coalesce(citaten::text, ''))"
+    "to_tsvector('dutch', coalesce(signaal.titel, '') || ' ' || coalesce(signaal.omschrijving, '') || ' ' || "
+    "coalesce(signaal.plek, '') || ' ' || coalesce(signaal.citaten::text, ''))"
 )
 MAX_TERMS = 12
 

@@ -50,6 +50,21 @@ class Leeftijd(str, enum.Enum):
     gemengd = "gemengd"
 
 
+BRON_LABELS = {
+    Bron.straat.value: "Op straat",
+    Bron.online.value: "Online",
+    Bron.partner.value: "Via een partner",
+    Bron.jongerenoverleg.value: "Jongerenoverleg",
+    Bron.activiteit.value: "Tijdens een activiteit",
+}
+LEEFTIJD_LABELS = {
+    Leeftijd.jonger_dan_12.value: "Jonger dan 12",
+    Leeftijd.van_12_tot_15.value: "12 tot 15 jaar",
+    Leeftijd.van_16_tot_18.value: "16 tot 18 jaar",
+    Leeftijd.van_19_tot_25.value: "19 tot 25 jaar",
+    Leeftijd.gemengd.value: "Gemengde leeftijden",
+}
+
 class _Taxonomie(Table):
     naam = Varchar(length=120, required=True)
     slug = Varchar(length=80, required=True, unique=True)

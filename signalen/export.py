@@ -1,0 +1,279 @@
+"""The register as a file: CSV for any spreadsheet, XLSX for Excel; the register's own filters and tenancy.
+
+Choices, kept identical in both formats:
+- dates as dd/mm/jjjj and times as dd/mm/jjjj uu:mm in Belgian time (what Flemish Excel expects); XLSX stores real
+  date/datetime cells with that number format, CSV writes the text;
+- status, bron and leeftijd as their Dutch labels, citaten joined with " | ";
+- formula injection: in CSV a text cell starting with = + - @ tab or CR gets a leading ' ; in XLSX every text cell
+  is written as a string cell (never a formula) and such a cell also gets Excel's quote prefix, so it stays text when
+  someone edits it;
+- at most 50 000 rows, in the register's sort order; the XLSX "Filters" sheet says when there were more.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import anyio
+from litestar import Controller, Request, Response, get
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from admin.guards import not_found, register_gemeente_ids, requires_login
+from admin.sessions import CurrentUser
+from signalen import filters as register_filters
+from signalen import workflow
+from signalen.services import list_signalen, taxonomy_lists
+from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
+from signalen.validation import BRUSSELS, today
+from web.errors import FieldErrors
+
+MAX_ROWS = 50_000
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "%d/%m/%Y"
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+XLSX_DATE_FORMAT = "dd/mm/yyyy"
+XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+XLSX_MAX_CELL = 32_767  # Excel's limit on the characters in one cell
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CITATEN_SEPARATOR = " | "
+
+# Dutch labels for the stored codes (no shared map exists yet; unknown codes are shown as stored).
+# (header, column width in characters for XLSX)
+COLUMNS: list[tuple[str, int]] = [
+    ("ID", 8),
+    ("Gemeente", 16),
+    ("Datum", 12),
+    ("Titel", 40),
+    ("Omschrijving", 60),
+    ("Plek", 24),
+    ("Bron", 16),
+    ("Levensdomein", 18),
+    ("Signaaltype", 30),
+    ("Aantal jongeren", 10),
+    ("Leeftijd", 15),
+    ("Citaten", 50),
+    ("Status", 16),
+    ("Dossier", 9),
+    ("Auteur", 22),
+    ("Geregistreerd op", 17),
+]
+HEADERS = [name for name, _ in COLUMNS]
+
+
+# ----------------------------------------------------------------------------- values
+
+def _local(moment: Any) -> dt.datetime | None:
+    """A stored timestamp as naive Belgian local time (Excel has no time zones)."""
+    if moment is None or moment == "":
+        return None
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    if not isinstance(moment, dt.datetime):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(BRUSSELS).replace(tzinfo=None)
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        return dt.date.fromisoformat(value)
+    return None
+
+
+def values(row: dict) -> list[Any]:
+    """One signal as typed cell values, in the order of HEADERS (None for empty)."""
+    citaten = row.get("citaten") or []
+    return [
+        row.get("id"),
+        row.get("gemeente_naam") or row.get("gemeente") or "",
+        _date(row.get("datum")),
+        row.get("titel") or "",
+        row.get("omschrijving") or "",
+        row.get("plek") or "",
+        BRON_LABELS.get(row.get("bron") or "", row.get("bron") or ""),
+        row.get("levensdomein_naam") or "",
+        row.get("signaaltype_naam") or "",
+        row.get("aantal_jongeren"),
+        LEEFTIJD_LABELS.get(row.get("leeftijd") or "", row.get("leeftijd") or ""),
+        CITATEN_SEPARATOR.join(str(c) for c in citaten) if isinstance(citaten, list) else str(citaten),
+        workflow.label(row.get("status") or ""),
+        row.get("dossier"),
+        row.get("auteur_naam") or "",
+        _local(row.get("aangemaakt_op")),
+    ]
+
+
+def needs_protection(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def csv_text(value: Any) -> str:
+    """A cell for the CSV: dates in Belgian notation, numbers as digits, risky text defused with a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, dt.datetime):
+        return value.strftime(DATETIME_FORMAT)
+    if isinstance(value, dt.date):
+        return value.strftime(DATE_FORMAT)
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    return "'" + text if needs_protection(text) else text
+
+
+def _xlsx_cell(ws, row: int, column: int, value: Any) -> None:
+    if isinstance(value, bool):
+        value = "ja" if value else "nee"
+    if value is None or isinstance(value, int | float | dt.date):
+        cell = ws.cell(row=row, column=column, value=value)
+        if isinstance(value, dt.datetime):
+            cell.number_format = XLSX_DATETIME_FORMAT
+        elif isinstance(value, dt.date):
+            cell.number_format = XLSX_DATE_FORMAT
+        return
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:XLSX_MAX_CELL]
+    cell = ws.cell(row=row, column=column, value=text)
+    cell.data_type = "s"  # openpyxl makes a formula of any text starting with "="; this one stays text
+    if needs_protection(text):
+        cell.quotePrefix = True  # and stays text when someone edits it in Excel
+
+
+# ----------------------------------------------------------------------------- files
+
+def build_csv(rows: Iterable[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADERS)
+    for row in rows:
+        writer.writerow([csv_text(v) for v in values(row)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def build_xlsx(rows: list[dict], summary: list[tuple[str, Any]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Signalen"
+    bold = Font(bold=True)
+    for column, (name, width) in enumerate(COLUMNS, start=1):
+        ws.cell(row=1, column=column, value=name).font = bold
+        ws.column_dimensions[get_column_letter(column)].width = width
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(values(row), start=1):
+            _xlsx_cell(ws, number, column, value)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 1)}"
+
+    info = wb.create_sheet("Filters")
+    info.cell(row=1, column=1, value="Filter").font = bold
+    info.cell(row=1, column=2, value="Waarde").font = bold
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 50
+    for number, (name, value) in enumerate(summary, start=2):
+        _xlsx_cell(info, number, 1, name)
+        _xlsx_cell(info, number, 2, value)
+    info.freeze_panes = "A2"
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# ----------------------------------------------------------------------------- what was asked
+
+def filename(chosen: register_filters.Filters, extension: str) -> str:
+    gemeente = re.sub(r"[^a-z0-9-]", "", chosen.gemeente.lower()) or "alle"
+    return f"signalen-{gemeente}-{today().isoformat()}.{extension}"
+
+
+async def summary(user: CurrentUser, chosen: register_filters.Filters, rows: list[dict], total: int,
+                  exported_at: dt.datetime) -> list[tuple[str, Any]]:
+    """The filters used, in words, for the "Filters" sheet (empty ones as "alle")."""
+    alle = "alle"
+    names: dict[str, dict[str, str]] = {"levensdomein": {}, "signaaltype": {}}
+    if chosen.levensdomein or chosen.signaaltype:
+        lists = await taxonomy_lists(include_inactive=True)
+        names["levensdomein"] = {t["slug"]: t["naam"] for t in lists["levensdomeinen"]}
+        names["signaaltype"] = {t["slug"]: t["naam"] for t in lists["signaaltypes"]}
+    gemeente = next((g.naam for g in user.gemeenten.values() if g.slug == chosen.gemeente), chosen.gemeente)
+    if chosen.auteur == "ik":
+        auteur = f"{user.naam} (mijn signalen)"
+    elif chosen.auteur:
+        # Only a name the export itself shows: no lookup of people outside the user's register.
+        auteur = next((r["auteur_naam"] for r in rows if str(r.get("auteur")) == chosen.auteur and r["auteur_naam"]),
+                      f"gebruiker {chosen.auteur}")
+    else:
+        auteur = alle
+    result: list[tuple[str, Any]] = [
+        ("Zoekterm", chosen.q or alle),
+        ("Gemeente", gemeente or "alle gemeenten waar je het register ziet"),
+        ("Levensdomein", names["levensdomein"].get(chosen.levensdomein, chosen.levensdomein) or alle),
+        ("Signaaltype", names["signaaltype"].get(chosen.signaaltype, chosen.signaaltype) or alle),
+        ("Status", workflow.label(chosen.status) if chosen.status else alle),
+        ("Bron", BRON_LABELS.get(chosen.bron, chosen.bron) or alle),
+        ("Plek", chosen.plek or alle),
+        ("Auteur", auteur),
+        ("Van", chosen.van or alle),
+        ("Tot en met", chosen.tot or alle),
+        ("Sortering", register_filters.SORTS.get(chosen.sorteer, chosen.sorteer)),
+        ("Geëxporteerd op", exported_at),
+        ("Geëxporteerd door", user.naam),
+        ("Aantal signalen", len(rows)),
+    ]
+    if total > len(rows):
+        result.append(("Let op", f"Afgekapt: de eerste {len(rows)} van {total} signalen. Verfijn de filters."))
+    return result
+
+
+async def _select(request: Request) -> tuple[CurrentUser, register_filters.Filters, list[dict], int]:
+    user: CurrentUser = request.user
+    if not register_gemeente_ids(user):
+        raise not_found()  # a partner (or a beheerder without membership) has no register to export
+    chosen, errors = register_filters.parse(request.query_params)
+    if errors:
+        raise FieldErrors(errors, detail="De filters voor deze export kloppen niet.", status_code=400)
+    rows, total = await list_signalen(user, chosen, limit=MAX_ROWS)
+    return user, chosen, rows, total
+
+
+def _download(content: bytes, media_type: str, name: str) -> Response:
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+class SignaalExportController(Controller):
+    path = "/signalen"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/export.csv", name="signalen:export-csv")
+    async def export_csv(self, request: Request) -> Response:
+        _user, chosen, rows, _total = await _select(request)
+        content = await anyio.to_thread.run_sync(build_csv, rows)
+        return _download(content, CSV_MEDIA_TYPE, filename(chosen, "csv"))
+
+    @get("/export.xlsx", name="signalen:export-xlsx")
+    async def export_xlsx(self, request: Request) -> Response:
+        user, chosen, rows, total = await _select(request)
+        exported_at = dt.datetime.now(BRUSSELS).replace(tzinfo=None, microsecond=0)
+        info = await summary(user, chosen, rows, total, exported_at)
+        content = await anyio.to_thread.run_sync(build_xlsx, rows, info)  # CPU work off the event loop
+        return _download(content, XLSX_MEDIA_TYPE, filename(chosen, "xlsx"))
