@@ -53,7 +53,7 @@ def create_app() -> Litestar:
     async def admin(scope: Scope, receive: Receive, send: Send) -> None:
         await gate(scope, receive, send)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             AuthController,
             HomeController,
@@ -64,7 +64,6 @@ def create_app() -> Litestar:
             create_static_files_router(path="/static", directories=[BASE_DIR / "static"], name="static"),
         ],
         lifespan=[lifespan],
-        middleware=[session_middleware],
         csrf_config=CSRFConfig(
             secret=settings.secret,
             cookie_name="sw_csrftoken",
@@ -87,3 +86,6 @@ def create_app() -> Litestar:
         ),
         debug=False,
     )
+    # The session wraps the whole app, not just the matched routes: a 404 page knows who is logged in too.
+    app.asgi_handler = session_middleware(app.asgi_handler)
+    return app

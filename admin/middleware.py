@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from http.cookies import SimpleCookie
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from admin.sessions import SESSION_COOKIE, resolve
+
+logger = logging.getLogger("signaalwerk.sessions")
 
 
 def _token(scope: Scope) -> str:
@@ -26,7 +29,11 @@ def session_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not scope["path"].startswith("/static/"):
             token = _token(scope)
-            scope["user"] = await resolve(token) if token else None
+            try:
+                scope["user"] = await resolve(token) if token else None
+            except Exception:  # noqa: BLE001 - no database: an anonymous visitor; /health reports the outage
+                logger.exception("session lookup failed")
+                scope["user"] = None
         await app(scope, receive, send)
 
     return middleware

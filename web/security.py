@@ -21,9 +21,8 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     """before_send hook: runs for every response of the app, unmatched paths and the admin mount included."""
     if message["type"] != "http.response.start":
         return
-    path: str = scope.get("path", "")
-    if scope.get("root_path"):
-        path = scope["root_path"] + path if not path.startswith(scope["root_path"]) else path
+    # raw_path: inside the /admin mount, scope["path"] is relative to the mount.
+    path = scope.get("raw_path", b"").decode("latin-1").split("?")[0] or scope.get("path", "")
     headers = MutableScopeHeaders.from_message(message)
     headers["Content-Security-Policy"] = ADMIN_CSP if path.startswith("/admin") else APP_CSP
     headers["X-Content-Type-Options"] = "nosniff"
