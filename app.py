@@ -14,6 +14,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
 from admin.auth_controller import AuthController
+from audit import recorder as audit_recorder
 from admin.middleware import session_middleware
 from admin.mount import admin_app, admin_gate
 from settings import BASE_DIR, get_settings
@@ -47,7 +48,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
-    gate = admin_gate(admin_app([*signalen_routes.ADMIN_TABLES, *overleg_routes.ADMIN_TABLES]))
+    gate = admin_gate(admin_app([*signalen_routes.ADMIN_TABLES, *overleg_routes.ADMIN_TABLES, audit_recorder.admin_table()]))
 
     @asgi("/admin", is_mount=True, copy_scope=True, name="admin")
     async def admin(scope: Scope, receive: Receive, send: Send) -> None:
@@ -76,7 +77,7 @@ def create_app() -> Litestar:
             directory=BASE_DIR / "templates", engine=templating.engine_class, engine_callback=templating.setup
         ),
         exception_handlers={Exception: handle_exception},
-        before_send=[add_security_headers, delete_shown_flash],
+        before_send=[add_security_headers, delete_shown_flash, audit_recorder.audit_hook],
         request_max_body_size=MAX_BODY,
         openapi_config=OpenAPIConfig(
             title="Signaalwerk API",

@@ -22,5 +22,6 @@ APP_REGISTRY = AppRegistry(
         "admin.piccolo_app",
         "signalen.piccolo_app",
         "overleg.piccolo_app",
+        "audit.piccolo_app",
     ]
 )

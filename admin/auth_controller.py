@@ -8,6 +8,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
 
 from admin import sessions
+from audit import recorder as audit
 from settings import get_settings
 from web.flash import flash
 
@@ -54,10 +55,14 @@ class AuthController(Controller):
         client = client_address(request)
         context = {"next": target, "username": username[:150]}
         if await sessions.too_many_failures(username, client):
+            await audit.record("login_mislukt", username=username, client=client, uitkomst="429",
+                               route="POST /login/")
             context["error"] = "Te veel mislukte pogingen. Wacht vijf minuten en probeer dan opnieuw."
             return Template("login.html", context=context, status_code=HTTP_429_TOO_MANY_REQUESTS)
         user_id = await sessions.authenticate(username, password) if username and password else None
         await sessions.record_attempt(username, client, user_id is not None)
+        await audit.record("login" if user_id else "login_mislukt", username=username, client=client,
+                           uitkomst="ok" if user_id else "geweigerd", route="POST /login/", user_id=user_id)
         if user_id is None:
             context["error"] = "Gebruikersnaam of wachtwoord klopt niet."
             return Template("login.html", context=context, status_code=HTTP_400_BAD_REQUEST)
@@ -73,6 +78,8 @@ class AuthController(Controller):
         token = request.cookies.get(sessions.SESSION_COOKIE)
         if token:
             await sessions.end_session(token)
+        await audit.record("logout", user=request.user, client=client_address(request), uitkomst="ok",
+                           route="POST /logout/")
         response = Redirect("/login/", status_code=303)
         response.delete_cookie(sessions.SESSION_COOKIE, path="/")
         return flash(response, "Je bent afgemeld.", "info")

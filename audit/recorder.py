@@ -1,0 +1,103 @@
+"""Records the audit trail in one place: logins and logouts explicitly, everything else from the route table
+(a before_send hook), so a new route is audited without remembering to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from litestar.types import Message, Scope
+
+from audit.tables import Audit
+
+logger = logging.getLogger("signaalwerk.audit")
+
+# Path parameters name the object a route is about.
+OBJECT_PARAMS = {
+    "signaal_id": "signaal",
+    "dossier_id": "dossier",
+    "nota_id": "nota",
+    "vergadering_id": "vergadering",
+    "punt_id": "agendapunt",
+    "agendapunt_id": "agendapunt",
+    "actie_id": "actie",
+    "overleg_id": "overleg",
+}
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def safe(value: object, limit: int = 150) -> str:
+    """Control characters encoded: no log injection through a username or a path."""
+    return str(value)[:limit].encode("unicode_escape").decode("ascii")
+
+
+def classify(method: str, template: str, params: dict) -> tuple[str, str, str] | None:
+    """(actie, object_type, object_id) for an audited request, or None."""
+    object_type, object_id = "", ""
+    for name, kind in OBJECT_PARAMS.items():
+        if name in params:
+            object_type, object_id = kind, str(params[name])
+    if template.endswith((".pdf", "/pdf")) or template.endswith("pdf}"):
+        return "pdf", object_type, object_id
+    if "export" in template or template.endswith((".csv", ".xlsx", ".ics")):
+        return "export", object_type, object_id
+    if method in UNSAFE:
+        return "wijzigen", object_type, object_id
+    if method == "GET" and object_type:
+        return "bekijken", object_type, object_id
+    return None
+
+
+async def record(actie: str, *, user=None, user_id: int | None = None, username: str = "", object_type: str = "",
+                 object_id: str = "", uitkomst: str = "", client: str = "", route: str = "") -> None:
+    """One audit row (and one encoded log line). `user` is a CurrentUser; or give user_id/username."""
+    row = Audit(
+        tijdstip=dt.datetime.now(dt.UTC), gebruiker=getattr(user, "id", user_id),
+        gebruikersnaam=(getattr(user, "username", None) or username)[:150], actie=actie,
+        object_type=object_type[:32], object_id=safe(object_id, 40), uitkomst=str(uitkomst)[:32],
+        client=client[:64], route=route[:200],
+    )
+    await row.save()
+    logger.info("audit actie=%s gebruiker=%s object=%s:%s uitkomst=%s client=%s route=%s", actie,
+                safe(row.gebruikersnaam), object_type, safe(object_id), safe(uitkomst), safe(client), safe(route))
+
+
+async def audit_hook(message: Message, scope: Scope) -> None:
+    """before_send: at the start of each response of an app route, write its audit row."""
+    if message["type"] != "http.response.start" or scope.get("type") != "http":
+        return
+    template = scope.get("path_template") or ""
+    if not template or template.startswith(("/static", "/admin", "/login", "/logout", "/health", "/schema")):
+        return
+    method = scope.get("method", "GET")
+    what = classify(method, template, scope.get("path_params") or {})
+    if what is None:
+        return
+    actie, object_type, object_id = what
+    client = (scope.get("client") or ("", 0))[0] or ""
+    try:
+        await record(actie, user=scope.get("user"), object_type=object_type, object_id=object_id,
+                     uitkomst=str(message["status"]), client=client, route=f"{method} {template}")
+    except Exception:  # noqa: BLE001 - the trail must never break the answer; the failure itself is logged
+        logger.exception("audit row could not be written for %s %s", method, safe(template))
+
+
+def _refuse(*args, **kwargs):
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    raise StarletteHTTPException(status_code=405, detail="Het auditspoor kan niet gewijzigd of gewist worden.")
+
+
+def admin_table():
+    """The audit trail in Piccolo Admin: visible and filterable, never editable or deletable."""
+    from piccolo_admin.endpoints import TableConfig
+    from piccolo_api.crud.hooks import Hook, HookType
+
+    return TableConfig(
+        Audit,
+        menu_group="Beveiliging",
+        hooks=[Hook(hook_type=kind, callable=_refuse) for kind in (HookType.pre_save, HookType.pre_patch,
+                                                                    HookType.pre_delete)],
+        visible_filters=[Audit.actie, Audit.gebruiker, Audit.gebruikersnaam, Audit.object_type, Audit.object_id,
+                         Audit.uitkomst, Audit.client],
+    )

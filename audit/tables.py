@@ -1,0 +1,23 @@
+"""The audit trail: append-only, never the content of a signal — only who, when, what, outcome, from where."""
+
+from __future__ import annotations
+
+from piccolo.columns import Integer, Timestamptz, Varchar
+from piccolo.columns.readable import Readable
+from piccolo.table import Table
+
+
+class Audit(Table):
+    tijdstip = Timestamptz(index=True)
+    gebruiker = Integer(null=True, default=None, index=True)  # user id; kept as a number so erasure keeps the trail
+    gebruikersnaam = Varchar(length=150, default="")
+    actie = Varchar(length=32, index=True)  # login, login_mislukt, logout, bekijken, wijzigen, export, pdf
+    object_type = Varchar(length=32, default="")
+    object_id = Varchar(length=40, default="")
+    uitkomst = Varchar(length=32, default="")  # the HTTP status, or ok / geweigerd
+    client = Varchar(length=64, default="")
+    route = Varchar(length=200, default="")  # the route template, never the query string
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s %s", columns=[cls.tijdstip, cls.actie, cls.object_type])
