@@ -8,6 +8,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
     JSON,
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -216,3 +217,97 @@ class Commentaar(Table):
     user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     tekst = Text(required=True)
     tijdstip = Timestamptz()
+
+
+class NotaStatus(str, enum.Enum):
+    concept = "concept"
+    ter_goedkeuring = "ter_goedkeuring"
+    verstuurd = "verstuurd"
+    beantwoord = "beantwoord"
+
+
+class Adressaat(str, enum.Enum):
+    college = "college"
+    ocmw_raad = "ocmw-raad"
+    bovenlokaal = "bovenlokaal"
+
+
+class Beslissing(str, enum.Enum):
+    akkoord = "akkoord"
+    deels = "deels"
+    afgewezen = "afgewezen"
+    niet_bevoegd = "niet_bevoegd"
+
+
+class Signaalnota(Table):
+    gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.restrict, index=True)
+    overleg = ForeignKey(Overleg, null=True, on_delete=OnDelete.set_null)
+    referentie = Varchar(length=40, unique=True)  # SN-2026-004: per gemeente and year
+    adressaat = Varchar(length=32, choices=Adressaat, default=Adressaat.college.value)
+    adressaat_tekst = Varchar(length=300, default="")
+    onderwerp = Varchar(length=300, required=True)
+    secties = JSON(default="{}")  # aanleiding, onderbouwing, analyse, acties, advies, opvolging (Markdown)
+    citaten = JSON(default="[]")  # the quotes the chair selected
+    bevestigde_persoonsgegevens = JSON(default="[]")  # findings a person confirmed for THIS nota
+    trekker = Varchar(length=200, default="")
+    antwoord_gevraagd_tegen = Date(null=True, default=None)
+    status = Varchar(length=32, choices=NotaStatus, default=NotaStatus.concept.value)
+    bovenlokaal = Boolean(default=False)
+    vorige = Integer(null=True, default=None)  # the sent nota this one corrects
+    versie = Integer(default=1)
+    aangemaakt_door = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    aangemaakt_op = Timestamptz()
+    verstuurd_op = Timestamptz(null=True, default=None)
+    pdf = Bytea(null=True, default=None)  # frozen when sent
+    pdf_sha256 = Varchar(length=64, default="")
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s %s", columns=[cls.referentie, cls.onderwerp])
+
+
+class NotaDossier(Table):
+    nota = ForeignKey(Signaalnota, null=False, on_delete=OnDelete.cascade, index=True)
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, index=True)
+
+
+class NotaCommentaar(Table):
+    nota = ForeignKey(Signaalnota, null=False, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    tekst = Text(required=True)
+    tijdstip = Timestamptz()
+
+
+class Antwoord(Table):
+    nota = ForeignKey(Signaalnota, null=False, on_delete=OnDelete.cascade, unique=True)
+    datum = Date(required=True)
+    beslissing = Varchar(length=32, choices=Beslissing)
+    samenvatting = Text(default="")
+    document = Bytea(null=True, default=None)  # the council's answer as PDF (checked, ≤ 10 MiB)
+    document_naam = Varchar(length=200, default="")
+    geregistreerd_door = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    geregistreerd_op = Timestamptz()
+
+
+class Terugkoppeling(Table):
+    """How the outcome was brought back to the young people."""
+
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.cascade, index=True)
+    datum = Date(required=True)
+    hoe = Varchar(length=200, default="")
+    door = Varchar(length=200, default="")
+    wat = Text(default="")
+    geregistreerd_door = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    geregistreerd_op = Timestamptz()
+
+
+class Huisstijl(Table):
+    """Letterhead of a gemeente's notas: a logo (PNG, JPEG or sanitised SVG, ≤ 1 MiB) and a sender line."""
+
+    gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.cascade, unique=True)
+    logo = Varchar(length=300, default="")  # path under the media folder, uploaded in the admin
+    afzender = Varchar(length=300, default="")
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(template="%s", columns=[cls.gemeente._.naam])
