@@ -28,6 +28,8 @@ def nav_items(user) -> list[dict]:
         items.append({"label": "Dossiers", "href": "/dossiers/"})
         items.append({"label": "Vergaderingen", "href": "/vergaderingen/"})
         items.append({"label": "Acties", "href": "/acties/"})
+    if user.gemeenten:
+        items.append({"label": "Inzicht", "href": "/inzicht/"})
     if user.admin:
         items.append({"label": "Beheer", "href": "/admin/"})
     return items

@@ -1,0 +1,88 @@
+"""/inzicht: charts per month, domain, type, place and source; dossiers; notas and their answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, Request, Response, get
+from litestar.response import Template
+
+from admin.guards import aggregate_gemeente_ids, gemeente_by_slug, not_found, requires_login, visible_gemeenten
+from inzicht import queries
+from inzicht.charts import Chart
+from web.errors import FieldErrors
+
+CHARTS = {
+    "per-maand": ("Signalen per maand", "Maand", queries.per_month),
+    "per-levensdomein": ("Signalen per levensdomein", "Levensdomein", queries.per_levensdomein),
+    "per-signaaltype": ("Signalen per soort", "Soort signaal", queries.per_signaaltype),
+    "per-plek": ("Signalen per plek (top 15)", "Plek", queries.per_plek),
+    "per-bron": ("Signalen per bron", "Bron", queries.per_bron),
+    "dossiers": ("Dossiers per status", "Status", queries.dossiers_per_status),
+}
+
+
+def parse_scope(request: Request) -> tuple[queries.Scope, dict, dict]:
+    """Gemeente and period from the query string; a gemeente the user may not see aggregates of → 404."""
+    user = request.user
+    allowed = aggregate_gemeente_ids(user)
+    if not allowed:
+        raise not_found()
+    params = request.query_params
+    errors: dict[str, str] = {}
+    slug = (params.get("gemeente") or "").strip()
+    gemeente_ids = tuple(sorted(allowed))
+    if slug:
+        gemeente_ids = (gemeente_by_slug(user, slug).id,)
+    dates = {}
+    for name in ("van", "tot"):
+        raw = (params.get(name) or "").strip()
+        dates[name] = None
+        if raw:
+            try:
+                dates[name] = dt.date.fromisoformat(raw)
+            except ValueError:
+                errors[name] = "Geef een geldige datum (jjjj-mm-dd)."
+    if dates["van"] and dates["tot"] and dates["tot"] < dates["van"]:
+        errors["tot"] = "De einddatum ligt voor de begindatum."
+        dates["tot"] = None
+    chosen = {"gemeente": slug, "van": dates["van"], "tot": dates["tot"]}
+    return queries.Scope(gemeente_ids, dates["van"], dates["tot"]), chosen, errors
+
+
+def query_string(chosen: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in chosen.items() if v})
+
+
+class InzichtController(Controller):
+    path = "/inzicht"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/", name="inzicht")
+    async def page(self, request: Request) -> Template:
+        scope, chosen, errors = parse_scope(request)
+        charts = [Chart(slug, titel, kolom, await fetch(scope)) for slug, (titel, kolom, fetch) in CHARTS.items()]
+        user = request.user
+        gemeenten = [g for g in visible_gemeenten(user) if g.id in aggregate_gemeente_ids(user)]
+        return Template("inzicht/inzicht.html", context={
+            "charts": charts, "totalen": await queries.totals(scope), "notas": await queries.nota_answers(scope),
+            "gemeenten": gemeenten, "gekozen": chosen, "fields": errors, "qs": query_string(chosen),
+        })
+
+    @get("/{bestand:str}", name="inzicht_csv")
+    async def csv(self, request: Request, bestand: str) -> Response:
+        """/inzicht/<chart>.csv: the numbers of one chart, with the same filters."""
+        slug = bestand.removesuffix(".csv")
+        if not bestand.endswith(".csv") or slug not in CHARTS:
+            raise not_found()
+        scope, chosen, errors = parse_scope(request)
+        if errors:
+            raise FieldErrors(errors, status_code=400)
+        titel, kolom, fetch = CHARTS[slug]
+        chart = Chart(slug, titel, kolom, await fetch(scope))
+        name = f"inzicht-{slug}-{chosen['gemeente'] or 'alle'}.csv"
+        return Response(chart.csv(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})

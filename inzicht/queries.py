@@ -1,0 +1,128 @@
+"""Aggregates for /inzicht, computed in SQL (GROUP BY), never by looping over signals in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from piccolo.query.functions.aggregate import Count, Sum
+
+from overleg.tables import Antwoord, Dossier, Signaalnota
+from signalen.tables import BRON_LABELS, Signaal
+
+
+@dataclass(frozen=True)
+class Scope:
+    gemeente_ids: tuple[int, ...]
+    van: dt.date | None = None
+    tot: dt.date | None = None
+
+
+def _signal_where(scope: Scope):
+    where = Signaal.gemeente.is_in(list(scope.gemeente_ids))
+    if scope.van:
+        where &= Signaal.datum >= scope.van
+    if scope.tot:
+        where &= Signaal.datum <= scope.tot
+    return where
+
+
+async def _grouped(scope: Scope, column, label_column=None) -> list[tuple[str, int]]:
+    columns = [column.as_alias("sleutel")] + ([label_column.as_alias("label")] if label_column else [])
+    query = (Signaal.select(*columns, Count(alias="aantal")).where(_signal_where(scope))
+             .group_by(*([column] + ([label_column] if label_column else []))))
+    rows = await query
+    out = [((row.get("label") or row["sleutel"] or "onbekend"), row["aantal"]) for row in rows]
+    return sorted(out, key=lambda item: (-item[1], str(item[0])))
+
+
+async def per_month(scope: Scope) -> list[tuple[str, int]]:
+    """Signals per month (YYYY-MM), oldest first, months without signals included."""
+    from common.db import engine_name
+
+    month = "strftime('%Y-%m', datum)" if engine_name() == "sqlite" else "to_char(datum, 'YYYY-MM')"
+    ids = ", ".join(str(int(g)) for g in scope.gemeente_ids) or "NULL"
+    conditions = [f"gemeente IN ({ids})"]
+    args = []
+    if scope.van:
+        conditions.append("datum >= {}")
+        args.append(scope.van)
+    if scope.tot:
+        conditions.append("datum <= {}")
+        args.append(scope.tot)
+    result = await Signaal.raw(
+        f"SELECT {month} AS maand, COUNT(*) AS aantal FROM signaal WHERE {' AND '.join(conditions)} "
+        f"GROUP BY maand ORDER BY maand", *args)
+    counts = {row["maand"]: row["aantal"] for row in result}
+    if not counts:
+        return []
+    return [(m, counts.get(m, 0)) for m in _months(min(counts), max(counts))]
+
+
+def _months(first: str, last: str) -> list[str]:
+    year, month = map(int, first.split("-"))
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return out
+
+
+async def per_levensdomein(scope: Scope) -> list[tuple[str, int]]:
+    return await _grouped(scope, Signaal.levensdomein, Signaal.levensdomein.naam)
+
+
+async def per_signaaltype(scope: Scope) -> list[tuple[str, int]]:
+    return await _grouped(scope, Signaal.signaaltype, Signaal.signaaltype.naam)
+
+
+async def per_plek(scope: Scope, limit: int = 15) -> list[tuple[str, int]]:
+    rows = [(plek or "zonder plek", n) for plek, n in await _grouped(scope, Signaal.plek)]
+    return rows[:limit]
+
+
+async def per_bron(scope: Scope) -> list[tuple[str, int]]:
+    return [(BRON_LABELS.get(bron, bron), n) for bron, n in await _grouped(scope, Signaal.bron)]
+
+
+async def totals(scope: Scope) -> dict:
+    row = await Signaal.select(Count(alias="signalen"), Sum(Signaal.aantal_jongeren, alias="jongeren")).where(
+        _signal_where(scope)).first()
+    return {"signalen": row["signalen"], "jongeren": row["jongeren"] or 0}
+
+
+async def dossiers_per_status(scope: Scope) -> list[tuple[str, int]]:
+    rows = await (Dossier.select(Dossier.status, Count(alias="aantal"))
+                  .where(Dossier.gemeente.is_in(list(scope.gemeente_ids)) & Dossier.samengevoegd_in.is_null())
+                  .group_by(Dossier.status))
+    labels = {"open": "Open", "geagendeerd": "Geagendeerd", "in_behandeling": "In behandeling",
+              "afgerond": "Afgerond"}
+    return [(labels.get(r["status"], r["status"]), r["aantal"]) for r in rows]
+
+
+async def nota_answers(scope: Scope) -> dict:
+    """Sent notas, share answered, share akkoord and the median number of days to an answer."""
+    where = Signaalnota.gemeente.is_in(list(scope.gemeente_ids)) & Signaalnota.verstuurd_op.is_not_null()
+    if scope.van:
+        where &= Signaalnota.verstuurd_op >= dt.datetime.combine(scope.van, dt.time(), dt.UTC)
+    if scope.tot:
+        where &= Signaalnota.verstuurd_op < dt.datetime.combine(scope.tot + dt.timedelta(days=1), dt.time(), dt.UTC)
+    sent = await Signaalnota.select(Signaalnota.id, Signaalnota.verstuurd_op).where(where)
+    answers = await Antwoord.select(Antwoord.nota, Antwoord.datum, Antwoord.beslissing).where(
+        Antwoord.nota.is_in([n["id"] for n in sent] or [0]))
+    sent_on = {n["id"]: n["verstuurd_op"] for n in sent}
+    days = [(a["datum"] - sent_on[a["nota"]].date()).days for a in answers if a["nota"] in sent_on]
+    decisions: dict[str, int] = {}
+    for answer in answers:
+        decisions[answer["beslissing"]] = decisions.get(answer["beslissing"], 0) + 1
+    return {
+        "verstuurd": len(sent),
+        "beantwoord": len(answers),
+        "aandeel_beantwoord": round(100 * len(answers) / len(sent)) if sent else None,
+        "aandeel_akkoord": round(100 * decisions.get("akkoord", 0) / len(answers)) if answers else None,
+        "mediaan_dagen": statistics.median(days) if days else None,
+        "beslissingen": decisions,
+    }
