@@ -42,6 +42,9 @@ class Chart:
         else:
             values = [n for _, n in self.reeks]
         chart.x_labels = labels
+        top = max(values or [0])
+        step = max(1, -(-top // 8))  # whole numbers only: these are counts of signals
+        chart.y_labels = list(range(0, top + step, step))
         chart.add(self.titel, values)
         rendered = chart.render()
         return rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")

@@ -70,7 +70,31 @@ class InzichtController(Controller):
         return Template("inzicht/inzicht.html", context={
             "charts": charts, "totalen": await queries.totals(scope), "notas": await queries.nota_answers(scope),
             "gemeenten": gemeenten, "gekozen": chosen, "fields": errors, "qs": query_string(chosen),
+            "jaar": dt.date.today().year,
+            "qs_rapport": query_string({"gemeente": chosen["gemeente"] or (gemeenten[0].slug if gemeenten else ""),
+                                        "jaar": str(dt.date.today().year)}),
         })
+
+    @get("/jaarrapport", name="jaarrapport")
+    async def jaarrapport(self, request: Request) -> Response:
+        """?gemeente=slug&jaar=2026 → the yearly report as PDF (members of the gemeente and the coördinator)."""
+        from inzicht import jaarrapport
+
+        user = request.user
+        slug = (request.query_params.get("gemeente") or "").strip()
+        raw_year = (request.query_params.get("jaar") or str(dt.date.today().year)).strip()
+        if not raw_year.isdigit() or not 2000 <= int(raw_year) <= dt.date.today().year:
+            raise FieldErrors({"jaar": "Kies een jaar tussen 2000 en dit jaar."}, status_code=400)
+        if not slug:
+            mine = [g for g in visible_gemeenten(user) if g.id in aggregate_gemeente_ids(user)]
+            if len(mine) != 1:
+                raise FieldErrors({"gemeente": "Kies een gemeente."}, status_code=400)
+            slug = mine[0].slug
+        gemeente = gemeente_by_slug(user, slug)
+        pdf = await jaarrapport.pdf(gemeente, int(raw_year))
+        name = f"jaarrapport-{gemeente.slug}-{raw_year}.pdf"
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @get("/{bestand:str}", name="inzicht_csv")
     async def csv(self, request: Request, bestand: str) -> Response:

@@ -57,7 +57,16 @@ async def per_month(scope: Scope) -> list[tuple[str, int]]:
     counts = {row["maand"]: row["aantal"] for row in result}
     if not counts:
         return []
-    return [(m, counts.get(m, 0)) for m in _months(min(counts), max(counts))]
+    return [(month_label(m), counts.get(m, 0)) for m in _months(min(counts), max(counts))]
+
+
+MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def month_label(key: str) -> str:
+    """'2026-03' → 'mrt 2026', as people here write it."""
+    year, month = key.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
 
 
 def _months(first: str, last: str) -> list[str]:

@@ -216,3 +216,36 @@ def make_signaal(persona: Persona, confirm: bool = False, **overrides) -> dict:
         **overrides,
     }
     return sync(create_signaal(current_user(persona), data, confirm=confirm))
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF as pdftotext reads it (what a screen reader or a search would get)."""
+    import subprocess
+
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def pdf_objects(pdf: bytes) -> bytes:
+    """The raw bytes plus every Flate stream decompressed (object streams hold the catalog: /Lang, /MarkInfo)."""
+    import re
+    import zlib
+
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            pass
+    return b"\n".join(parts)
+
+
+def pdf_xmp(pdf: bytes) -> str:
+    """The XMP metadata (pdfinfo -meta): where PDF/UA identifies itself (pdfuaid:part)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        return subprocess.run(["pdfinfo", "-meta", handle.name], capture_output=True, text=True).stdout

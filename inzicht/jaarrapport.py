@@ -1,0 +1,70 @@
+"""The yearly report of a gemeente: signals, dossiers, what the overleg did, notas and answers, feedback.
+
+Aggregated in SQL, printed through the shared PDF helper (tagged PDF/UA-1, charts as SVG with their tables).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import anyio
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from piccolo.query.functions.aggregate import Count
+
+from common.pdf import PRINT_CSS, PdfMeta, render_pdf
+from inzicht import queries
+from inzicht.charts import Chart
+from overleg.tables import Actie, Dossier, Overleg, Terugkoppeling, Vergadering
+from settings import BASE_DIR
+
+LENS_LABELS = {"preventie": "Preventie", "versterking": "Versterking", "bijschakelen": "Bijschakelen"}
+BESLISSING_LABELS = {"akkoord": "Akkoord", "deels": "Deels akkoord", "afgewezen": "Afgewezen",
+                     "niet_bevoegd": "Niet bevoegd"}
+_env = Environment(loader=FileSystemLoader(BASE_DIR / "templates"), autoescape=select_autoescape(["html"]))
+
+
+async def gather(gemeente, jaar: int) -> dict:
+    """Every number of the report for one gemeente (a GemeenteRef) and calendar year."""
+    start, end = dt.date(jaar, 1, 1), dt.date(jaar, 12, 31)
+    scope = queries.Scope((gemeente.id,), start, end)
+    charts = [
+        Chart("per-maand", "Signalen per maand", "Maand", await queries.per_month(scope)),
+        Chart("per-levensdomein", "Signalen per levensdomein", "Levensdomein", await queries.per_levensdomein(scope)),
+        Chart("per-signaaltype", "Signalen per soort", "Soort signaal", await queries.per_signaaltype(scope)),
+        Chart("per-plek", "Signalen per plek (top 15)", "Plek", await queries.per_plek(scope)),
+    ]
+    in_year = (Dossier.gemeente == gemeente.id) & Dossier.samengevoegd_in.is_null()
+    dossiers = await Dossier.select(Dossier.titel, Dossier.status).where(in_year).order_by(Dossier.titel)
+    overleg_ids = [o["id"] for o in await Overleg.select(Overleg.id).where(Overleg.gemeente == gemeente.id)]
+    overleg_ids = overleg_ids or [0]
+    meetings = await Vergadering.count().where(
+        Vergadering.overleg.is_in(overleg_ids) & (Vergadering.datum >= start) & (Vergadering.datum <= end)
+        & (Vergadering.status == "gehouden"))
+    start_ts = dt.datetime.combine(start, dt.time(), dt.UTC)
+    end_ts = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC)
+    lenses = await (Actie.select(Actie.lens, Count(alias="aantal"))
+                    .where(Actie.overleg.is_in(overleg_ids) & (Actie.aangemaakt_op >= start_ts)
+                           & (Actie.aangemaakt_op < end_ts))
+                    .group_by(Actie.lens))
+    feedback = await Terugkoppeling.count().where(
+        (Terugkoppeling.datum >= start) & (Terugkoppeling.datum <= end)
+        & (Terugkoppeling.dossier.gemeente == gemeente.id))
+    return {
+        "gemeente": gemeente, "jaar": jaar, "totalen": await queries.totals(scope), "charts": charts,
+        "dossiers": dossiers, "vergaderingen": meetings,
+        "acties": [(LENS_LABELS.get(r["lens"], r["lens"]), r["aantal"]) for r in lenses],
+        "notas": await queries.nota_answers(scope), "beslissingen": BESLISSING_LABELS,
+        "terugkoppelingen": feedback, "gemaakt_op": dt.date.today(),
+    }
+
+
+def render_html(data: dict) -> str:
+    return _env.get_template("pdf/jaarrapport.html").render(print_css=PRINT_CSS, **data)
+
+
+async def pdf(gemeente, jaar: int) -> bytes:
+    data = await gather(gemeente, jaar)
+    html = render_html(data)
+    meta = PdfMeta(title=f"Jaarrapport signalen {gemeente.naam} {jaar}", author=f"Signaalwerk — {gemeente.naam}",
+                   subject="Jaarrapport van het jeugdwelzijnsoverleg")
+    return await anyio.to_thread.run_sync(lambda: render_pdf(html, meta))

@@ -1,0 +1,48 @@
+"""The yearly report PDF: every section, with the numbers of the data; tenancy; bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from signalen.validation import today
+from tests.support import make_signaal, pdf_objects, pdf_text, pdf_xmp
+
+
+def test_the_yearly_report_holds_every_section_with_the_numbers(werker, tmp_path):
+    make_signaal(werker, plek="Nekkerspoel", aantal_jongeren=5)
+    make_signaal(werker, plek="Nekkerspoel", aantal_jongeren=4)
+    make_signaal(werker, plek="Vaartkom", aantal_jongeren=None)
+    response = werker.get(f"/inzicht/jaarrapport?gemeente=mechelen&jaar={today().year}")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    text = pdf_text(response.content)
+    for heading in ("Jaarrapport signalen", "Kerncijfers", "Signalen per maand", "Signalen per levensdomein",
+                    "Signalen per soort", "Signalen per plek", "Dossiers", "Wat het overleg deed",
+                    "Acties per invalshoek", "Signaalnota's en antwoorden", "Terugkoppeling aan jongeren"):
+        assert heading in text, heading
+    assert "Mechelen" in text
+    flat = " ".join(text.split())
+    assert "Signalen 3" in flat and "Jongeren betrokken 9" in flat
+    assert "Nekkerspoel" in text and "Vaartkom" in text
+
+
+def test_the_report_is_tagged_pdf_ua_in_dutch(werker, tmp_path):
+    response = werker.get(f"/inzicht/jaarrapport?jaar={today().year}")
+    assert "pdfuaid" in pdf_xmp(response.content)
+    assert b"/Lang (nl-BE)" in pdf_objects(response.content)
+
+
+@pytest.mark.parametrize(("name", "status"), [("werker2", 404), ("coordinator", 200), ("voorzitter", 200)])
+def test_another_gemeente_is_not_found_but_the_coordinator_gets_aggregates(personas, name, status):
+    assert personas[name].get(f"/inzicht/jaarrapport?gemeente=mechelen&jaar={today().year}").status_code == status
+
+
+@pytest.mark.parametrize("jaar", ["1999", "3000", "abc", "-1"])
+def test_a_bad_year_is_refused_in_dutch(werker, jaar):
+    response = werker.get(f"/inzicht/jaarrapport?gemeente=mechelen&jaar={jaar}")
+    assert response.status_code == 400 and "Kies een jaar" in response.text
+
+
+def test_a_year_without_data_still_gives_a_report(werker, tmp_path):
+    response = werker.get("/inzicht/jaarrapport?gemeente=mechelen&jaar=2001")
+    assert response.status_code == 200
+    assert "Geen signalen in 2001." in pdf_text(response.content)
