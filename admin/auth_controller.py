@@ -82,4 +82,6 @@ class AuthController(Controller):
                            route="POST /logout/")
         response = Redirect("/login/", status_code=303)
         response.delete_cookie(sessions.SESSION_COOKIE, path="/")
+        # A shared phone: the next person must not find this worker's unsaved drafts in the browser.
+        response.headers["Clear-Site-Data"] = '"storage"'
         return flash(response, "Je bent afgemeld.", "info")

@@ -6,8 +6,9 @@ from litestar import Controller, Request, get
 from litestar.response import Response, Template
 from piccolo.apps.user.tables import BaseUser
 
-from admin.guards import requires_login, roles_in, visible_gemeenten
-from admin.tables import ROL_LABELS
+from admin.guards import has_role, requires_login, roles_in, visible_gemeenten
+from admin.tables import ROL_LABELS, Rol
+from web import dashboard
 from settings import get_settings
 
 
@@ -25,7 +26,16 @@ class HomeController(Controller):
             }
             for gemeente in visible_gemeenten(user)
         ]
-        return Template("home.html", context={"gemeenten": gemeenten})
+        context: dict = {"gemeenten": gemeenten}
+        if has_role(user, Rol.jeugdopbouwwerker):
+            context["werker"] = await dashboard.worker(user)
+        if has_role(user, Rol.voorzitter):
+            context["voorzitter"] = await dashboard.chair(user)
+        if has_role(user, Rol.partner):
+            context["partner"] = await dashboard.partner(user)
+        if has_role(user, Rol.coordinator):
+            context["coordinator"] = await dashboard.coordinator(user)
+        return Template("home.html", context=context)
 
 
 @get("/health", name="health", include_in_schema=False)

@@ -10,6 +10,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from admin.guards import has_role
 from admin.tables import Rol
 from common.markdown import render_markdown
+from signalen import workflow
 from web.flash import take_flash
 
 engine_class = JinjaTemplateEngine
@@ -47,6 +48,6 @@ def local_time(value: dt.datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
 def setup(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.autoescape = True
-    env.globals.update(nav_items=nav_items, take_flash=take_flash)
+    env.globals.update(nav_items=nav_items, take_flash=take_flash, status_label=workflow.label)
     env.filters["markdown"] = render_markdown
     env.filters["lokaal"] = local_time

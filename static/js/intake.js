@@ -20,8 +20,9 @@
   var form = document.querySelector("form[data-draft]");
   if (!form || !form.getAttribute("data-draft")) { return; }
   var key = PREFIX + form.getAttribute("data-draft");
+  // The gemeente is not kept: a hidden single-gemeente field must always come from the server.
   var names = ["titel", "omschrijving", "datum", "plek", "bron", "levensdomein", "signaaltype",
-               "aantal_jongeren", "leeftijd", "citaten", "gemeente"];
+               "aantal_jongeren", "leeftijd", "citaten"];
 
   function field(name) { return form.elements.namedItem(name); }
 
