@@ -5,9 +5,10 @@ Each controller module appends its handlers here; keep one import line per modul
 
 from piccolo_admin.endpoints import TableConfig
 
+from overleg import dossier_api, dossier_controllers
 from overleg.tables import Overleg, Overleglid, Partner
 
-ROUTE_HANDLERS: list = []
+ROUTE_HANDLERS: list = [*dossier_controllers.CONTROLLERS, *dossier_api.CONTROLLERS]
 
 ADMIN_TABLES = [
     TableConfig(Overleg, menu_group="Overleg"),

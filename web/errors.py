@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -45,12 +46,35 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path.startswith("/schema")
 
 
+_EXPECTED = re.compile(r"Expected `([^`]*)`")
+_TYPE_MESSAGES = {
+    "int": "Geef een geheel getal.",
+    "bool": "Geef true of false.",
+    "array": "Geef een lijst van teksten.",
+    "str": "Geef een tekst.",
+    "object": "Stuur een JSON-object.",
+}
+NOT_JSON = "De inhoud is geen geldige JSON."
+NOT_AN_OBJECT = "Stuur een JSON-object met de velden."
+
+
+def _type_message(message: str) -> str:
+    expected = _EXPECTED.search(message)
+    kinds = [k.strip() for k in expected.group(1).split("|")] if expected else []
+    return next((_TYPE_MESSAGES[k] for k in kinds if k in _TYPE_MESSAGES), "Ongeldige waarde.")
+
+
 def _fields_from_validation(exc: ValidationException) -> dict[str, str]:
+    """Litestar's validation errors (a list in `extra`) as Dutch messages per field."""
     fields: dict[str, str] = {}
-    for item in exc.extra or []:
-        if isinstance(item, dict):
-            key = str(item.get("key") or item.get("source") or "body")
-            fields[key] = "Ongeldige of ontbrekende waarde."
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        key = str(item.get("key") or "")
+        name = re.match(r"[A-Za-z_]*", key).group()
+        if name and name != "data":  # "citaten[1]": an element of a list of texts
+            message = _TYPE_MESSAGES["array"] if key != name else _type_message(str(item.get("message") or ""))
+            fields.setdefault(name, message)
     return fields
 
 
@@ -68,11 +92,12 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         status = exc.status_code
         detail = exc.detail if exc.detail and status not in (500,) else MESSAGES.get(status, "")
+        fields = getattr(exc, "fields", None) or {}
         if isinstance(exc, ValidationException):
-            status, detail = 400, MESSAGES[400]
-        fields = getattr(exc, "fields", None) or (
-            _fields_from_validation(exc) if isinstance(exc, ValidationException) else {}
-        )
+            fields = _fields_from_validation(exc)
+            status, detail = 400, MESSAGES[400] if fields else NOT_AN_OBJECT
+        elif isinstance(exc.__cause__, SerializationException) or str(detail).startswith("JSON is malformed"):
+            status, detail = 400, NOT_JSON
     else:
         logger.exception("unhandled error on %s %s", request.method, request.url.path.encode("unicode_escape"))
         status, detail, fields = HTTP_500_INTERNAL_SERVER_ERROR, MESSAGES[500], {}
@@ -86,7 +111,9 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         body: dict = {"detail": detail, "status_code": status}
         if fields:
             body["fields"] = fields
-        body.update(getattr(exc, "extra", None) or {})
+        extra = getattr(exc, "extra", None)
+        if isinstance(extra, dict):  # FieldErrors and Conflict carry findings / the current version
+            body.update(extra)
         headers = getattr(exc, "headers", None) or {}
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     if status == 401:

@@ -1,0 +1,473 @@
+"""Bundling suggestions: groups of similar signals, and signals that fit an existing dossier. Pure Python.
+
+A signal is a TF-IDF vector over Dutch Snowball stems of its title (counted twice) and description, with
+stopwords dropped, slang mapped to the standard word and compounds split (see stopwords_nl). Pair similarity
+= text cosine x (1 + PLACE_BOOST x place overlap) + small bonuses for the same type, the same life domain
+and close dates; pairs that share no informative word score 0, so metadata alone never links two signals.
+Candidates come from an inverted index (terms in more than MAX_DF of a big input are skipped; each signal
+reads at most SCAN_BUDGET postings, rarest terms first, nearest in time first); each signal keeps its
+K_NEIGHBOURS best (fewer above LARGE signals, for speed). That similarity is mixed with a second-order one
+(how alike the two neighbour lists are), and groups form by average-link agglomeration on the sparse graph
+(missing pairs count as 0, which keeps groups from chaining) while the best average link >= GROUP_THRESHOLD.
+"""
+
+from __future__ import annotations
+
+import datetime
+import heapq
+import math
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
+
+import snowballstemmer
+
+from overleg.stopwords_nl import ALL_STOPWORDS, COMPOUND_TAILS, NOT_HEADS, SYNONYMS
+
+TITLE_WEIGHT = 2
+PLACE_BOOST = 0.5  # strong: a shared place multiplies the text similarity by 1.5
+TYPE_BONUS, DOMAIN_BONUS, DATE_BONUS, DATE_WINDOW_DAYS = 0.08, 0.03, 0.03, 60  # weak, additive
+SECOND_ORDER = 0.5
+GROUP_THRESHOLD = 0.10
+MATCH_THRESHOLD = 0.20
+MAX_DF, MAX_DF_FLOOR, SCAN_BUDGET, K_NEIGHBOURS, POOL, LARGE = 0.25, 100, 120, 15, 1.5, 2000
+
+MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
+_WORD = re.compile(r"[^\W\d_]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
+_stemmer = snowballstemmer.stemmer("dutch")
+
+
+@dataclass(frozen=True)
+class SignalText:
+    id: int
+    titel: str
+    omschrijving: str = ""
+    plek: str = ""
+    signaaltype: str = ""  # slug, e.g. "te-weinig-ontmoetingsplekken"
+    levensdomein: str = ""  # slug, e.g. "vrije-tijd"
+    datum: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class DossierProfile:
+    id: int
+    titel: str
+    omschrijving: str
+    signalen: tuple[SignalText, ...]
+
+
+@dataclass(frozen=True)
+class NewGroup:
+    signalen: tuple[int, ...]
+    titel_voorstel: str
+    reden: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ExistingMatch:
+    dossier: int
+    signalen: tuple[int, ...]
+    reden: str
+    score: float
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+_TAIL_STEMS = sorted({(_stem(t), t) for t in COMPOUND_TAILS}, key=lambda p: -len(p[0]))
+
+
+_WORD_CACHE: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _analyze_word(raw: str) -> tuple[tuple[str, str], ...]:
+    """(stem, surface) pairs for one lowercased word: synonyms resolved, stopwords dropped, compounds split.
+
+    Compound splitting is cheap: a stem that ends in a word of COMPOUND_TAILS after a head of >= 3 letters
+    also yields head and tail, so "ontmoetingsplekken" shares "plek" with "plek", "ontmoet" with "ontmoeting".
+    """
+    out = []
+    for word in SYNONYMS.get(raw, raw).split():
+        if len(word) < 2 or word in ALL_STOPWORDS:
+            continue
+        stem = _stem(word)
+        out.append((stem, word))
+        for tail_stem, tail in _TAIL_STEMS:
+            head = stem[: -len(tail_stem)]
+            if stem.endswith(tail_stem) and len(head) >= 3:
+                head = head[:-1] if head.endswith(("ings", "heids", "teits", "schaps")) else head  # linking s
+                head_stem = _stem(head)
+                if head not in NOT_HEADS and not {head, head_stem} & ALL_STOPWORDS and len(head_stem) >= 3:
+                    out += [(head_stem, head), (tail_stem, tail)]
+                break
+    return tuple(out)
+
+
+def _clean(text: object) -> str:
+    text = text if isinstance(text, str) else str(text or "")
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+
+
+def _analyze(text: object) -> list[tuple[str, str]]:
+    if len(_WORD_CACHE) > 500_000:  # bound the memory of a long-running server
+        _WORD_CACHE.clear()
+    cache = _WORD_CACHE
+    out: list[tuple[str, str]] = []
+    for word in _WORD.findall(_clean(text).lower()):
+        pairs = cache.get(word)
+        if pairs is None:
+            pairs = cache[word] = _analyze_word(word)
+        out += pairs
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """Lowercased Dutch Snowball stems, stopwords removed, compounds also split into head and tail."""
+    return [stem for stem, _ in _analyze(text)]
+
+
+def _unit(vec: dict) -> dict:
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
+
+
+def _dot(a: dict, b: dict) -> float:
+    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
+
+
+class _Corpus:
+    """TF-IDF unit vectors of (title, body) documents, and a stem -> most common surface word map."""
+
+    def __init__(self, docs: Sequence[tuple[object, object]]):
+        pairs: Counter = Counter()
+        counts = []
+        for titel, body in docs:
+            found = _analyze(titel) * TITLE_WEIGHT + _analyze(body)
+            pairs.update(found)
+            counts.append(Counter(map(itemgetter(0), found)))
+        self.df = Counter(t for tf in counts for t in tf)
+        self.idf = {t: math.log((len(docs) + 1) / (d + 1)) + 1.0 for t, d in self.df.items()}
+        self.vecs = [_unit({t: (1.0 + math.log(c)) * self.idf[t] for t, c in tf.items()}) for tf in counts]
+        self.surface: dict[str, str] = {}
+        for (stem, surface), _ in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
+            self.surface.setdefault(stem, surface)
+
+    def readable(self, stems: Sequence[str]) -> list[str]:
+        """Surface words; compound parts are dropped when the compound is listed ("vuil" beside "vuilbak")."""
+        words = [self.surface.get(t, t) for t in stems]
+        return [w for w in dict.fromkeys(words) if not any(o != w and w in o for o in words)]
+
+
+def _place(s: SignalText) -> str:
+    return _place_key(s.plek if isinstance(s.plek, str) else str(s.plek or ""))
+
+
+@lru_cache(maxsize=4096)
+def _place_key(plek: str) -> str:
+    return " ".join(_WORD.findall(_clean(plek).lower()))
+
+
+class _Meta:
+    """Place, type, domain and date of signals, and the pair similarity that uses them."""
+
+    def __init__(self, sigs: Sequence[SignalText]):
+        places: dict[str, int] = {}
+        self.place = [places.setdefault(_place(s), len(places)) for s in sigs]
+        self.kind = [(s.signaaltype or None, s.levensdomein or None) for s in sigs]
+        self.day = [s.datum.toordinal() if isinstance(s.datum, datetime.date) else None for s in sigs]
+        self.place_terms = [frozenset(terms(key)) for key in places]
+        self.factor: dict[tuple[int, int], float] = {}  # place pair -> multiplier of the text similarity
+
+    def similarity(self, i: int, j: int, text: float) -> float:
+        """Text cosine x (1 + PLACE_BOOST x place overlap) + small bonuses: same type, domain, close dates."""
+        if text <= 0.0:
+            return 0.0
+        pair = self.place[i], self.place[j]
+        factor = self.factor.get(pair)
+        if factor is None:
+            ta, tb = self.place_terms[pair[0]], self.place_terms[pair[1]]
+            overlap = 1.0 if pair[0] == pair[1] and ta else len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+            factor = self.factor[pair] = 1.0 + PLACE_BOOST * overlap
+        (type_i, domain_i), (type_j, domain_j) = self.kind[i], self.kind[j]
+        sim = text * factor + (TYPE_BONUS if type_i == type_j and type_i else 0.0)
+        if domain_i == domain_j and domain_i:
+            sim += DOMAIN_BONUS
+        day_i, day_j = self.day[i], self.day[j]
+        if day_i is not None and day_j is not None and abs(day_i - day_j) < DATE_WINDOW_DAYS:
+            sim += DATE_BONUS * (1.0 - abs(day_i - day_j) / DATE_WINDOW_DAYS)
+        return sim
+
+
+def _candidates(query: dict, postings: dict, budget: int, center: int | None, k: int) -> list[int]:
+    """Up to k documents sharing most of the query's rarest terms; long postings are read around center."""
+    ids: list[int] = []
+    for t in sorted(query, key=query.__getitem__, reverse=True):
+        post = postings.get(t)
+        if post and budget > 0:
+            if len(post) > budget:
+                lo = 0 if center is None else bisect_left(post, center) - budget // 2
+                lo = max(0, min(len(post) - budget, lo))
+                post = post[lo : lo + budget]
+            ids += post
+            budget -= len(post)
+    counts = Counter(ids)
+    counts.pop(center, None)
+    return [j for j, _ in sorted(counts.items(), key=itemgetter(1), reverse=True)[:k]]
+
+
+def _average_link(links: list[dict[int, float]], forbid: dict[int, set[int]]) -> list[tuple[list, float]]:
+    """Merge clusters while the best average similarity (missing pairs = 0) >= GROUP_THRESHOLD.
+
+    ``links[a][b]`` holds the summed similarity between clusters a and b (updated in place); ``forbid[i]``
+    holds the signals that may never join i's cluster. Returns (members, summed similarity inside) per
+    cluster.
+    """
+    n = len(links)
+    members: list = [[i] for i in range(n)]
+    size, inner = [1] * n, [0.0] * n
+    threshold, pop, push = GROUP_THRESHOLD, heapq.heappop, heapq.heappush
+    # The initial pairs are sorted once; only pairs whose value changed later go through the heap.
+    ranked = [(-s, a, b) for a, row in enumerate(links) for b, s in row.items() if a < b and s >= threshold]
+    ranked.sort()
+    ranked.append((0.0, -1, -1))  # sentinel
+    heap: list = []
+    at, last = 0, len(ranked) - 1
+    while heap or at < last:
+        if heap and heap[0] < ranked[at]:
+            neg, a, b = pop(heap)
+        else:
+            neg, a, b = ranked[at]
+            at += 1
+        sa, sb = size[a], size[b]
+        if not sa or not sb:
+            continue
+        avg = links[a][b] / (sa * sb)
+        if avg < -neg - 1e-12:  # stale: a cluster grew since this entry was pushed
+            if avg >= threshold:
+                push(heap, (-avg, a, b))
+            continue
+        if a in forbid and not forbid[a].isdisjoint(members[b]):
+            continue
+        if len(links[a]) < len(links[b]):
+            a, b = b, a
+        members[a] += members[b]
+        inner[a] += inner[b] + links[a][b]
+        if b in forbid:
+            forbid[a] = forbid.get(a, set()) | forbid.pop(b)
+        size[a] = sa = sa + sb
+        members[b], size[b], row_a, row_b = None, 0, links[a], links[b]
+        links[b] = {}
+        for c, s in row_b.items():
+            del links[c][b]
+            if c != a:
+                total = row_a[c] = links[c][a] = row_a.get(c, 0.0) + s
+                if total >= threshold * sa * size[c]:
+                    push(heap, (-total / (sa * size[c]), a, c) if a < c else (-total / (sa * size[c]), c, a))
+    return [(idx, inner[root]) for root, idx in enumerate(members) if idx]
+
+
+def _id_key(s: SignalText) -> tuple:
+    return type(s.id).__name__, s.id
+
+
+def _rejected(pairs: Collection[tuple[int, int]]) -> set[tuple]:
+    return {tuple(p) for p in pairs or () if isinstance(p, Sequence) and len(p) == 2}
+
+
+def _reason(members: Sequence[SignalText], words: str, dossier: Sequence[SignalText] | None = None) -> str:
+    """Reason in Dutch: shared words; place and type (shared in the group or with the dossier); period."""
+    parts, n = [words] if words else [], len(members)
+    labels = {_place(s): _clean(s.plek).strip() for s in (*(dossier or ()), *members) if _place(s)}
+    in_dossier = {_place(s) for s in dossier or ()}
+    places = Counter(p for p in map(_place, members) if p and (dossier is None or p in in_dossier))
+    for key, k in places.most_common(1):
+        share = "" if k == n else f" ({k} van {n})"
+        if dossier is not None:
+            parts.append(f"zelfde plek als het dossier: {labels[key]}{share}")
+        elif k >= 2:
+            parts.append(f"zelfde plek: {labels[key]}" if k == n else f"plek: {labels[key]}{share}")
+    for kind, _ in Counter(s.signaaltype for s in (members if dossier is None else dossier)).most_common(1):
+        k = sum(s.signaaltype == kind for s in members)
+        if kind and (k == n or dossier is not None and k):
+            label = "zelfde type: " if dossier is None else "zelfde type als het dossier: "
+            parts.append(label + str(kind).replace("-", " ") + ("" if k == n else f" ({k} van {n})"))
+    dates = sorted(d.date() if isinstance(d, datetime.datetime) else d
+                   for d in (s.datum for s in members) if isinstance(d, datetime.date))
+    if len(dates) >= 2:
+        lo, hi = dates[0], dates[-1]
+        start = MONTHS[lo.month - 1] + ("" if lo.year == hi.year else f" {lo.year}")
+        span = f"{MONTHS[hi.month - 1]} {hi.year}" if lo.replace(day=1) == hi.replace(day=1) else (
+            f"{start}–{MONTHS[hi.month - 1]} {hi.year}")
+        parts.append(("zelfde periode: " if (hi - lo).days <= 62 else "periode: ") + span)
+    return "; ".join(parts)
+
+
+def suggest_new_groups(
+    signals: Sequence[SignalText], *, rejected_pairs: Collection[tuple[int, int]] = ()
+) -> list[NewGroup]:
+    """Groups of >= 2 similar signals, most cohesive first. The two of a rejected pair never share a group."""
+    sigs = sorted({s.id: s for s in signals}.values(), key=lambda s: (str(s.datum or ""), _id_key(s)))
+    if len(sigs) < 2:
+        return []
+    corpus = _Corpus([(s.titel, s.omschrijving) for s in sigs])
+    max_df = max(MAX_DF_FLOOR, int(MAX_DF * len(sigs)))  # the cut-off only saves time on big inputs
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, vec in enumerate(corpus.vecs):
+        for t in vec:
+            if 2 <= corpus.df[t] <= max_df:
+                postings[t].append(i)
+    similarity = _Meta(sigs).similarity
+    edges: list[dict[int, float]] = [{} for _ in sigs]
+    # Above LARGE signals the neighbour lists shrink (15 -> 10 at 10 000) to keep within the time budget.
+    k = max(10, round(K_NEIGHBOURS * min(1.0, LARGE / len(sigs)) ** 0.25))
+    vecs, pool = corpus.vecs, int(POOL * k)
+    seen: list[dict[int, float]] = [{} for _ in sigs]  # pair similarities computed from the other side
+    for i, vec in enumerate(vecs):
+        row, known, keys = {}, seen[i], vec.keys()
+        for j in _candidates(vec, postings, SCAN_BUDGET, i, pool):
+            sim = known.get(j)
+            if sim is None:
+                other = vecs[j]
+                sim = seen[j][i] = similarity(i, j, sum([vec[t] * other[t] for t in keys & other.keys()]))
+            row[j] = sim
+        seen[i] = {}
+        for j, sim in sorted(row.items(), key=itemgetter(1), reverse=True)[:k]:
+            edges[i][j] = edges[j][i] = sim
+    # Second order: signals with alike neighbourhoods (their K best links) are alike despite other words.
+    rows = [_unit({i: 1.0, **dict(sorted(row.items(), key=itemgetter(1), reverse=True)[:k])})
+            for i, row in enumerate(edges)]
+    keys = [frozenset(row) for row in rows]
+    for i, row in enumerate(edges):
+        ri, ki = rows[i], keys[i]
+        for j, first in row.items():
+            if i < j:
+                rj = rows[j]
+                second = sum([ri[t] * rj[t] for t in ki & keys[j]])
+                row[j] = edges[j][i] = (1 - SECOND_ORDER) * first + SECOND_ORDER * second
+    index = {s.id: i for i, s in enumerate(sigs)}
+    forbid: dict[int, set[int]] = {}
+    for a, b in _rejected(rejected_pairs):
+        if a in index and b in index:
+            forbid.setdefault(index[a], set()).add(index[b])
+            forbid.setdefault(index[b], set()).add(index[a])
+    groups = []
+    for idx, inner in _average_link(edges, forbid):
+        if len(idx) < 2:
+            continue
+        members = sorted((sigs[i] for i in idx), key=_id_key)
+        counts, idf = Counter(t for i in idx for t in corpus.vecs[i]), corpus.idf
+        need = max(2, math.ceil(len(idx) / 2))
+        shared = sorted((t for t, c in counts.items() if c >= need), key=lambda t: (-counts[t] * idf[t], t))
+        shared = shared or [t for t, c in counts.most_common(3) if c >= 2]
+        words = corpus.readable(shared[:6])[:4]
+        places = Counter(_clean(s.plek).strip() for s in members)
+        place, n_place = places.most_common(1)[0]
+        title = ", ".join(words[:2]).capitalize() or "Nieuwe bundel"
+        title += f" – {place}" if place and n_place * 2 > len(members) else ""
+        groups.append(NewGroup(tuple(s.id for s in members), title[:120],
+                               _reason(members, "Gedeelde kernwoorden: " + ", ".join(words) if words else ""),
+                               round(min(1.0, inner / (len(idx) * (len(idx) - 1) / 2)), 4)))
+    groups.sort(key=lambda g: (-g.score, -len(g.signalen), str(g.signalen)))
+    return groups
+
+
+def match_existing(
+    signals: Sequence[SignalText],
+    dossiers: Sequence[DossierProfile],
+    *,
+    rejected: Collection[tuple[int, int]] = (),
+) -> list[ExistingMatch]:
+    """Signals that fit an existing dossier, grouped per dossier, best first.
+
+    A dossier profile is the TF-IDF centroid of its title and description (counted twice) and its signals;
+    a signal goes to the best dossier it was not rejected for, if that similarity >= MATCH_THRESHOLD.
+    """
+    known = [s for d in dossiers for s in d.signalen]
+    in_dossier = {s.id for s in known}
+    sigs = [s for s in {s.id: s for s in signals}.values() if s.id not in in_dossier]
+    if not sigs or not dossiers:
+        return []
+    docs = [(s.titel, s.omschrijving) for s in sigs + known] + [(d.titel, d.omschrijving) for d in dossiers]
+    corpus = _Corpus(docs)
+    vec_of = {s.id: v for s, v in zip(sigs + known, corpus.vecs, strict=False)}
+    profiles, postings, meta = [], defaultdict(list), []
+    for k, d in enumerate(dossiers):
+        acc: Counter = Counter()
+        for vec in [corpus.vecs[len(sigs) + len(known) + k]] * 2 + [vec_of[s.id] for s in d.signalen]:
+            acc.update(vec)
+        profiles.append(_unit(dict(acc.most_common(40))))
+        for t in profiles[-1]:
+            postings[t].append(k)
+        n = max(1, len(d.signalen))
+        meta.append([{key: c / n for key, c in Counter(map(f, d.signalen)).items() if key} for f in _FIELDS])
+    refused = _rejected(rejected)
+    hits: dict[int, list[tuple[float, SignalText]]] = defaultdict(list)
+    for s, vec in zip(sigs, corpus.vecs, strict=False):
+        scored = []
+        for k in _candidates(vec, postings, 10 * SCAN_BUDGET, None, 10):
+            if (s.id, dossiers[k].id) not in refused:
+                places, types, domains = meta[k]
+                score = _dot(vec, profiles[k]) * (1 + PLACE_BOOST * places.get(_place(s), 0.0))
+                score += TYPE_BONUS * types.get(s.signaaltype, 0.0)
+                score += DOMAIN_BONUS * domains.get(s.levensdomein, 0.0)
+                scored.append((score, k))
+        if scored and max(scored)[0] >= MATCH_THRESHOLD:
+            score, k = max(scored)
+            hits[k].append((score, s))
+    out = []
+    for k, found in hits.items():
+        found.sort(key=lambda h: (-h[0], _id_key(h[1])))
+        members = [s for _, s in found]
+        weight: Counter = Counter()
+        for s in members:
+            weight.update({t: w * profiles[k][t] for t, w in vec_of[s.id].items() if t in profiles[k]})
+        words = corpus.readable([t for t, _ in weight.most_common(6)])[:4]
+        words = "Gedeelde kernwoorden met het dossier: " + ", ".join(words) if words else ""
+        reason = _reason(members, words, dossiers[k].signalen)
+        score = round(min(1.0, sum(sc for sc, _ in found) / len(found)), 4)
+        out.append(ExistingMatch(dossiers[k].id, tuple(s.id for s in members), reason, score))
+    out.sort(key=lambda m: (-m.score, str(m.dossier)))
+    return out
+
+
+_FIELDS = (_place, lambda s: s.signaaltype or "", lambda s: s.levensdomein or "")
+
+
+def suggest(
+    signals: Sequence[SignalText],
+    dossiers: Sequence[DossierProfile],
+    *,
+    rejected_pairs: Collection[tuple[int, int]] = (),
+    rejected_matches: Collection[tuple[int, int]] = (),
+) -> tuple[list[ExistingMatch], list[NewGroup]]:
+    """Signals that fit an existing dossier go there; the rest are grouped. Both lists best first."""
+    matches = match_existing(signals, dossiers, rejected=rejected_matches)
+    taken = {i for m in matches for i in m.signalen} | {s.id for d in dossiers for s in d.signalen}
+    rest = [s for s in signals if s.id not in taken]
+    return matches, suggest_new_groups(rest, rejected_pairs=rejected_pairs)
+
+
+def adjusted_rand_index(labels_true: Sequence, labels_pred: Sequence) -> float:
+    """Adjusted Rand index (Hubert & Arabie 1985) of two labelings of the same items; 1.0 = identical."""
+    if len(labels_true) != len(labels_pred):
+        raise ValueError("labelings must have the same length")
+    n = len(labels_true)
+    if n < 2:
+        return 1.0
+    pairs = sum(c * (c - 1) // 2 for c in Counter(zip(labels_true, labels_pred, strict=True)).values())
+    sum_a = sum(c * (c - 1) // 2 for c in Counter(labels_true).values())
+    sum_b = sum(c * (c - 1) // 2 for c in Counter(labels_pred).values())
+    expected = sum_a * sum_b / (n * (n - 1) // 2)
+    maximum = (sum_a + sum_b) / 2
+    if maximum == expected:  # only when both labelings are all-singletons or both one cluster: identical
+        return 1.0
+    return (pairs - expected) / (maximum - expected)

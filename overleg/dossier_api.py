@@ -1,0 +1,184 @@
+"""The dossier JSON API (/api/v1/dossiers): thin handlers over overleg.dossiers and overleg.suggestions.
+
+Foreign, unknown and malformed ids answer 404; errors come from web.errors.handle_exception in Dutch.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import JSONBody, PathParameter, QueryParameter
+
+from admin.guards import not_found, requires_login
+from admin.sessions import CurrentUser
+from common.markdown import render_markdown
+from overleg import access, dossiers, suggestions
+from overleg import dossier_schemas as s
+from signalen.schemas import Fout
+from web.errors import FieldErrors
+
+_ID = re.compile(r"[0-9]{1,19}")
+_DESCRIPTIONS = {
+    400: "Ongeldige aanvraag (bv. geen JSON of een verkeerd JSON-type).",
+    401: "Niet aangemeld.",
+    403: "Geen CSRF-header, of alleen de voorzitter mag dit.",
+    404: "Bestaat niet, of je hebt er geen toegang toe.",
+    409: "Verouderde versie (met `huidig`), een signaal dat al in een ander dossier zit, of een dossier dat "
+         "samengevoegd of afgerond is.",
+    422: "Velden niet goed ingevuld (`fields`), bv. een signaal van een andere gemeente.",
+}
+
+
+def _errors(*codes: int) -> dict[int, ResponseSpec]:
+    return {c: ResponseSpec(Fout, description=_DESCRIPTIONS[c], generate_examples=False) for c in codes}
+
+
+def path_id(raw: str) -> int:
+    """An id from the path, or 404 for anything that is not a positive integer a row could have."""
+    if not _ID.fullmatch(raw) or not dossiers.valid_id(int(raw)):
+        raise not_found()
+    return int(raw)
+
+
+def _door(row: dict) -> str | None:
+    return " ".join(p for p in (row.get("voornaam"), row.get("achternaam")) if p) or None
+
+
+def kort(row: dict) -> s.DossierKort:
+    return s.DossierKort(
+        id=row["id"], gemeente=row["gemeente"], gemeente_naam=row["gemeente_naam"], titel=row["titel"],
+        status=row["status"], status_label=row["status_label"], samengevoegd_in=row["samengevoegd_in"],
+        aantal_signalen=row["aantal_signalen"], laatste_datum=row["laatste_datum"],
+        aangemaakt_op=row["aangemaakt_op"], versie=row["versie"],
+    )
+
+
+async def detail(row: dict) -> s.DossierDetail:
+    members = await dossiers.signalen(row["id"])
+    return s.DossierDetail(
+        id=row["id"], gemeente=row["gemeente"], gemeente_naam=row["gemeente_naam"], titel=row["titel"],
+        omschrijving=row["omschrijving"] or "", omschrijving_html=str(render_markdown(row["omschrijving"])),
+        status=row["status"], status_label=row["status_label"], samengevoegd_in=row["samengevoegd_in"],
+        aangemaakt_op=row["aangemaakt_op"], versie=row["versie"], mag_beheren=row["mag_beheren"],
+        signalen=[m["id"] for m in members],
+        signaaloverzicht=[s.DossierSignaal(id=m["id"], titel=m["titel"], datum=m["datum"], status=m["status"])
+                          for m in members],
+        bewijs=msgspec.convert(await dossiers.evidence(row["id"]), s.Bewijs),
+        historiek=[s.DossierHistoriekItem(tijdstip=h["tijdstip"], actie=h["actie"], toelichting=h["toelichting"] or "",
+                                   door=_door(h)) for h in await dossiers.history(row["id"])],
+        commentaren=[_commentaar(c) for c in await dossiers.comments(row["id"])],
+    )
+
+
+def _commentaar(row: dict) -> s.DossierCommentaar:
+    return s.DossierCommentaar(id=row["id"], tekst=row["tekst"], tekst_html=str(render_markdown(row["tekst"])),
+                        tijdstip=row["tijdstip"], door=row.get("door") or _door(row))
+
+
+def _gemeente_id(user: CurrentUser, slug: str | None) -> int | None:
+    if not slug:
+        return None
+    members = access.member_gemeente_ids(user)
+    for ref in user.gemeenten.values():
+        if ref.slug == slug and ref.id in members:
+            return ref.id
+    raise not_found()
+
+
+_Id = Annotated[str, PathParameter(description="Id van het dossier (een onbekend of vreemd id geeft 404).")]
+_SignaalId = Annotated[str, PathParameter(description="Id van een signaal in dit dossier.")]
+_Gemeente = Annotated[str | None, QueryParameter(description="Slug van een gemeente waar je lid bent (anders 404).")]
+
+
+class DossierApiController(Controller):
+    path = "/api/v1/dossiers"
+    guards = [requires_login]
+    tags = ["dossiers"]
+
+    @get("/", name="api-dossiers-lijst", summary="De dossiers die je mag lezen", responses=_errors(400, 401, 404))
+    async def lijst(self, request: Request, gemeente: _Gemeente = None,
+                    status: Annotated[str | None, QueryParameter(description="open, geagendeerd, in_behandeling "
+                                                                             "of afgerond.")] = None,
+                    ) -> s.DossierLijst:
+        if status and status not in dossiers.STATUS_LABELS:
+            raise FieldErrors({"status": "Kies een geldige status."}, status_code=400)
+        user: CurrentUser = request.user
+        rows = await dossiers.list_dossiers(user, gemeente_id=_gemeente_id(user, gemeente), status=status or None)
+        return s.DossierLijst(items=[kort(r) for r in rows], totaal=len(rows))
+
+    @post("/", name="api-dossiers-nieuw", summary="Een dossier aanmaken (voorzitter)",
+          responses=_errors(400, 401, 403, 409, 422))
+    async def nieuw(self, request: Request, data: JSONBody[s.DossierNieuw]) -> s.DossierDetail:
+        row = await dossiers.create_dossier(request.user, data.gemeente, data.titel, data.omschrijving or "",
+                                            data.signalen)
+        return await detail(row)
+
+    @get("/suggesties", name="api-dossiers-suggesties", summary="Bundelvoorstellen voor de niet-gebundelde "
+         "signalen van een gemeente (voorzitter)", responses=_errors(400, 401, 403, 404))
+    async def suggesties(self, request: Request, gemeente: _Gemeente = None) -> s.Suggesties:
+        found = await suggestions.suggestions(request.user, gemeente)
+        return msgspec.convert({k: found[k] for k in ("gemeente", "bestaande", "nieuw")}, s.Suggesties)
+
+    @post("/suggesties/aanvaarden", name="api-dossiers-suggestie-aanvaarden",
+          summary="Een voorstel aanvaarden: bundelen in het bestaande dossier, of een nieuw dossier maken",
+          responses=_errors(400, 401, 403, 404, 409, 422))
+    async def aanvaarden(self, request: Request, data: JSONBody[s.SuggestieBesluit]) -> s.DossierDetail:
+        row = await suggestions.accept(request.user, data.gemeente, data.signalen, dossier_id=data.dossier,
+                                       titel=data.titel)
+        return await detail(row)
+
+    @post("/suggesties/afwijzen", name="api-dossiers-suggestie-afwijzen", status_code=200,
+          summary="Een voorstel afwijzen: het wordt niet opnieuw voorgesteld",
+          responses=_errors(400, 401, 403, 404, 422))
+    async def afwijzen(self, request: Request, data: JSONBody[s.SuggestieBesluit]) -> s.SuggestieAfgewezen:
+        count = await suggestions.reject(request.user, data.gemeente, data.signalen, dossier_id=data.dossier)
+        return s.SuggestieAfgewezen(opgeslagen=count)
+
+    @get("/{id:str}", name="api-dossier", summary="Eén dossier met zijn onderbouwing, signalen en historiek",
+         responses=_errors(401, 404))
+    async def dossier(self, request: Request, id: _Id) -> s.DossierDetail:
+        return await detail(await dossiers.get_dossier(request.user, path_id(id)))
+
+    @patch("/{id:str}", name="api-dossier-wijzigen", summary="Titel, omschrijving of status wijzigen (voorzitter)",
+           responses=_errors(400, 401, 403, 404, 409, 422))
+    async def wijzigen(self, request: Request, id: _Id, data: JSONBody[s.DossierWijziging]) -> s.DossierDetail:
+        changes: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(data).items()
+                                   if v is not msgspec.UNSET and k != "versie"}
+        versie = None if data.versie is msgspec.UNSET else data.versie
+        return await detail(await dossiers.update_dossier(request.user, path_id(id), changes, versie))
+
+    @post("/{id:str}/signalen", name="api-dossier-signalen", status_code=200,
+          summary="Signalen bundelen in dit dossier (voorzitter)", responses=_errors(400, 401, 403, 404, 409, 422))
+    async def signalen(self, request: Request, id: _Id, data: JSONBody[s.SignalenToevoegen]) -> s.DossierDetail:
+        row = await dossiers.add_signalen(request.user, path_id(id), data.signalen, move=data.verplaats)
+        return await detail(row)
+
+    @delete("/{id:str}/signalen/{signaal_id:str}", name="api-dossier-signaal-weg", status_code=200,
+            summary="Een signaal uit het dossier halen: het wordt weer nieuw (voorzitter)",
+            responses=_errors(401, 403, 404, 409))
+    async def signaal_weg(self, request: Request, id: _Id, signaal_id: _SignaalId) -> s.DossierDetail:
+        return await detail(await dossiers.remove_signaal(request.user, path_id(id), path_id(signaal_id)))
+
+    @post("/{id:str}/samenvoegen", name="api-dossier-samenvoegen", status_code=200,
+          summary="Dit dossier samenvoegen in een ander (voorzitter); antwoordt met het doeldossier",
+          responses=_errors(400, 401, 403, 404, 409, 422))
+    async def samenvoegen(self, request: Request, id: _Id, data: JSONBody[s.Samenvoegen]) -> s.DossierDetail:
+        return await detail(await dossiers.merge_dossiers(request.user, path_id(id), data.doel))
+
+    @get("/{id:str}/commentaren", name="api-dossier-commentaren", summary="Commentaren bij een dossier",
+         responses=_errors(401, 404))
+    async def commentaren(self, request: Request, id: _Id) -> list[s.DossierCommentaar]:
+        row = await dossiers.get_dossier(request.user, path_id(id))
+        return [_commentaar(c) for c in await dossiers.comments(row["id"])]
+
+    @post("/{id:str}/commentaren", name="api-dossier-commentaar", summary="Commentaar geven (wie het dossier "
+          "mag lezen, ook partners)", responses=_errors(400, 401, 403, 404, 422))
+    async def commentaar(self, request: Request, id: _Id, data: JSONBody[s.CommentaarNieuw]) -> s.DossierCommentaar:
+        return _commentaar(await dossiers.add_comment(request.user, path_id(id), data.tekst))
+
+
+CONTROLLERS = [DossierApiController]

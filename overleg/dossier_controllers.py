@@ -1,0 +1,245 @@
+"""Pages for dossiers: the list, a new dossier, the detail with its evidence and the chair's actions, and the
+bundling suggestions. Every form POSTs with a CSRF token and works without JavaScript; no state changes on GET.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import PathParameter, QueryParameter
+from litestar.response import Redirect, Template
+
+from admin.guards import not_found, register_gemeente_ids, requires_login
+from admin.sessions import CurrentUser
+from overleg import access, dossiers, suggestions
+from signalen import workflow
+from signalen.controllers import parse_id
+from signalen.services import Conflict
+from web.errors import FieldErrors
+from web.flash import flash
+
+ACTIES = {"aangemaakt": "Aangemaakt", "signalen_toegevoegd": "Signalen toegevoegd", "signaal_verwijderd":
+          "Signaal uit het dossier gehaald", "signaal_verplaatst": "Signaal naar een ander dossier verplaatst",
+          "samengevoegd": "Samengevoegd", "bewerkt": "Bewerkt"}
+_Id = Annotated[str, PathParameter()]
+_Query = Annotated[str | None, QueryParameter()]
+_SLUG = re.compile(r"[a-z0-9-]{1,80}")
+
+
+def member_gemeenten(user: CurrentUser) -> list:
+    ids = access.member_gemeente_ids(user)
+    return sorted((g for g in user.gemeenten.values() if g.id in ids), key=lambda g: g.naam)
+
+
+def chair_gemeenten(user: CurrentUser) -> list:
+    """Gemeenten the user chairs; 404 for someone outside every overleg, 403 for a member who chairs none."""
+    chaired = [g for g in member_gemeenten(user) if access.is_chair(user, g.id)]
+    if not chaired:
+        if not member_gemeenten(user):
+            raise not_found()
+        raise PermissionDeniedException("Dit kan alleen de voorzitter van het overleg.")
+    return chaired
+
+
+def back(dossier_id: int, message: str, category: str = "succes", anchor: str = "") -> Response:
+    return flash(Redirect(f"/dossiers/{dossier_id}{anchor}", status_code=303), message, category)
+
+
+def failure(exc: Exception) -> str:
+    if isinstance(exc, FieldErrors):
+        return " ".join(exc.fields.values()) or str(exc.detail)
+    return str(getattr(exc, "detail", "")) or "Dit kon niet."
+
+
+def optional_id(raw: Any) -> int | None:
+    raw = str(raw or "").strip()
+    if not raw:
+        return None
+    return parse_id(raw)
+
+
+class DossierPagesController(Controller):
+    path = "/dossiers"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/", name="dossiers")
+    async def lijst(self, request: Request, gemeente: _Query = None, status: _Query = None) -> Template:
+        user = request.user
+        gemeenten = member_gemeenten(user)
+        if not gemeenten:
+            raise not_found()
+        chosen = next((g for g in gemeenten if g.slug == gemeente), None)
+        status = status if status in dossiers.STATUS_LABELS else None
+        gid = chosen.id if chosen else None
+        return Template("overleg/dossiers/lijst.html", context={
+            "items": await dossiers.list_dossiers(user, gemeente_id=gid, status=status),
+            "tellingen": await dossiers.status_counts(user, gid), "statussen": dossiers.STATUS_LABELS,
+            "gemeenten": gemeenten, "gekozen": chosen, "status": status,
+            "voorzitter": any(access.is_chair(user, g.id) for g in gemeenten),
+        })
+
+    async def _new_context(self, user: CurrentUser, data: dict, **extra) -> dict:
+        gemeenten = chair_gemeenten(user)
+        return {"gemeenten": gemeenten, "data": data, "fields": {},
+                "kandidaten": {g.id: await dossiers.unbundled(g.id) for g in gemeenten}, **extra}
+
+    @get("/nieuw", name="dossier_nieuw")
+    async def nieuw(self, request: Request) -> Template:
+        context = await self._new_context(request.user, {"signalen": []})
+        return Template("overleg/dossiers/nieuw.html", context=context)
+
+    @post("/nieuw", name="dossier_nieuw_post", status_code=303)
+    async def maak(self, request: Request) -> Response:
+        user = request.user
+        chair_gemeenten(user)
+        form = await request.form()
+        data = {"gemeente": form.get("gemeente", ""), "titel": form.get("titel", ""),
+                "omschrijving": form.get("omschrijving", ""), "signalen": form.getall("signalen", [])}
+        try:
+            row = await dossiers.create_dossier(user, data["gemeente"], data["titel"], data["omschrijving"],
+                                                data["signalen"])
+        except FieldErrors as exc:
+            context = await self._new_context(user, data, fields=exc.fields)
+            return Template("overleg/dossiers/nieuw.html", context=context, status_code=422)
+        except Conflict as exc:
+            context = await self._new_context(user, data, fields={"signalen": str(exc.detail)})
+            return Template("overleg/dossiers/nieuw.html", context=context, status_code=409)
+        return back(row["id"], "Dossier aangemaakt.")
+
+    @get("/{dossier_id:str}", name="dossier_detail")
+    async def detail(self, request: Request, dossier_id: _Id) -> Template:
+        user = request.user
+        dossier = await dossiers.get_dossier(user, parse_id(dossier_id))
+        extra: dict[str, Any] = {}
+        if dossier["mag_beheren"]:
+            others = await dossiers.list_dossiers(user, gemeente_id=dossier["gemeente_id"])
+            extra = {"kandidaten": await dossiers.unbundled(dossier["gemeente_id"], 50),
+                     "doelen": [d for d in others if d["id"] != dossier["id"] and not d["samengevoegd_in"]
+                                and d["status"] in dossiers.ACTIVE]}
+        return Template("overleg/dossiers/detail.html", context={
+            "dossier": dossier, "bewijs": await dossiers.evidence(dossier["id"]),
+            "signalen": await dossiers.signalen(dossier["id"]), "historiek": await dossiers.history(dossier["id"]),
+            "commentaren": await dossiers.comments(dossier["id"]), "acties": ACTIES, "label": workflow.label,
+            "register": dossier["gemeente_id"] in register_gemeente_ids(user), **extra,
+        })
+
+    @get("/{dossier_id:str}/bewerken", name="dossier_bewerken")
+    async def bewerken(self, request: Request, dossier_id: _Id) -> Template:
+        dossier = await dossiers.chair_dossier(request.user, parse_id(dossier_id))
+        return Template("overleg/dossiers/bewerken.html", context={
+            "dossier": dossier, "data": dossier, "fields": {}, "statussen": dossiers.STATUS_LABELS})
+
+    @post("/{dossier_id:str}/bewerken", name="dossier_bewerken_post", status_code=303)
+    async def bewaar(self, request: Request, dossier_id: _Id) -> Response:
+        user = request.user
+        dossier = await dossiers.chair_dossier(user, parse_id(dossier_id))
+        form = await request.form()
+        data = {k: form.get(k, "") for k in ("titel", "omschrijving", "status")}
+        raw = str(form.get("versie", ""))
+        versie = int(raw) if raw.isdigit() and len(raw) < 10 else None
+        context = {"dossier": dossier, "data": {**data, "versie": versie}, "fields": {},
+                   "statussen": dossiers.STATUS_LABELS}
+        try:
+            await dossiers.update_dossier(user, dossier["id"], data, versie)
+        except FieldErrors as exc:
+            return Template("overleg/dossiers/bewerken.html", context={**context, "fields": exc.fields},
+                            status_code=422)
+        except Conflict as exc:
+            current = await dossiers.get_dossier(user, dossier["id"])
+            context = {**context, "dossier": current, "huidig": current, "fout": str(exc.detail),
+                       "data": {**data, "versie": current["versie"]}}
+            return Template("overleg/dossiers/bewerken.html", context=context, status_code=409)
+        return back(dossier["id"], "Wijzigingen opgeslagen.")
+
+    @post("/{dossier_id:str}/signalen", name="dossier_signalen_post", status_code=303)
+    async def signalen_toevoegen(self, request: Request, dossier_id: _Id) -> Response:
+        did = parse_id(dossier_id)
+        form = await request.form()
+        try:
+            row = await dossiers.add_signalen(request.user, did, form.getall("signalen", []),
+                                              move=form.get("verplaats") == "1")
+        except (FieldErrors, Conflict) as exc:
+            return back(did, failure(exc), "fout")
+        return back(row["id"], "Signalen toegevoegd.", anchor="#signalen")
+
+    @post("/{dossier_id:str}/signalen/{signaal_id:str}/verwijderen", name="dossier_signaal_weg", status_code=303)
+    async def signaal_weg(self, request: Request, dossier_id: _Id, signaal_id: _Id) -> Response:
+        did = parse_id(dossier_id)
+        form = await request.form()
+        try:
+            await dossiers.remove_signaal(request.user, did, parse_id(signaal_id), form.get("toelichting", ""))
+        except Conflict as exc:
+            return back(did, failure(exc), "fout")
+        return back(did, "Het signaal is uit het dossier gehaald en staat weer op ‘nieuw’.", anchor="#signalen")
+
+    @post("/{dossier_id:str}/samenvoegen", name="dossier_samenvoegen", status_code=303)
+    async def samenvoegen(self, request: Request, dossier_id: _Id) -> Response:
+        did = parse_id(dossier_id)
+        form = await request.form()
+        raw = str(form.get("doel", ""))
+        doel = int(raw) if raw.isdigit() and len(raw) < 19 else None
+        try:
+            row = await dossiers.merge_dossiers(request.user, did, doel)
+        except (FieldErrors, Conflict) as exc:
+            return back(did, failure(exc), "fout")
+        return back(row["id"], f"Dossier {did} is samengevoegd in dit dossier.")
+
+    @post("/{dossier_id:str}/commentaar", name="dossier_commentaar", status_code=303)
+    async def commentaar(self, request: Request, dossier_id: _Id) -> Response:
+        did = parse_id(dossier_id)
+        form = await request.form()
+        try:
+            await dossiers.add_comment(request.user, did, form.get("tekst", ""))
+        except FieldErrors as exc:
+            return back(did, failure(exc), "fout", "#commentaren")
+        return back(did, "Commentaar geplaatst.", anchor="#commentaren")
+
+
+class SuggestiePagesController(Controller):
+    path = "/dossiers/suggesties"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/", name="dossier_suggesties")
+    async def suggesties(self, request: Request, gemeente: _Query = None) -> Template:
+        user = request.user
+        if not gemeente:
+            gemeenten = chair_gemeenten(user)
+            if len(gemeenten) > 1:
+                return Template("overleg/dossiers/suggesties.html", context={"kies": gemeenten})
+            gemeente = gemeenten[0].slug
+        found = await suggestions.suggestions(user, gemeente)
+        return Template("overleg/dossiers/suggesties.html", context={"s": found, "kies": None})
+
+    async def _decide(self, request: Request, accept: bool) -> Response:
+        form = await request.form()
+        gemeente = str(form.get("gemeente", ""))
+        slug = gemeente if _SLUG.fullmatch(gemeente) else ""
+        target = Redirect(f"/dossiers/suggesties?gemeente={slug}" if slug else "/dossiers/suggesties", status_code=303)
+        ids, dossier_id = form.getall("signalen", []), optional_id(form.get("dossier"))
+        try:
+            if accept:
+                row = await suggestions.accept(request.user, gemeente, ids, dossier_id=dossier_id,
+                                               titel=form.get("titel"))
+            else:
+                await suggestions.reject(request.user, gemeente, ids, dossier_id=dossier_id)
+        except (FieldErrors, Conflict) as exc:
+            return flash(target, failure(exc), "fout")
+        if not accept:
+            return flash(target, "Voorstel afgewezen. Het wordt niet meer voorgesteld.")
+        return flash(target, f"Gebundeld in dossier ‘{row['titel']}’ ({row['id']}).")
+
+    @post("/aanvaarden", name="dossier_suggestie_aanvaarden", status_code=303)
+    async def aanvaarden(self, request: Request) -> Response:
+        return await self._decide(request, accept=True)
+
+    @post("/afwijzen", name="dossier_suggestie_afwijzen", status_code=303)
+    async def afwijzen(self, request: Request) -> Response:
+        return await self._decide(request, accept=False)
+
+
+CONTROLLERS = [DossierPagesController, SuggestiePagesController]

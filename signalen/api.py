@@ -1,0 +1,240 @@
+"""The signalen JSON API (/api/v1/signalen, /api/v1/taxonomie): thin handlers over signalen.services.
+
+Tenancy, validation, privacy and the workflow all live in the services; this module only translates between
+JSON and those functions. Foreign, unknown and malformed ids all answer 404. Errors are rendered by
+web.errors.handle_exception as `{"detail", "status_code", "fields"?, ...}` in Dutch.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import JSONBody, PathParameter, QueryParameter
+
+from admin.guards import not_found, requires_login
+from admin.sessions import CurrentUser
+from common.markdown import render_markdown
+from signalen import filters as register_filters
+from signalen import schemas, services, workflow
+from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS, Status
+from web.errors import FieldErrors, handle_exception
+
+_ID = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2**63 - 1  # a BIGINT; anything larger can never be a row
+
+ERRORS = {
+    400: ResponseSpec(schemas.Fout, description="Ongeldige aanvraag (bv. verkeerd JSON-type of filter).",
+                      generate_examples=False),
+    401: ResponseSpec(schemas.Fout, description="Niet aangemeld.", generate_examples=False),
+    403: ResponseSpec(schemas.Fout, description="Geen CSRF-header, of geen recht op deze actie.",
+                      generate_examples=False),
+    404: ResponseSpec(schemas.Fout, description="Bestaat niet, of je hebt er geen toegang toe.",
+                      generate_examples=False),
+    409: ResponseSpec(schemas.Fout, description="Verouderde versie (met `huidig`) of niet-toegelaten "
+                                                "statuswijziging.", generate_examples=False),
+    422: ResponseSpec(schemas.Fout, description="Velden niet goed ingevuld (`fields`), of mogelijke "
+                                                "persoonsgegevens (`persoonsgegevens`).", generate_examples=False),
+}
+
+
+def _errors(*codes: int) -> dict[int, ResponseSpec]:
+    return {code: ERRORS[code] for code in codes}
+
+
+def _dutch_client_errors(request: Request, exc: Exception) -> Response:
+    """Kept for modules that still name it; web.errors.handle_exception now does this for every route."""
+    return handle_exception(request, exc)
+
+
+def _user(request: Request) -> CurrentUser:
+    return request.user  # set by admin.middleware; requires_login guarantees it is not None
+
+
+def _signaal_id(raw: str) -> int:
+    """The id from the path, or 404 for anything that is not a positive integer a row could have."""
+    if not _ID.fullmatch(raw):
+        raise not_found()
+    value = int(raw)
+    if not 0 < value <= MAX_ID:
+        raise not_found()
+    return value
+
+
+def _persoonsgegevens(items: Any) -> list[schemas.Persoonsgegeven]:
+    return msgspec.convert(
+        [item for item in items or [] if isinstance(item, dict) and item.get("soort")],
+        list[schemas.Persoonsgegeven], strict=False,
+    )
+
+
+def _fields(row: dict, user: CurrentUser) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "gemeente": row["gemeente"],
+        "gemeente_naam": row["gemeente_naam"],
+        "titel": row["titel"],
+        "omschrijving": row["omschrijving"] or "",
+        "omschrijving_html": str(render_markdown(row["omschrijving"])),
+        "datum": row["datum"],
+        "plek": row["plek"] or "",
+        "bron": row["bron"] or None,
+        "levensdomein": row["levensdomein"],
+        "levensdomein_naam": row["levensdomein_naam"],
+        "signaaltype": row["signaaltype"],
+        "signaaltype_naam": row["signaaltype_naam"],
+        "aantal_jongeren": row["aantal_jongeren"],
+        "leeftijd": row["leeftijd"] or None,
+        "citaten": [c for c in row["citaten"] or [] if isinstance(c, str)],
+        "status": row["status"],
+        "status_label": workflow.label(row["status"]),
+        "dossier": row["dossier"],
+        "versie": row["versie"],
+        "persoonsgegevens": _persoonsgegevens(row["persoonsgegevens"]),
+        "auteur": row["auteur"],
+        "auteur_naam": row["auteur_naam"],
+        "aangemaakt_op": row["aangemaakt_op"],
+        "gewijzigd_op": row["gewijzigd_op"],
+        "mag_bewerken": services.can_edit(user, row),
+        "mogelijke_statussen": [s.value for s in services.allowed_statuses(user, row)],
+    }
+
+
+def signaal_out(row: dict, user: CurrentUser) -> schemas.Signaal:
+    """A row as shaped by services (get_signaal / list_signalen) → the API's Signaal."""
+    return schemas.Signaal(**_fields(row, user))
+
+
+async def signaal_detail(row: dict, user: CurrentUser) -> schemas.SignaalDetail:
+    historiek = [
+        schemas.SignaalHistoriekItem(
+            tijdstip=item["tijdstip"], soort=item["soort"], van=item["van"] or "", naar=item["naar"] or "",
+            toelichting=item["toelichting"] or "",
+            door=" ".join(p for p in (item["voornaam"], item["achternaam"]) if p) or None,
+        )
+        for item in await services.history(row["id"])
+    ]
+    return schemas.SignaalDetail(**_fields(row, user), historiek=historiek)
+
+
+def _reshape_conflict(exc: services.Conflict, user: CurrentUser) -> services.Conflict:
+    """A 409's `huidig` in the same shape as every other answer of this API (not the raw row)."""
+    if exc.current:
+        exc.extra = {**exc.extra, "huidig": msgspec.to_builtins(signaal_out(exc.current, user))}
+    return exc
+
+
+def _changes(data: schemas.SignaalWijziging) -> dict[str, Any]:
+    """Only the fields present in the JSON (msgspec leaves absent ones UNSET)."""
+    return {
+        name: value for name, value in msgspec.structs.asdict(data).items()
+        if value is not msgspec.UNSET and name in services.EDITABLE
+    }
+
+
+_Q = Annotated[str | None, QueryParameter(description="Zoektekst (Nederlands, vervoegingen tellen mee).")]
+_TEXT = "Slug, zie /api/v1/taxonomie."
+_Id = Annotated[str, PathParameter(description="Id van het signaal (een onbekend of vreemd id geeft 404).")]
+
+
+class SignaalApiController(Controller):
+    path = "/api/v1/signalen"
+    guards = [requires_login]
+    tags = ["signalen"]
+
+    @get("/", name="api-signalen-lijst", summary="Het register, gefilterd en per pagina",
+         responses=_errors(400, 401, 404))
+    async def lijst(
+        self,
+        request: Request,
+        q: _Q = None,
+        gemeente: Annotated[str | None, QueryParameter(description="Slug van een gemeente waar je het "
+                                                                   "register mag lezen (anders 404).")] = None,
+        levensdomein: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
+        signaaltype: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
+        status: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
+        bron: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
+        plek: Annotated[str | None, QueryParameter(description="Deel van de plek.")] = None,
+        auteur: Annotated[str | None, QueryParameter(description="Id van de auteur, of `ik`.")] = None,
+        van: Annotated[str | None, QueryParameter(description="Vanaf deze datum (jjjj-mm-dd).")] = None,
+        tot: Annotated[str | None, QueryParameter(description="Tot en met deze datum (jjjj-mm-dd).")] = None,
+        pagina: Annotated[str | None, QueryParameter(description="Pagina, vanaf 1.")] = None,
+        per_pagina: Annotated[str | None, QueryParameter(description="Signalen per pagina, 1 tot 100 "
+                                                                     "(standaard 25).")] = None,
+        sorteer: Annotated[str | None, QueryParameter(description="nieuwste (standaard), oudste of titel.")] = None,
+    ) -> schemas.SignaalLijst:
+        raw = {
+            "q": q, "gemeente": gemeente, "levensdomein": levensdomein, "signaaltype": signaaltype,
+            "status": status, "bron": bron, "plek": plek, "auteur": auteur, "van": van, "tot": tot,
+            "pagina": pagina, "per_pagina": per_pagina, "sorteer": sorteer,
+        }
+        parsed, errors = register_filters.parse({k: v for k, v in raw.items() if v is not None})
+        if errors:
+            raise FieldErrors(errors, detail="Niet alle filters zijn bruikbaar.", status_code=400)
+        user = _user(request)
+        rows, total = await services.list_signalen(user, parsed)
+        return schemas.SignaalLijst(items=[signaal_out(row, user) for row in rows], totaal=total,
+                                    pagina=parsed.pagina, per_pagina=parsed.per_pagina)
+
+    @post("/", name="api-signalen-nieuw", summary="Een signaal registreren",
+          responses=_errors(400, 401, 403, 422))
+    async def nieuw(self, request: Request, data: JSONBody[schemas.SignaalNieuw]) -> schemas.Signaal:
+        user = _user(request)
+        values = msgspec.structs.asdict(data)
+        confirm = bool(values.pop("bevestig_persoonsgegevens"))
+        row = await services.create_signaal(user, values, confirm=confirm)
+        return signaal_out(row, user)
+
+    @get("/{id:str}", name="api-signaal", summary="Eén signaal, met zijn historiek", responses=_errors(401, 404))
+    async def detail(self, request: Request, id: _Id) -> schemas.SignaalDetail:
+        user = _user(request)
+        return await signaal_detail(await services.get_signaal(user, _signaal_id(id)), user)
+
+    @patch("/{id:str}", name="api-signaal-wijzigen", summary="Een signaal wijzigen (alleen de meegegeven velden)",
+           responses=_errors(400, 401, 403, 404, 409, 422))
+    async def wijzigen(self, request: Request, id: _Id, data: JSONBody[schemas.SignaalWijziging]) -> schemas.Signaal:
+        user = _user(request)
+        signaal_id = _signaal_id(id)
+        versie = None if data.versie is msgspec.UNSET else data.versie
+        try:
+            row = await services.update_signaal(user, signaal_id, _changes(data), versie,
+                                                confirm=data.bevestig_persoonsgegevens)
+        except services.Conflict as exc:
+            raise _reshape_conflict(exc, user) from None
+        return signaal_out(row, user)
+
+    @post("/{id:str}/status", name="api-signaal-status", summary="De status van een signaal wijzigen",
+          status_code=200, responses=_errors(400, 401, 403, 404, 409, 422))
+    async def status(self, request: Request, id: _Id, data: JSONBody[schemas.StatusWijziging]) -> schemas.Signaal:
+        user = _user(request)
+        signaal_id = _signaal_id(id)
+        try:
+            row = await services.change_status(user, signaal_id, data.status, data.toelichting)
+        except services.Conflict as exc:
+            raise _reshape_conflict(exc, user) from None
+        return signaal_out(row, user)
+
+
+class TaxonomieApiController(Controller):
+    path = "/api/v1/taxonomie"
+    guards = [requires_login]
+    tags = ["signalen"]
+
+    @get("/", name="api-taxonomie", summary="De actieve keuzelijsten voor signalen", responses=_errors(401))
+    async def taxonomie(self) -> schemas.Taxonomie:
+        lists = await services.taxonomy_lists()
+
+        def items(rows: list[dict]) -> list[schemas.TaxonomieItem]:
+            return [schemas.TaxonomieItem(slug=r["slug"], naam=r["naam"], omschrijving=r["omschrijving"] or "")
+                    for r in rows]
+
+        return schemas.Taxonomie(
+            levensdomeinen=items(lists["levensdomeinen"]),
+            signaaltypes=items(lists["signaaltypes"]),
+            bronnen=[schemas.TaxonomieKeuze(slug=slug, naam=naam) for slug, naam in BRON_LABELS.items()],
+            statussen=[schemas.TaxonomieKeuze(slug=s.value, naam=workflow.LABELS[s]) for s in Status],
+            leeftijden=[schemas.TaxonomieKeuze(slug=slug, naam=naam) for slug, naam in LEEFTIJD_LABELS.items()],
+        )
