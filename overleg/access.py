@@ -87,10 +87,8 @@ async def dossier_scope(user: CurrentUser) -> Where | None:
     if readers:
         condition = Dossier.gemeente.is_in(sorted(readers))
     if partner_only:
-        ids = [row["dossier"] for row in await published_dossier_ids_query()]
-        if ids:
-            partner_part = Dossier.gemeente.is_in(sorted(partner_only)) & Dossier.id.is_in(sorted(set(ids)))
-            condition = partner_part if condition is None else condition | partner_part
+        partner_part = Dossier.gemeente.is_in(sorted(partner_only)) & Dossier.id.is_in(published_dossier_ids_query())
+        condition = partner_part if condition is None else condition | partner_part
     return condition
 
 

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from common.db import engine_name
-from signalen.controllers import BRON_LABELS, LEEFTIJD_LABELS
+from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
 from signalen.tables import Signaal
 
 MAX_QUOTES = 5
