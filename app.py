@@ -18,6 +18,7 @@ from audit import recorder as audit_recorder
 from admin.middleware import session_middleware
 from admin.mount import admin_app, admin_gate
 from settings import BASE_DIR, get_settings
+from inzicht.bovenlokaal_controllers import BovenlokaalController
 from inzicht.controllers import InzichtController
 from overleg import routes as overleg_routes
 from signalen import routes as signalen_routes
@@ -62,6 +63,7 @@ def create_app() -> Litestar:
             *signalen_routes.ROUTE_HANDLERS,
             *overleg_routes.ROUTE_HANDLERS,
             InzichtController,
+            BovenlokaalController,
             health,
             admin,
             create_static_files_router(path="/static", directories=[BASE_DIR / "static"], name="static"),

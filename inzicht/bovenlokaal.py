@@ -1,0 +1,110 @@
+"""Bovenlokaal: themes that recur in two or more gemeenten of the coördinator's organisation.
+
+Two lenses: the same signaaltype (counted in SQL), and similar wording — the bundling engine of the overleg
+(overleg.clustering) run over the dossiers and the most recent unbundled signals of all those gemeenten.
+Only counts and periods per gemeente leave this module: never another gemeente's signal text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from piccolo.query.functions.aggregate import Count, Max, Min
+
+from admin.guards import aggregate_gemeente_ids, gemeente_ids_with
+from admin.sessions import CurrentUser
+from admin.tables import Rol
+from overleg import clustering
+from overleg.tables import Dossier
+from signalen.tables import Signaal, Signaaltype
+
+RECENT_UNBUNDLED = 400  # keeps the wording lens fast at 100k signals; dossiers carry the older evidence
+
+
+@dataclass
+class Thema:
+    sleutel: str
+    titel: str
+    reden: str
+    per_gemeente: dict[int, dict] = field(default_factory=dict)  # gemeente id → {signalen, dossiers, van, tot}
+
+    @property
+    def gemeenten(self) -> int:
+        return len(self.per_gemeente)
+
+    @property
+    def signalen(self) -> int:
+        return sum(g["signalen"] for g in self.per_gemeente.values())
+
+
+def coordinator_gemeente_ids(user: CurrentUser) -> set[int]:
+    """The organisation's gemeenten, for a user who is coördinator somewhere; else nothing."""
+    return aggregate_gemeente_ids(user) if gemeente_ids_with(user, {Rol.coordinator}) else set()
+
+
+async def by_type(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
+    rows = await (Signaal.select(Signaal.signaaltype, Signaal.gemeente, Count(alias="n"),
+                                 Min(Signaal.datum, alias="van"), Max(Signaal.datum, alias="tot"))
+                  .where(Signaal.gemeente.is_in(gemeente_ids) & (Signaal.datum >= since)
+                         & Signaal.signaaltype.is_not_null() & (Signaal.status != "niet_weerhouden"))
+                  .group_by(Signaal.signaaltype, Signaal.gemeente))
+    names = {r["id"]: r["naam"] for r in await Signaaltype.select(Signaaltype.id, Signaaltype.naam)}
+    themes: dict[int, Thema] = {}
+    for row in rows:
+        theme = themes.setdefault(row["signaaltype"], Thema(
+            f"type-{row['signaaltype']}", names.get(row["signaaltype"], "?"), "Zelfde soort signaal"))
+        theme.per_gemeente[row["gemeente"]] = {"signalen": row["n"], "dossiers": 0, "van": _date(row["van"]),
+                                               "tot": _date(row["tot"])}
+    return [t for t in themes.values() if t.gemeenten >= 2]
+
+
+def _date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+async def by_wording(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
+    dossiers = await (Dossier.select(Dossier.id, Dossier.gemeente, Dossier.titel, Dossier.omschrijving)
+                      .where(Dossier.gemeente.is_in(gemeente_ids) & Dossier.samengevoegd_in.is_null()))
+    evidence = await (Signaal.select(Signaal.dossier, Count(alias="n"), Min(Signaal.datum, alias="van"),
+                                     Max(Signaal.datum, alias="tot"))
+                      .where(Signaal.dossier.is_in([d["id"] for d in dossiers] or [0]))
+                      .group_by(Signaal.dossier))
+    per_dossier = {row["dossier"]: row for row in evidence}
+    loose = await (Signaal.select(Signaal.id, Signaal.gemeente, Signaal.titel, Signaal.omschrijving, Signaal.plek,
+                                  Signaal.datum)
+                   .where(Signaal.gemeente.is_in(gemeente_ids) & Signaal.dossier.is_null()
+                          & (Signaal.status == "nieuw") & (Signaal.datum >= since))
+                   .order_by(Signaal.datum, ascending=False).limit(RECENT_UNBUNDLED))
+    texts, owner = [], {}
+    for d in dossiers:  # odd keys: dossiers, even keys: signals (the engine needs one id space)
+        key = d["id"] * 2 + 1
+        texts.append(clustering.SignalText(id=key, titel=d["titel"], omschrijving=d["omschrijving"] or ""))
+        row = per_dossier.get(d["id"], {})
+        owner[key] = (d["gemeente"], row.get("n", 0), 1, _date(row.get("van")), _date(row.get("tot")))
+    for s in loose:
+        key = s["id"] * 2
+        texts.append(clustering.SignalText(id=key, titel=s["titel"], omschrijving=s["omschrijving"] or "",
+                                           datum=_date(s["datum"])))
+        owner[key] = (s["gemeente"], 1, 0, _date(s["datum"]), _date(s["datum"]))
+    themes = []
+    for index, group in enumerate(clustering.suggest_new_groups(texts)):
+        theme = Thema(f"tekst-{index}", group.titel_voorstel, group.reden)
+        for key in group.signalen:
+            gemeente, signals, is_dossier, start, end = owner[key]
+            entry = theme.per_gemeente.setdefault(gemeente, {"signalen": 0, "dossiers": 0, "van": start, "tot": end})
+            entry["signalen"] += signals
+            entry["dossiers"] += is_dossier
+            entry["van"] = min(filter(None, [entry["van"], start]), default=None)
+            entry["tot"] = max(filter(None, [entry["tot"], end]), default=None)
+        if theme.gemeenten >= 2:
+            themes.append(theme)
+    return themes
+
+
+async def themes(user: CurrentUser, since: dt.date) -> list[Thema]:
+    ids = sorted(coordinator_gemeente_ids(user))
+    if len(ids) < 2:
+        return []
+    found = await by_wording(ids, since) + await by_type(ids, since)
+    return sorted(found, key=lambda t: (-t.gemeenten, -t.signalen, t.titel))
