@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from dataclasses import dataclass
 
 import pygal
 from pygal.style import Style
+
+from common import tabular
 
 STYLE = Style(
     background="white", plot_background="white", foreground="#1b1f23", foreground_strong="#1b1f23",
@@ -52,11 +52,5 @@ class Chart:
     def data_uri(self) -> str:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg()).decode("ascii")
 
-    def csv(self) -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow([self.kolom, "Aantal"])
-        for label, n in self.reeks:
-            text = str(label)
-            writer.writerow(["'" + text if text[:1] in ("=", "+", "-", "@") else text, n])
-        return "\ufeff" + buffer.getvalue()
+    def csv(self) -> bytes:
+        return tabular.build_csv([self.kolom, "Aantal"], self.reeks)

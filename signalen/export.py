@@ -12,22 +12,18 @@ Choices, kept identical in both formats:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable
 from typing import Any
 
 import anyio
 from litestar import Controller, Request, Response, get
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from admin.guards import not_found, register_gemeente_ids, requires_login
 from admin.sessions import CurrentUser
+from common import tabular
+from common.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from signalen import filters as register_filters
 from signalen import workflow
 from signalen.services import list_signalen, taxonomy_lists
@@ -36,17 +32,8 @@ from signalen.validation import BRUSSELS, today
 from web.errors import FieldErrors
 
 MAX_ROWS = 50_000
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "%d/%m/%Y"
-DATETIME_FORMAT = "%d/%m/%Y %H:%M"
-XLSX_DATE_FORMAT = "dd/mm/yyyy"
-XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-XLSX_MAX_CELL = 32_767  # Excel's limit on the characters in one cell
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CITATEN_SEPARATOR = " | "
 
-# Dutch labels for the stored codes (no shared map exists yet; unknown codes are shown as stored).
 # (header, column width in characters for XLSX)
 COLUMNS: list[tuple[str, int]] = [
     ("ID", 8),
@@ -117,81 +104,12 @@ def values(row: dict) -> list[Any]:
     ]
 
 
-def needs_protection(text: str) -> bool:
-    return text.startswith(FORMULA_START)
-
-
-def csv_text(value: Any) -> str:
-    """A cell for the CSV: dates in Belgian notation, numbers as digits, risky text defused with a leading '."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, dt.datetime):
-        return value.strftime(DATETIME_FORMAT)
-    if isinstance(value, dt.date):
-        return value.strftime(DATE_FORMAT)
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value)
-    return "'" + text if needs_protection(text) else text
-
-
-def _xlsx_cell(ws, row: int, column: int, value: Any) -> None:
-    if isinstance(value, bool):
-        value = "ja" if value else "nee"
-    if value is None or isinstance(value, int | float | dt.date):
-        cell = ws.cell(row=row, column=column, value=value)
-        if isinstance(value, dt.datetime):
-            cell.number_format = XLSX_DATETIME_FORMAT
-        elif isinstance(value, dt.date):
-            cell.number_format = XLSX_DATE_FORMAT
-        return
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:XLSX_MAX_CELL]
-    cell = ws.cell(row=row, column=column, value=text)
-    cell.data_type = "s"  # openpyxl makes a formula of any text starting with "="; this one stays text
-    if needs_protection(text):
-        cell.quotePrefix = True  # and stays text when someone edits it in Excel
-
-
-# ----------------------------------------------------------------------------- files
-
 def build_csv(rows: Iterable[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow([csv_text(v) for v in values(row)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return tabular.build_csv(HEADERS, (values(row) for row in rows))
 
 
 def build_xlsx(rows: list[dict], summary: list[tuple[str, Any]]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Signalen"
-    bold = Font(bold=True)
-    for column, (name, width) in enumerate(COLUMNS, start=1):
-        ws.cell(row=1, column=column, value=name).font = bold
-        ws.column_dimensions[get_column_letter(column)].width = width
-    for number, row in enumerate(rows, start=2):
-        for column, value in enumerate(values(row), start=1):
-            _xlsx_cell(ws, number, column, value)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 1)}"
-
-    info = wb.create_sheet("Filters")
-    info.cell(row=1, column=1, value="Filter").font = bold
-    info.cell(row=1, column=2, value="Waarde").font = bold
-    info.column_dimensions["A"].width = 22
-    info.column_dimensions["B"].width = 50
-    for number, (name, value) in enumerate(summary, start=2):
-        _xlsx_cell(info, number, 1, name)
-        _xlsx_cell(info, number, 2, value)
-    info.freeze_panes = "A2"
-
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return tabular.build_xlsx("Signalen", COLUMNS, [values(row) for row in rows], summary)
 
 
 # ----------------------------------------------------------------------------- what was asked

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from admin.sessions import resolve
+from common import tabular
 from signalen import export, filters, services
 from signalen.validation import today
 from tests.support import sync
@@ -424,7 +425,7 @@ def test_a_risky_search_term_is_not_a_formula_in_the_filters_sheet(werker):
     ],
 )
 def test_csv_cell_protection(value, expected):
-    assert export.csv_text(value) == expected
+    assert tabular.csv_text(value) == expected
 
 
 def test_control_characters_cannot_break_the_xlsx():
