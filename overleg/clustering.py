@@ -35,7 +35,7 @@ TYPE_BONUS, DOMAIN_BONUS, DATE_BONUS, DATE_WINDOW_DAYS = 0.08, 0.03, 0.03, 60  #
 SECOND_ORDER = 0.5
 GROUP_THRESHOLD = 0.10
 MATCH_THRESHOLD = 0.20
-MAX_DF, MAX_DF_FLOOR, SCAN_BUDGET, K_NEIGHBOURS, POOL, LARGE = 0.25, 100, 120, 15, 1.5, 2000
+MAX_DF, MAX_DF_FLOOR, SCAN_BUDGET, K_NEIGHBOURS, K_MIN, POOL, LARGE = 0.25, 100, 120, 15, 8, 1.5, 2000
 
 MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
 _WORD = re.compile(r"[^\W\d_]+")
@@ -327,8 +327,8 @@ def suggest_new_groups(
                 postings[t].append(i)
     similarity = _Meta(sigs).similarity
     edges: list[dict[int, float]] = [{} for _ in sigs]
-    # Above LARGE signals the neighbour lists shrink (15 -> 10 at 10 000) to keep within the time budget.
-    k = max(10, round(K_NEIGHBOURS * min(1.0, LARGE / len(sigs)) ** 0.25))
+    # Above LARGE signals the neighbour lists shrink (15 -> 8 at 10 000) to keep within the time budget.
+    k = max(K_MIN, round(K_NEIGHBOURS * min(1.0, LARGE / len(sigs)) ** 0.4))
     vecs, pool = corpus.vecs, int(POOL * k)
     seen: list[dict[int, float]] = [{} for _ in sigs]  # pair similarities computed from the other side
     for i, vec in enumerate(vecs):
