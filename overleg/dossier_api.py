@@ -5,7 +5,6 @@ Foreign, unknown and malformed ids answer 404; errors come from web.errors.handl
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 import msgspec
@@ -13,7 +12,7 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from admin.guards import not_found, requires_login
+from admin.guards import not_found, path_id, requires_login
 from admin.sessions import CurrentUser
 from common.markdown import render_markdown
 from overleg import access, dossiers, suggestions
@@ -21,7 +20,6 @@ from overleg import dossier_schemas as s
 from signalen.schemas import Fout
 from web.errors import FieldErrors
 
-_ID = re.compile(r"[0-9]{1,19}")
 _DESCRIPTIONS = {
     400: "Ongeldige aanvraag (bv. geen JSON of een verkeerd JSON-type).",
     401: "Niet aangemeld.",
@@ -37,11 +35,6 @@ def _errors(*codes: int) -> dict[int, ResponseSpec]:
     return {c: ResponseSpec(Fout, description=_DESCRIPTIONS[c], generate_examples=False) for c in codes}
 
 
-def path_id(raw: str) -> int:
-    """An id from the path, or 404 for anything that is not a positive integer a row could have."""
-    if not _ID.fullmatch(raw) or not dossiers.valid_id(int(raw)):
-        raise not_found()
-    return int(raw)
 
 
 def _door(row: dict) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 from litestar.exceptions import NotFoundException
 from piccolo.query.functions.aggregate import Count, Max
 
-from admin.guards import not_found
+from admin.guards import as_id, not_found
 from admin.sessions import CurrentUser
 from common.db import write_transaction
 from overleg import access
@@ -32,12 +32,11 @@ STATUS_LABELS = {DossierStatus.open.value: "Open", DossierStatus.geagendeerd.val
                  DossierStatus.in_behandeling.value: "In behandeling", DossierStatus.afgerond.value: "Afgerond"}
 ACTIVE = (DossierStatus.open.value, DossierStatus.geagendeerd.value, DossierStatus.in_behandeling.value)
 LIMITS = {"titel": 200, "omschrijving": 10_000, "tekst": 5000, "toelichting": 2000}
-MAX_ID = 2**63 - 1
 MAX_SIGNALEN = 500  # per call
 
 
 def valid_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    return not isinstance(value, str) and as_id(value) is not None
 
 
 def _now() -> dt.datetime:

@@ -6,9 +6,17 @@ Each controller module appends its handlers here; keep one import line per modul
 from piccolo_admin.endpoints import TableConfig
 
 from overleg import dossier_api, dossier_controllers
+from overleg.acties_controllers import ActiesApiController, ActiesPagesController
+from overleg.overleg_controllers import OverlegPagesController, api_overleggen
 from overleg.tables import Overleg, Overleglid, Partner
+from overleg.verslag_controllers import VerslagApiController, VerslagPagesController
 
-ROUTE_HANDLERS: list = [*dossier_controllers.CONTROLLERS, *dossier_api.CONTROLLERS]
+ROUTE_HANDLERS: list = [
+    OverlegPagesController, api_overleggen,
+    ActiesPagesController, ActiesApiController,
+    VerslagPagesController, VerslagApiController,
+    *dossier_controllers.CONTROLLERS, *dossier_api.CONTROLLERS,
+]
 
 ADMIN_TABLES = [
     TableConfig(Overleg, menu_group="Overleg"),

@@ -7,7 +7,6 @@ web.errors.handle_exception as `{"detail", "status_code", "fields"?, ...}` in Du
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 import msgspec
@@ -15,7 +14,7 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from admin.guards import not_found, requires_login
+from admin.guards import path_id, requires_login
 from admin.sessions import CurrentUser
 from common.markdown import render_markdown
 from signalen import filters as register_filters
@@ -23,21 +22,27 @@ from signalen import schemas, services, workflow
 from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS, Status
 from web.errors import FieldErrors, handle_exception
 
-_ID = re.compile(r"[0-9]{1,19}")
-MAX_ID = 2**63 - 1  # a BIGINT; anything larger can never be a row
-
 ERRORS = {
-    400: ResponseSpec(schemas.Fout, description="Ongeldige aanvraag (bv. verkeerd JSON-type of filter).",
-                      generate_examples=False),
+    400: ResponseSpec(
+        schemas.Fout, description="Ongeldige aanvraag (bv. verkeerd JSON-type of filter).", generate_examples=False
+    ),
     401: ResponseSpec(schemas.Fout, description="Niet aangemeld.", generate_examples=False),
-    403: ResponseSpec(schemas.Fout, description="Geen CSRF-header, of geen recht op deze actie.",
-                      generate_examples=False),
-    404: ResponseSpec(schemas.Fout, description="Bestaat niet, of je hebt er geen toegang toe.",
-                      generate_examples=False),
-    409: ResponseSpec(schemas.Fout, description="Verouderde versie (met `huidig`) of niet-toegelaten "
-                                                "statuswijziging.", generate_examples=False),
-    422: ResponseSpec(schemas.Fout, description="Velden niet goed ingevuld (`fields`), of mogelijke "
-                                                "persoonsgegevens (`persoonsgegevens`).", generate_examples=False),
+    403: ResponseSpec(
+        schemas.Fout, description="Geen CSRF-header, of geen recht op deze actie.", generate_examples=False
+    ),
+    404: ResponseSpec(
+        schemas.Fout, description="Bestaat niet, of je hebt er geen toegang toe.", generate_examples=False
+    ),
+    409: ResponseSpec(
+        schemas.Fout,
+        description="Verouderde versie (met `huidig`) of niet-toegelaten statuswijziging.",
+        generate_examples=False,
+    ),
+    422: ResponseSpec(
+        schemas.Fout,
+        description="Velden niet goed ingevuld (`fields`), of mogelijke persoonsgegevens (`persoonsgegevens`).",
+        generate_examples=False,
+    ),
 }
 
 
@@ -54,20 +59,11 @@ def _user(request: Request) -> CurrentUser:
     return request.user  # set by admin.middleware; requires_login guarantees it is not None
 
 
-def _signaal_id(raw: str) -> int:
-    """The id from the path, or 404 for anything that is not a positive integer a row could have."""
-    if not _ID.fullmatch(raw):
-        raise not_found()
-    value = int(raw)
-    if not 0 < value <= MAX_ID:
-        raise not_found()
-    return value
-
-
 def _persoonsgegevens(items: Any) -> list[schemas.Persoonsgegeven]:
     return msgspec.convert(
         [item for item in items or [] if isinstance(item, dict) and item.get("soort")],
-        list[schemas.Persoonsgegeven], strict=False,
+        list[schemas.Persoonsgegeven],
+        strict=False,
     )
 
 
@@ -111,7 +107,10 @@ def signaal_out(row: dict, user: CurrentUser) -> schemas.Signaal:
 async def signaal_detail(row: dict, user: CurrentUser) -> schemas.SignaalDetail:
     historiek = [
         schemas.SignaalHistoriekItem(
-            tijdstip=item["tijdstip"], soort=item["soort"], van=item["van"] or "", naar=item["naar"] or "",
+            tijdstip=item["tijdstip"],
+            soort=item["soort"],
+            van=item["van"] or "",
+            naar=item["naar"] or "",
             toelichting=item["toelichting"] or "",
             door=" ".join(p for p in (item["voornaam"], item["achternaam"]) if p) or None,
         )
@@ -130,7 +129,8 @@ def _reshape_conflict(exc: services.Conflict, user: CurrentUser) -> services.Con
 def _changes(data: schemas.SignaalWijziging) -> dict[str, Any]:
     """Only the fields present in the JSON (msgspec leaves absent ones UNSET)."""
     return {
-        name: value for name, value in msgspec.structs.asdict(data).items()
+        name: value
+        for name, value in msgspec.structs.asdict(data).items()
         if value is not msgspec.UNSET and name in services.EDITABLE
     }
 
@@ -145,14 +145,19 @@ class SignaalApiController(Controller):
     guards = [requires_login]
     tags = ["signalen"]
 
-    @get("/", name="api-signalen-lijst", summary="Het register, gefilterd en per pagina",
-         responses=_errors(400, 401, 404))
+    @get(
+        "/",
+        name="api-signalen-lijst",
+        summary="Het register, gefilterd en per pagina",
+        responses=_errors(400, 401, 404),
+    )
     async def lijst(
         self,
         request: Request,
         q: _Q = None,
-        gemeente: Annotated[str | None, QueryParameter(description="Slug van een gemeente waar je het "
-                                                                   "register mag lezen (anders 404).")] = None,
+        gemeente: Annotated[
+            str | None, QueryParameter(description="Slug van een gemeente waar je het register mag lezen (anders 404).")
+        ] = None,
         levensdomein: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
         signaaltype: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
         status: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
@@ -162,25 +167,39 @@ class SignaalApiController(Controller):
         van: Annotated[str | None, QueryParameter(description="Vanaf deze datum (jjjj-mm-dd).")] = None,
         tot: Annotated[str | None, QueryParameter(description="Tot en met deze datum (jjjj-mm-dd).")] = None,
         pagina: Annotated[str | None, QueryParameter(description="Pagina, vanaf 1.")] = None,
-        per_pagina: Annotated[str | None, QueryParameter(description="Signalen per pagina, 1 tot 100 "
-                                                                     "(standaard 25).")] = None,
+        per_pagina: Annotated[
+            str | None, QueryParameter(description="Signalen per pagina, 1 tot 100 (standaard 25).")
+        ] = None,
         sorteer: Annotated[str | None, QueryParameter(description="nieuwste (standaard), oudste of titel.")] = None,
     ) -> schemas.SignaalLijst:
         raw = {
-            "q": q, "gemeente": gemeente, "levensdomein": levensdomein, "signaaltype": signaaltype,
-            "status": status, "bron": bron, "plek": plek, "auteur": auteur, "van": van, "tot": tot,
-            "pagina": pagina, "per_pagina": per_pagina, "sorteer": sorteer,
+            "q": q,
+            "gemeente": gemeente,
+            "levensdomein": levensdomein,
+            "signaaltype": signaaltype,
+            "status": status,
+            "bron": bron,
+            "plek": plek,
+            "auteur": auteur,
+            "van": van,
+            "tot": tot,
+            "pagina": pagina,
+            "per_pagina": per_pagina,
+            "sorteer": sorteer,
         }
         parsed, errors = register_filters.parse({k: v for k, v in raw.items() if v is not None})
         if errors:
             raise FieldErrors(errors, detail="Niet alle filters zijn bruikbaar.", status_code=400)
         user = _user(request)
         rows, total = await services.list_signalen(user, parsed)
-        return schemas.SignaalLijst(items=[signaal_out(row, user) for row in rows], totaal=total,
-                                    pagina=parsed.pagina, per_pagina=parsed.per_pagina)
+        return schemas.SignaalLijst(
+            items=[signaal_out(row, user) for row in rows],
+            totaal=total,
+            pagina=parsed.pagina,
+            per_pagina=parsed.per_pagina,
+        )
 
-    @post("/", name="api-signalen-nieuw", summary="Een signaal registreren",
-          responses=_errors(400, 401, 403, 422))
+    @post("/", name="api-signalen-nieuw", summary="Een signaal registreren", responses=_errors(400, 401, 403, 422))
     async def nieuw(self, request: Request, data: JSONBody[schemas.SignaalNieuw]) -> schemas.Signaal:
         user = _user(request)
         values = msgspec.structs.asdict(data)
@@ -191,26 +210,36 @@ class SignaalApiController(Controller):
     @get("/{id:str}", name="api-signaal", summary="Eén signaal, met zijn historiek", responses=_errors(401, 404))
     async def detail(self, request: Request, id: _Id) -> schemas.SignaalDetail:
         user = _user(request)
-        return await signaal_detail(await services.get_signaal(user, _signaal_id(id)), user)
+        return await signaal_detail(await services.get_signaal(user, path_id(id)), user)
 
-    @patch("/{id:str}", name="api-signaal-wijzigen", summary="Een signaal wijzigen (alleen de meegegeven velden)",
-           responses=_errors(400, 401, 403, 404, 409, 422))
+    @patch(
+        "/{id:str}",
+        name="api-signaal-wijzigen",
+        summary="Een signaal wijzigen (alleen de meegegeven velden)",
+        responses=_errors(400, 401, 403, 404, 409, 422),
+    )
     async def wijzigen(self, request: Request, id: _Id, data: JSONBody[schemas.SignaalWijziging]) -> schemas.Signaal:
         user = _user(request)
-        signaal_id = _signaal_id(id)
+        signaal_id = path_id(id)
         versie = None if data.versie is msgspec.UNSET else data.versie
         try:
-            row = await services.update_signaal(user, signaal_id, _changes(data), versie,
-                                                confirm=data.bevestig_persoonsgegevens)
+            row = await services.update_signaal(
+                user, signaal_id, _changes(data), versie, confirm=data.bevestig_persoonsgegevens
+            )
         except services.Conflict as exc:
             raise _reshape_conflict(exc, user) from None
         return signaal_out(row, user)
 
-    @post("/{id:str}/status", name="api-signaal-status", summary="De status van een signaal wijzigen",
-          status_code=200, responses=_errors(400, 401, 403, 404, 409, 422))
+    @post(
+        "/{id:str}/status",
+        name="api-signaal-status",
+        summary="De status van een signaal wijzigen",
+        status_code=200,
+        responses=_errors(400, 401, 403, 404, 409, 422),
+    )
     async def status(self, request: Request, id: _Id, data: JSONBody[schemas.StatusWijziging]) -> schemas.Signaal:
         user = _user(request)
-        signaal_id = _signaal_id(id)
+        signaal_id = path_id(id)
         try:
             row = await services.change_status(user, signaal_id, data.status, data.toelichting)
         except services.Conflict as exc:
@@ -228,8 +257,10 @@ class TaxonomieApiController(Controller):
         lists = await services.taxonomy_lists()
 
         def items(rows: list[dict]) -> list[schemas.TaxonomieItem]:
-            return [schemas.TaxonomieItem(slug=r["slug"], naam=r["naam"], omschrijving=r["omschrijving"] or "")
-                    for r in rows]
+            return [
+                schemas.TaxonomieItem(slug=r["slug"], naam=r["naam"], omschrijving=r["omschrijving"] or "")
+                for r in rows
+            ]
 
         return schemas.Taxonomie(
             levensdomeinen=items(lists["levensdomeinen"]),

@@ -9,6 +9,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
 from admin.guards import REGISTER_ROLES, not_found, register_gemeente_ids, requires_login, visible_gemeenten
+from admin.guards import path_id as parse_id
 from admin.sessions import CurrentUser
 from signalen import filters as register_filters
 from signalen import privacy, services, workflow
@@ -18,12 +19,6 @@ from web.errors import FieldErrors
 from web.flash import flash
 
 FIELD_LABELS = {"titel": "Titel", "omschrijving": "Wat hoorde of zag je?", "plek": "Plek", "citaten": "Citaten"}
-
-
-def parse_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 18:
-        raise not_found()
-    return int(raw)
 
 
 def creatable_gemeenten(user: CurrentUser) -> list:

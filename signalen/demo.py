@@ -48,7 +48,8 @@ SIGNALEN = [
      ["Thuis zijn we met zes op een appartement."]),
     (75, "mechelen", "werker", "Politiecontroles op het Zennegat",
      "Groepjes jongeren worden meerdere keren per week gecontroleerd. Ze voelen zich geviseerd.",
-     "Zennegat", "straat", "veiligheid", "veiligheid-politie", 9, "16-18", ["Elke week opnieuw mijn identiteitskaart."]),
+     "Zennegat", "straat", "veiligheid", "veiligheid-politie", 9, "16-18",
+     ["Elke week opnieuw mijn identiteitskaart."]),
     (90, "mechelen", "werker", "Studentenjob vinden lukt niet",
      "Jongeren met een migratieachtergrond krijgen geen antwoord op hun sollicitaties voor een studentenjob.",
      "Jeugdhuis Centrum", "partner", "werk", "werk", 5, "16-18", []),
@@ -92,7 +93,8 @@ async def load_signalen() -> bool:
         signaal = await create_signaal(user, {
             "gemeente": gemeente, "titel": titel, "omschrijving": omschrijving,
             "datum": (today() - dt.timedelta(days=days)).isoformat(), "plek": plek, "bron": bron,
-            "levensdomein": domein, "signaaltype": soort, "aantal_jongeren": aantal, "leeftijd": leeftijd,
+            "levensdomein": domein, "signaaltype": soort, "aantal_jongeren": aantal,
+            "leeftijd": leeftijd,
             "citaten": citaten,
         }, confirm=True)
         created = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)

@@ -59,4 +59,6 @@ def where(engine: str, query: str) -> WhereRaw | None:
         text = postgres_query(query)
         return WhereRaw(f"{PG_DOCUMENT} @@ to_tsquery('dutch', {{}})", text) if text else None
     match = sqlite_match(query)
-    return WhereRaw("signaal.id IN (SELECT rowid FROM signaal_fts WHERE signaal_fts MATCH {})", match) if match else None
+    if match is None:
+        return None
+    return WhereRaw("signaal.id IN (SELECT rowid FROM signaal_fts WHERE signaal_fts MATCH {})", match)

@@ -1,0 +1,214 @@
+"""Actions (Actie): what partners take on toward young people, with an owner, a deadline, a status and a lens.
+
+Services only. Everyone who sits in (or works for) a gemeente's overleg reads its actions; the chair creates
+them and updates all of them; a partner updates the status of the actions of their own organisation (the partner
+they are linked to through Overleglid). Foreign ids answer 404, a partner touching someone else's action 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar.exceptions import HTTPException, PermissionDeniedException
+
+from admin.guards import as_id, not_found
+from admin.sessions import CurrentUser
+from common.db import write_transaction
+from overleg import access
+from overleg.tables import Actie, ActieStatus, Agendapunt, Dossier, Lens, Partner
+from signalen.validation import clean_text, today
+from web.errors import FieldErrors
+
+STATUS_LABELS = {ActieStatus.open.value: "Open", ActieStatus.bezig.value: "Bezig",
+                 ActieStatus.klaar.value: "Klaar", ActieStatus.geannuleerd.value: "Geannuleerd"}
+LENS_LABELS = {Lens.preventie.value: "Preventie", Lens.versterking.value: "Versterking",
+               Lens.bijschakelen.value: "Bijschakelen"}
+OPEN = (ActieStatus.open.value, ActieStatus.bezig.value)
+MAX_WAT = 2000
+EARLIEST = dt.date(2000, 1, 1)
+
+
+class Conflict(HTTPException):
+    """409: the action changed since the form was loaded; `extra["huidig"]` holds the stored action."""
+
+    status_code = 409
+
+    def __init__(self, detail: str, current: dict) -> None:
+        super().__init__(detail=detail, status_code=409)
+        self.current = current
+        self.extra = {"huidig": {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in current.items()}}
+
+
+def _deadline(raw: Any, errors: dict[str, str]) -> dt.date | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    value = None
+    if isinstance(raw, dt.datetime):
+        value = raw.date()
+    elif isinstance(raw, dt.date):
+        value = raw
+    elif isinstance(raw, str) and len(raw.strip()) == 10:
+        try:
+            value = dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            value = None
+    if value is None:
+        errors["deadline"] = "Geef een geldige datum (jjjj-mm-dd)."
+        return None
+    if not EARLIEST <= value <= today() + dt.timedelta(days=3660):
+        errors["deadline"] = "Geef een deadline tussen 2000 en de komende tien jaar."
+        return None
+    return value
+
+
+def _columns() -> list:
+    return [
+        *Actie.all_columns(),
+        Actie.partner.naam.as_alias("partner_naam"),
+        Actie.dossier.titel.as_alias("dossier_titel"),
+        Actie.overleg.naam.as_alias("overleg_naam"),
+        Actie.overleg.gemeente.as_alias("gemeente_id"),
+        Actie.overleg.gemeente.naam.as_alias("gemeente_naam"),
+        Actie.agendapunt.titel.as_alias("agendapunt_titel"),
+        Actie.agendapunt.vergadering.as_alias("vergadering_id"),
+        Actie.agendapunt.vergadering.datum.as_alias("vergadering_datum"),
+    ]
+
+
+def _decorate(row: dict, user: CurrentUser, own_partners: set[int], visible_dossiers: set[int] | None) -> dict:
+    row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    row["lens_label"] = LENS_LABELS.get(row["lens"], row["lens"])
+    row["achterstallig"] = bool(row["deadline"] and row["deadline"] < today() and row["status"] in OPEN)
+    row["mag_wijzigen"] = access.is_chair(user, row["gemeente_id"]) or (
+        row["partner"] is not None and row["partner"] in own_partners)
+    if visible_dossiers is not None and row["dossier"] not in visible_dossiers:
+        row["dossier_titel"] = None  # a dossier this reader may not open: no title
+    return row
+
+
+async def _visible_dossiers(user: CurrentUser, rows: list[dict]) -> set[int] | None:
+    """None when every dossier of these rows may be read; otherwise the ids that may."""
+    ids = sorted({row["dossier"] for row in rows if row["dossier"] is not None})
+    if not ids:
+        return None
+    scope = await access.dossier_scope(user)
+    if scope is None:
+        return set()
+    return {row["id"] for row in await Dossier.select(Dossier.id).where(scope & Dossier.id.is_in(ids))}
+
+
+async def _get(user: CurrentUser, actie_id: int | None) -> dict:
+    gemeenten = sorted(access.member_gemeente_ids(user))
+    row = None
+    if actie_id is not None and gemeenten:
+        row = await Actie.select(*_columns()).where(
+            (Actie.id == actie_id) & Actie.overleg.gemeente.is_in(gemeenten)).first()
+    if row is None:
+        raise not_found()
+    return _decorate(row, user, await access.partner_ids_of(user), await _visible_dossiers(user, [row]))
+
+
+async def get_actie(user: CurrentUser, actie_id: int | None) -> dict:
+    return await _get(user, actie_id)
+
+
+async def create_actie(user, *, overleg_id: int, agendapunt_id: int | None, dossier_id: int | None, wat: str,
+                       partner_id: int | None, deadline: dt.date | str | None, lens: str) -> dict:
+    """Create an action in an overleg (chair only). Bad input → FieldErrors (422) with Dutch messages."""
+    overleg = await access.get_overleg(user, as_id(overleg_id) or 0)
+    access.require_chair(user, overleg["gemeente"])
+    errors: dict[str, str] = {}
+    text = clean_text(wat).strip() if isinstance(wat, str) else ""
+    if not text:
+        errors["wat"] = "Beschrijf wat er moet gebeuren."
+    elif len(text) > MAX_WAT:
+        errors["wat"] = f"Hou het bij hoogstens {MAX_WAT} tekens."
+    partner = as_id(partner_id)
+    if partner_id not in (None, "") and (partner is None or not await Partner.exists().where(
+            (Partner.id == partner) & (Partner.overleg == overleg["id"]))):
+        errors["partner"] = "Kies een partner van dit overleg."
+    punt = as_id(agendapunt_id)
+    punt_row = None
+    if agendapunt_id not in (None, ""):
+        if punt is not None:
+            punt_row = await Agendapunt.select(Agendapunt.id, Agendapunt.dossier).where(
+                (Agendapunt.id == punt) & (Agendapunt.vergadering.overleg == overleg["id"])).first()
+        if punt_row is None:
+            errors["agendapunt"] = "Dit agendapunt hoort niet bij dit overleg."
+    dossier = as_id(dossier_id)
+    if dossier_id not in (None, ""):
+        if dossier is None or not await Dossier.exists().where(
+                (Dossier.id == dossier) & (Dossier.gemeente == overleg["gemeente"])):
+            errors["dossier"] = "Kies een dossier van deze gemeente."
+    elif punt_row is not None:
+        dossier = punt_row["dossier"]
+    when = _deadline(deadline, errors)
+    if lens not in LENS_LABELS:
+        errors["lens"] = "Kies een lens: preventie, versterking of bijschakelen."
+    if errors:
+        raise FieldErrors(errors)
+    row = Actie(overleg=overleg["id"], agendapunt=punt, dossier=dossier, wat=text, partner=partner, deadline=when,
+                status=ActieStatus.open.value, lens=lens, aangemaakt_op=dt.datetime.now(dt.UTC), versie=1)
+    await row.save()
+    return await _get(user, row.id)
+
+
+async def update_actie_status(user: CurrentUser, actie_id: int, status: str, versie: int | str | None) -> dict:
+    """The chair updates every action of the gemeente; a partner only those of their own organisation (403)."""
+    current = await _get(user, as_id(actie_id))
+    if not current["mag_wijzigen"]:
+        raise PermissionDeniedException("Je kan alleen de acties van je eigen organisatie bijwerken.")
+    if status not in STATUS_LABELS:
+        raise FieldErrors({"status": "Kies een status: open, bezig, klaar of geannuleerd."})
+    expected = None
+    if versie not in (None, ""):
+        expected = as_id(versie)
+        if expected is None:
+            raise FieldErrors({"versie": "Ongeldige versie."})
+    async with write_transaction():
+        stored = await Actie.select(Actie.versie, Actie.status).where(Actie.id == current["id"]).first()
+        if stored is None:
+            raise not_found()
+        if expected is not None and stored["versie"] != expected:
+            raise Conflict("Deze actie is intussen door iemand anders gewijzigd.", {**current, **stored})
+        if stored["status"] != status:
+            await Actie.update({Actie.status: status, Actie.versie: stored["versie"] + 1}).where(
+                Actie.id == current["id"])
+    return await _get(user, current["id"])
+
+
+async def list_acties(user: CurrentUser, *, overleg_id: int | None = None, partner_id: int | None = None,
+                      dossier_id: int | None = None, open_only: bool = False) -> list[dict]:
+    """The actions of the user's gemeenten, earliest deadline first (none last). A foreign overleg → 404."""
+    gemeenten = sorted(access.member_gemeente_ids(user))
+    if overleg_id is not None:
+        await access.get_overleg(user, overleg_id)
+    if not gemeenten:
+        return []
+    where = Actie.overleg.gemeente.is_in(gemeenten)
+    if overleg_id is not None:
+        where &= Actie.overleg == overleg_id
+    if partner_id is not None:
+        where &= Actie.partner == partner_id
+    if dossier_id is not None:
+        where &= Actie.dossier == dossier_id
+    if open_only:
+        where &= Actie.status.is_in(list(OPEN))
+    rows = await Actie.select(*_columns()).where(where)
+    own, visible = await access.partner_ids_of(user), await _visible_dossiers(user, rows)
+    rows = [_decorate(row, user, own, visible) for row in rows]
+    return sorted(rows, key=lambda r: (r["deadline"] is None, r["deadline"] or dt.date.max, r["id"]))
+
+
+def group(rows: list[dict], by: str) -> list[dict]:
+    """Rows grouped per partner or per dossier, named groups first (alphabetically), then the rest."""
+    key, name, rest = (("partner", "partner_naam", "Zonder partner") if by == "partner"
+                       else ("dossier", "dossier_titel", "Zonder (zichtbaar) dossier"))
+    groups: dict[Any, dict] = {}
+    for row in rows:
+        label = row[name] if row[key] is not None and row[name] else None
+        entry = groups.setdefault(label, {"naam": label or rest, "id": row[key] if label else None, "acties": []})
+        entry["acties"].append(row)
+    named = sorted((g for k, g in groups.items() if k is not None), key=lambda g: g["naam"].lower())
+    return named + ([groups[None]] if None in groups else [])

@@ -1,0 +1,162 @@
+"""The actions overview (/acties/) and the actions API (/api/v1/acties). Services in overleg.acties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from admin.guards import as_id, not_found, requires_login
+from admin.guards import path_id as parse_id
+from overleg import access, acties
+from overleg.overleg_beheer import partners
+from overleg.tables import Dossier
+from signalen.validation import today
+from web.errors import FieldErrors
+from web.flash import flash
+
+VIEWS = {"partner": "Per partner", "dossier": "Per dossier"}
+CREATE_FIELDS = ("overleg", "agendapunt", "dossier", "wat", "partner", "deadline", "lens")
+
+
+def _query(request: Request) -> dict[str, Any]:
+    params = request.query_params
+    per = params.get("per") if params.get("per") in VIEWS else "partner"
+    return {"overleg": as_id(params.get("overleg")), "per": per, "alles": params.get("alles") == "1"}
+
+
+def _back(overleg: Any, per: Any) -> str:
+    parts = [f"overleg={as_id(overleg)}" if as_id(overleg) else "", f"per={per}" if per in VIEWS else ""]
+    query = "&".join(p for p in parts if p)
+    return "/acties/" + (f"?{query}" if query else "")
+
+
+async def _create_form(user, overleg: dict | None) -> dict | None:
+    """Choices for the chair's 'new action' form: only on the page of one overleg the user chairs."""
+    if overleg is None or not access.is_chair(user, overleg["gemeente"]):
+        return None
+    dossiers = await Dossier.select(Dossier.id, Dossier.titel).where(
+        (Dossier.gemeente == overleg["gemeente"]) & Dossier.samengevoegd_in.is_null()).order_by(Dossier.titel)
+    return {"partners": await partners(overleg["id"]), "dossiers": dossiers, "lenzen": acties.LENS_LABELS}
+
+
+class ActiesPagesController(Controller):
+    path = "/acties"
+    guards = [requires_login]
+    include_in_schema = False
+
+    async def _page(self, request: Request, status_code: int = 200, **extra) -> Template:
+        user = request.user
+        if not access.member_gemeente_ids(user):
+            raise not_found()
+        query = _query(request)
+        overleggen = await access.overleggen(user)
+        overleg = next((o for o in overleggen if o["id"] == query["overleg"]), None)
+        if query["overleg"] is not None and overleg is None:
+            raise not_found()
+        if overleg is None and len(overleggen) == 1:
+            overleg = overleggen[0]
+        rows = await acties.list_acties(user, overleg_id=overleg["id"] if overleg else None,
+                                        open_only=not query["alles"])
+        context = {
+            "query": query, "views": VIEWS, "overleggen": overleggen, "overleg": overleg,
+            "groepen": acties.group(rows, query["per"]), "totaal": len(rows),
+            "achterstallig": sum(1 for r in rows if r["achterstallig"]), "statussen": acties.STATUS_LABELS,
+            "nieuw": await _create_form(user, overleg), "vandaag": today(), "fields": {}, "data": {},
+            "terug": _back(overleg["id"] if overleg else None, query["per"]), **extra,
+        }
+        return Template("overleg/acties/lijst.html", context=context, status_code=status_code)
+
+    @get("/", name="acties")
+    async def lijst(self, request: Request) -> Template:
+        return await self._page(request)
+
+    @post("/", name="actie_nieuw", status_code=303)
+    async def nieuw(self, request: Request) -> Response:
+        form = await request.form()
+        data = {name: str(form.get(name, "")) for name in CREATE_FIELDS}
+        try:
+            await acties.create_actie(
+                request.user, overleg_id=as_id(data["overleg"]) or 0, agendapunt_id=data["agendapunt"] or None,
+                dossier_id=data["dossier"] or None, wat=data["wat"], partner_id=data["partner"] or None,
+                deadline=data["deadline"] or None, lens=data["lens"])
+        except FieldErrors as exc:
+            return await self._page(request, 422, fields=exc.fields, data=data)
+        return flash(Redirect(_back(data["overleg"], form.get("per")), status_code=303), "De actie is toegevoegd.")
+
+    @post("/{actie_id:str}/status", name="actie_status", status_code=303)
+    async def status(self, request: Request, actie_id: FromPath[str]) -> Response:
+        form = await request.form()
+        back = _back(form.get("overleg"), form.get("per"))
+        try:
+            row = await acties.update_actie_status(request.user, parse_id(actie_id), str(form.get("status", "")),
+                                                   str(form.get("versie", "")))
+        except acties.Conflict as exc:
+            return await self._page(request, 409, melding=exc.detail)
+        except FieldErrors as exc:
+            return await self._page(request, 422, melding=next(iter(exc.fields.values()), exc.detail))
+        return flash(Redirect(back, status_code=303), f"Status gewijzigd naar '{row['status_label']}'.")
+
+
+def _out(row: dict) -> dict:
+    keys = ("id", "overleg", "overleg_naam", "agendapunt", "dossier", "dossier_titel", "wat", "partner",
+            "partner_naam", "deadline", "status", "status_label", "lens", "lens_label", "achterstallig",
+            "mag_wijzigen", "versie", "aangemaakt_op")
+    return {key: row[key] for key in keys}
+
+
+async def read_json(request: Request) -> dict:
+    try:
+        body = await request.json()
+    except Exception as exc:  # noqa: BLE001 - any undecodable body is the client's error
+        raise FieldErrors({}, detail="De inhoud is geen geldige JSON.", status_code=400) from exc
+    if not isinstance(body, dict):
+        raise FieldErrors({}, detail="Stuur een JSON-object met de velden.", status_code=400)
+    return body
+
+
+def _filter_id(raw: str | None, name: str) -> int | None:
+    if raw in (None, ""):
+        return None
+    value = as_id(raw)
+    if value is None:
+        raise FieldErrors({name: "Geef een geldig id."}, detail="Niet alle filters zijn bruikbaar.", status_code=400)
+    return value
+
+
+class ActiesApiController(Controller):
+    path = "/api/v1/acties"
+    guards = [requires_login]
+    tags = ["acties"]
+
+    @get("/", name="api-acties", summary="Acties van je overleggen (filters: overleg, partner, dossier, open)")
+    async def lijst(self, request: Request, overleg: FromQuery[str | None] = None,
+                    partner: FromQuery[str | None] = None, dossier: FromQuery[str | None] = None,
+                    open: FromQuery[str | None] = None) -> dict:
+        rows = await acties.list_acties(
+            request.user, overleg_id=_filter_id(overleg, "overleg"), partner_id=_filter_id(partner, "partner"),
+            dossier_id=_filter_id(dossier, "dossier"), open_only=open in ("1", "true", "ja"))
+        return {"items": [_out(r) for r in rows], "totaal": len(rows)}
+
+    @post("/", name="api-actie-nieuw", summary="Een actie aanmaken (voorzitter)", status_code=201)
+    async def nieuw(self, request: Request) -> dict:
+        body = await read_json(request)
+        row = await acties.create_actie(
+            request.user, overleg_id=as_id(body.get("overleg")) or 0, agendapunt_id=body.get("agendapunt"),
+            dossier_id=body.get("dossier"), wat=body.get("wat"), partner_id=body.get("partner"),
+            deadline=body.get("deadline"), lens=body.get("lens"))
+        return _out(row)
+
+    @get("/{actie_id:str}", name="api-actie", summary="Eén actie")
+    async def detail(self, request: Request, actie_id: FromPath[str]) -> dict:
+        return _out(await acties.get_actie(request.user, parse_id(actie_id)))
+
+    @post("/{actie_id:str}/status", name="api-actie-status", status_code=200,
+          summary='De status van een actie wijzigen: {"status", "versie"}')
+    async def status(self, request: Request, actie_id: FromPath[str]) -> dict:
+        body = await read_json(request)
+        row = await acties.update_actie_status(request.user, parse_id(actie_id), body.get("status"),
+                                               body.get("versie"))
+        return _out(row)

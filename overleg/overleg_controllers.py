@@ -1,0 +1,143 @@
+"""Pages for the overleg itself: the user's overleggen, one overleg with its partners and members (chair edits),
+and GET /api/v1/overleggen. Every form works without JavaScript; services in overleg.overleg_beheer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from admin.guards import as_id, not_found, requires_login
+from admin.guards import path_id as parse_id
+from overleg import access
+from overleg import overleg_beheer as beheer
+from web.errors import FieldErrors
+from web.flash import flash
+
+OVERLEG_FIELDS = ("naam", "omschrijving", "werkernamen_in_nota", "gemeente")
+PARTNER_FIELDS = ("naam", "soort", "netwerken")
+
+
+async def _form(request: Request, names: tuple[str, ...]) -> dict[str, Any]:
+    form = await request.form()
+    data: dict[str, Any] = {name: str(form.get(name, "")) for name in names}
+    data["functies"] = [str(v) for v in form.getall("functies", [])]
+    return data
+
+
+def _labels() -> dict:
+    return {"functie_labels": beheer.FUNCTIE_LABELS, "soort_labels": beheer.SOORT_LABELS}
+
+
+class OverlegPagesController(Controller):
+    path = "/overleg"
+    guards = [requires_login]
+    include_in_schema = False
+
+    async def _list_page(self, request: Request, status_code: int = 200, **extra) -> Template:
+        user = request.user
+        if not access.member_gemeente_ids(user):
+            raise not_found()
+        context = {"overleggen": await access.overleggen(user), "nieuw_voor": await beheer.creatable_gemeenten(user),
+                   "fields": {}, "data": {}, **_labels(), **extra}
+        return Template("overleg/beheer/lijst.html", context=context, status_code=status_code)
+
+    async def _detail_page(self, request: Request, overleg_id: int, status_code: int = 200, **extra) -> Template:
+        context = {**await beheer.detail(request.user, overleg_id), "fields": {}, "data": {}, "open_form": "",
+                   **_labels(), **extra}
+        return Template("overleg/beheer/detail.html", context=context, status_code=status_code)
+
+    @get("/", name="overleg_lijst")
+    async def lijst(self, request: Request) -> Template:
+        return await self._list_page(request)
+
+    @post("/", name="overleg_nieuw", status_code=303)
+    async def nieuw(self, request: Request) -> Response:
+        data = await _form(request, OVERLEG_FIELDS)
+        try:
+            overleg = await beheer.create_overleg(request.user, data["gemeente"], data)
+        except FieldErrors as exc:
+            return await self._list_page(request, 422, fields=exc.fields, data=data)
+        return flash(Redirect(f"/overleg/{overleg['id']}", status_code=303), "Het overleg is aangemaakt.")
+
+    @get("/{overleg_id:str}", name="overleg_detail")
+    async def detail(self, request: Request, overleg_id: FromPath[str]) -> Template:
+        return await self._detail_page(request, parse_id(overleg_id))
+
+    @post("/{overleg_id:str}", name="overleg_bewerken", status_code=303)
+    async def bewerken(self, request: Request, overleg_id: FromPath[str]) -> Response:
+        oid = parse_id(overleg_id)
+        data = await _form(request, OVERLEG_FIELDS)
+        try:
+            await beheer.update_overleg(request.user, oid, data)
+        except FieldErrors as exc:
+            return await self._detail_page(request, oid, 422, fields=exc.fields, data=data, open_form="overleg")
+        return flash(Redirect(f"/overleg/{oid}", status_code=303), "Het overleg is bijgewerkt.")
+
+    @post("/{overleg_id:str}/partners", name="overleg_partner_nieuw", status_code=303)
+    async def partner_nieuw(self, request: Request, overleg_id: FromPath[str]) -> Response:
+        oid = parse_id(overleg_id)
+        data = await _form(request, PARTNER_FIELDS)
+        try:
+            row = await beheer.add_partner(request.user, oid, data)
+        except FieldErrors as exc:
+            return await self._detail_page(request, oid, 422, fields=exc.fields, data=data, open_form="partner")
+        return flash(Redirect(f"/overleg/{oid}#partners", status_code=303), f"{row['naam']} is toegevoegd.")
+
+    @post("/{overleg_id:str}/partners/{partner_id:str}", name="overleg_partner_bewerken", status_code=303)
+    async def partner_bewerken(self, request: Request, overleg_id: FromPath[str],
+                               partner_id: FromPath[str]) -> Response:
+        oid, pid = parse_id(overleg_id), parse_id(partner_id)
+        data = await _form(request, PARTNER_FIELDS)
+        try:
+            row = await beheer.update_partner(request.user, oid, pid, data)
+        except FieldErrors as exc:
+            return await self._detail_page(request, oid, 422, fields=exc.fields, data=data,
+                                           open_form=f"partner-{pid}")
+        return flash(Redirect(f"/overleg/{oid}#partners", status_code=303), f"{row['naam']} is bijgewerkt.")
+
+    @post("/{overleg_id:str}/partners/{partner_id:str}/verwijderen", name="overleg_partner_verwijderen",
+          status_code=303)
+    async def partner_verwijderen(self, request: Request, overleg_id: FromPath[str],
+                                  partner_id: FromPath[str]) -> Response:
+        oid, pid = parse_id(overleg_id), parse_id(partner_id)
+        try:
+            row = await beheer.remove_partner(request.user, oid, pid)
+        except HTTPException as exc:
+            if exc.status_code != 409:
+                raise
+            return await self._detail_page(request, oid, 409, melding=exc.detail)
+        return flash(Redirect(f"/overleg/{oid}#partners", status_code=303), f"{row['naam']} is verwijderd.")
+
+    @post("/{overleg_id:str}/leden", name="overleg_lid_koppelen", status_code=303)
+    async def lid_koppelen(self, request: Request, overleg_id: FromPath[str]) -> Response:
+        oid = parse_id(overleg_id)
+        form = await request.form()
+        lid, partner = as_id(form.get("lid")), as_id(form.get("partner"))
+        if form.get("partner") and partner is None:
+            raise not_found()
+        try:
+            entry = await beheer.link_lid(request.user, oid, lid, partner)
+        except FieldErrors as exc:
+            return await self._detail_page(request, oid, 422, fields=exc.fields)
+        message = (f"{entry['naam']} zit in het overleg voor {entry['partner_naam']}." if entry["partner"]
+                   else f"{entry['naam']} is niet meer aan een partner gekoppeld.")
+        return flash(Redirect(f"/overleg/{oid}#leden", status_code=303), message)
+
+
+@get("/api/v1/overleggen", name="api-overleggen", guards=[requires_login], tags=["overleg"],
+     summary="De overleggen waarin je zit")
+async def api_overleggen(request: Request) -> dict:
+    items = []
+    for overleg in await access.overleggen(request.user):
+        items.append({
+            "id": overleg["id"], "naam": overleg["naam"], "omschrijving": overleg["omschrijving"],
+            "gemeente": overleg["gemeente_slug"], "gemeente_naam": overleg["gemeente_naam"],
+            "functies": overleg["functies"], "werkernamen_in_nota": overleg["werkernamen_in_nota"],
+            "partners": [{"id": p["id"], "naam": p["naam"], "soort": p["soort"]}
+                         for p in await beheer.partners(overleg["id"])],
+        })
+    return {"items": items, "totaal": len(items)}

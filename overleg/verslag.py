@@ -1,0 +1,244 @@
+"""Minutes (Verslag) of a meeting: generated from the meeting, edited by the chair, approved at a later meeting.
+
+- Until the chair saves it, the verslag is a proposal generated afresh from the meeting (versie 0, nothing
+  stored: a GET never writes). Saving stores it (versie 1, 2, …); a stale versie answers 409 with both texts.
+- Approval names the later meeting of the same overleg in which it was approved; from then on it is frozen (409).
+- The text is Markdown; pages and PDFs always show it through common.markdown.render_markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from litestar.exceptions import HTTPException
+
+from admin.guards import as_id, not_found
+from admin.sessions import CurrentUser
+from common.db import write_transaction
+from overleg import access
+from overleg.acties import LENS_LABELS, STATUS_LABELS
+from overleg.overleg_beheer import FUNCTIE_LABELS
+from overleg.tables import Aanwezigheid, Actie, Agendapunt, Deelnemer, Vergadering, Verslag
+from signalen.validation import clean_text, today
+from web.errors import FieldErrors
+
+CONCEPT, GOEDGEKEURD = "concept", "goedgekeurd"
+MAX_TEXT = 100_000
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december")
+AANWEZIGHEID_LABELS = {
+    Aanwezigheid.aanwezig.value: "Aanwezig",
+    Aanwezigheid.verontschuldigd.value: "Verontschuldigd",
+    Aanwezigheid.afwezig.value: "Afwezig",
+    Aanwezigheid.uitgenodigd.value: "Uitgenodigd (aanwezigheid niet genoteerd)",
+}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
+_SPACE = re.compile(r"\s+")
+FROZEN = "Dit verslag is goedgekeurd en kan niet meer gewijzigd worden."
+
+
+class VerslagConflict(HTTPException):
+    """409 for an edit on an old version: the stored text (`huidig`) and the submitted one (`jouw`)."""
+
+    status_code = 409
+
+    def __init__(self, huidig: dict, jouw: str) -> None:
+        super().__init__(detail="Het verslag is intussen door iemand anders gewijzigd. Je tekst is niet opgeslagen.",
+                         status_code=409)
+        self.huidig, self.jouw = huidig, jouw
+        self.extra = {"huidig": huidig, "jouw": {"inhoud": jouw}}
+
+
+def datum_lang(value: dt.date | None) -> str:
+    return f"{value.day} {MAANDEN[value.month - 1]} {value.year}" if value else ""
+
+
+def plain(text: Any) -> str:
+    """One line of user text, made inert for Markdown (the result is still rendered through nh3)."""
+    return _MD_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", clean_text(text or "")).strip())
+
+
+def _person(row: dict) -> str:
+    person = " ".join(p for p in (row.get("user.first_name"), row.get("user.last_name")) if p)
+    partner = row.get("partner_naam")
+    label = row.get("naam") or person
+    if label and partner:
+        return f"{plain(label)} ({plain(partner)})"
+    return plain(label or partner or "Onbekend")
+
+
+def _actie_line(row: dict) -> str:
+    parts = [f"**{plain(row['partner_naam'])}**: " if row["partner_naam"] else "", plain(row["wat"])]
+    extra = [f"deadline {row['deadline'].strftime('%d/%m/%Y')}"] if row["deadline"] else []
+    extra += [LENS_LABELS.get(row["lens"], row["lens"]).lower(),
+              STATUS_LABELS.get(row["status"], row["status"]).lower()]
+    return f"- {''.join(parts)} ({', '.join(extra)})"
+
+
+async def generate_text(vergadering_id: int) -> str:
+    """The minutes as Markdown: attendance, then per point (in order) the notes, the decision and the actions."""
+    deelnemers = await Deelnemer.select(
+        Deelnemer.naam, Deelnemer.aanwezigheid, Deelnemer.partner.naam.as_alias("partner_naam"),
+        Deelnemer.user.first_name, Deelnemer.user.last_name,
+    ).where(Deelnemer.vergadering == vergadering_id).order_by(Deelnemer.id)
+    punten = await Agendapunt.select().where(Agendapunt.vergadering == vergadering_id).order_by(
+        Agendapunt.volgorde).order_by(Agendapunt.id)
+    acties = await Actie.select(*Actie.all_columns(), Actie.partner.naam.as_alias("partner_naam")).where(
+        Actie.agendapunt.is_in([p["id"] for p in punten] or [0])).order_by(Actie.id)
+
+    lines = ["# Aanwezigheid", ""]
+    for soort, label in AANWEZIGHEID_LABELS.items():
+        names = [_person(d) for d in deelnemers if d["aanwezigheid"] == soort]
+        if names:
+            lines += [f"**{label}:** {'; '.join(names)}", ""]
+    if not deelnemers:
+        lines += ["Geen aanwezigheid genoteerd.", ""]
+    lines += ["# Agenda en besprekingen", ""]
+    if not punten:
+        lines += ["Er stonden geen punten op de agenda.", ""]
+    for number, punt in enumerate(punten, start=1):
+        lines += [f"## {number}. {plain(punt['titel'])}", ""]
+        functies = [FUNCTIE_LABELS[f] for f in _json_list(punt["functies"]) if f in FUNCTIE_LABELS]
+        if functies:
+            lines += [f"*Functie: {', '.join(functies)}*", ""]
+        lines += ["### Bespreking", "", clean_text(punt["notities"]).strip() or "Geen notities.", ""]
+        lines += ["### Besluit", "", clean_text(punt["besluit"]).strip() or "Geen besluit.", ""]
+        own = [_actie_line(a) for a in acties if a["agendapunt"] == punt["id"]]
+        lines += ["### Acties", "", *(own or ["Geen acties."]), ""]
+    return "\n".join(lines).strip() + "\n"
+
+
+def _json_list(value: Any) -> list:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return value if isinstance(value, list) else []
+
+
+async def get_vergadering(user: CurrentUser, vergadering_id: int | None) -> dict:
+    """A meeting the user may read (access.vergadering_scope), else 404."""
+    scope = await access.vergadering_scope(user)
+    row = None
+    if scope is not None and vergadering_id is not None:
+        row = await Vergadering.select(
+            *Vergadering.all_columns(), Vergadering.overleg.naam.as_alias("overleg_naam"),
+            Vergadering.overleg.gemeente.as_alias("gemeente_id"),
+            Vergadering.overleg.gemeente.naam.as_alias("gemeente_naam"),
+        ).where(scope & (Vergadering.id == vergadering_id)).first()
+    if row is None:
+        raise not_found()
+    return row
+
+
+async def later_meetings(vergadering: dict) -> list[dict]:
+    """Meetings of the same overleg after this one and not in the future: where the verslag can be approved."""
+    return await Vergadering.select(Vergadering.id, Vergadering.datum, Vergadering.begin).where(
+        (Vergadering.overleg == vergadering["overleg"]) & (Vergadering.datum > vergadering["datum"])
+        & (Vergadering.datum <= today())).order_by(Vergadering.datum)
+
+
+async def get_verslag(user: CurrentUser, vergadering_id: int | None) -> dict:
+    vergadering = await get_vergadering(user, vergadering_id)
+    row = await Verslag.select().where(Verslag.vergadering == vergadering["id"]).first()
+    chair = access.is_chair(user, vergadering["gemeente_id"])
+    verslag = {
+        "vergadering": vergadering,
+        "inhoud": row["inhoud"] if row else await generate_text(vergadering["id"]),
+        "status": row["status"] if row else CONCEPT,
+        "versie": row["versie"] if row else 0,
+        "opgeslagen": row is not None,
+        "goedgekeurd_op": row["goedgekeurd_op"] if row else None,
+        "goedgekeurd_in": row["goedgekeurd_in"] if row else None,
+        "goedgekeurd_in_datum": None,
+        "is_chair": chair,
+    }
+    verslag["mag_bewerken"] = chair and verslag["status"] == CONCEPT
+    if verslag["goedgekeurd_in"]:
+        later = await Vergadering.select(Vergadering.datum).where(Vergadering.id == verslag["goedgekeurd_in"]).first()
+        verslag["goedgekeurd_in_datum"] = later["datum"] if later else None
+    return verslag
+
+
+def _text(inhoud: Any) -> str:
+    text = clean_text(inhoud) if isinstance(inhoud, str) else ""
+    if not text.strip():
+        raise FieldErrors({"inhoud": "Het verslag mag niet leeg zijn."})
+    if len(text) > MAX_TEXT:
+        raise FieldErrors({"inhoud": f"Het verslag mag hoogstens {MAX_TEXT} tekens lang zijn."})
+    return text
+
+
+def _versie(versie: Any, *, required: bool = True) -> int | None:
+    if versie in (None, "") and not required:
+        return None
+    if isinstance(versie, int) and not isinstance(versie, bool) and versie >= 0:
+        return versie
+    if isinstance(versie, str) and versie.strip().isdigit() and len(versie.strip()) <= 18:
+        return int(versie.strip())
+    raise FieldErrors({"versie": "Ongeldige of ontbrekende versie."})
+
+
+async def _chair_meeting(user: CurrentUser, vergadering_id: int | None) -> dict:
+    vergadering = await get_vergadering(user, vergadering_id)
+    access.require_chair(user, vergadering["gemeente_id"])
+    return vergadering
+
+
+async def _store(vergadering_id: int, text: str, expected: int | None, *,
+                 approve: tuple[int, dt.datetime] | None = None) -> None:
+    async with write_transaction():
+        row = await Verslag.select().where(Verslag.vergadering == vergadering_id).first()
+        if row and row["status"] == GOEDGEKEURD:
+            raise HTTPException(status_code=409, detail=FROZEN)
+        current = row["versie"] if row else 0
+        if expected is not None and expected != current:
+            stored = row["inhoud"] if row else await generate_text(vergadering_id)
+            raise VerslagConflict({"inhoud": stored, "versie": current}, text)
+        values: dict = {Verslag.inhoud: text, Verslag.versie: current + 1}
+        if approve:
+            values.update({Verslag.status: GOEDGEKEURD, Verslag.goedgekeurd_in: approve[0],
+                           Verslag.goedgekeurd_op: approve[1]})
+        if row:
+            await Verslag.update(values).where(Verslag.id == row["id"])
+        else:
+            fields = {"status": CONCEPT, **{column._meta.name: value for column, value in values.items()}}
+            await Verslag.insert(Verslag(vergadering=vergadering_id, **fields))
+
+
+async def save_verslag(user: CurrentUser, vergadering_id: int | None, inhoud: Any, versie: Any) -> dict:
+    """Store the chair's text. Approved → 409; an old versie → VerslagConflict (409 with both texts)."""
+    vergadering = await _chair_meeting(user, vergadering_id)
+    text, expected = _text(inhoud), _versie(versie)
+    await _store(vergadering["id"], text, expected)
+    return await get_verslag(user, vergadering["id"])
+
+
+async def regenerate(user: CurrentUser, vergadering_id: int | None, versie: Any) -> dict:
+    """Replace the concept by a fresh text generated from the meeting (notes, decisions, actions as they are)."""
+    vergadering = await _chair_meeting(user, vergadering_id)
+    expected = _versie(versie)
+    generated = await generate_text(vergadering["id"])
+    await _store(vergadering["id"], generated, expected)
+    return await get_verslag(user, vergadering["id"])
+
+
+async def approve(user: CurrentUser, vergadering_id: int | None, goedgekeurd_in: Any, versie: Any = None) -> dict:
+    """Approve in a later meeting of the same overleg (not in the future); from then on the verslag is frozen."""
+    vergadering = await _chair_meeting(user, vergadering_id)
+    expected = _versie(versie, required=False)
+    later_id = as_id(goedgekeurd_in)
+    choices = {row["id"]: row for row in await later_meetings(vergadering)}
+    if later_id not in choices:
+        raise FieldErrors({"goedgekeurd_in": "Kies een latere vergadering van dit overleg die al plaatsvond."})
+    row = await Verslag.select(Verslag.inhoud, Verslag.status).where(
+        Verslag.vergadering == vergadering["id"]).first()
+    if row and row["status"] == GOEDGEKEURD:
+        raise HTTPException(status_code=409, detail="Dit verslag is al goedgekeurd.")
+    text = row["inhoud"] if row else await generate_text(vergadering["id"])
+    await _store(vergadering["id"], text, expected, approve=(later_id, dt.datetime.now(dt.UTC)))
+    return await get_verslag(user, vergadering["id"])

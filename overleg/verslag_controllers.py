@@ -1,0 +1,144 @@
+"""Minutes of a meeting: the page, the chair's editor, approval, the tagged PDF, and a small JSON API.
+
+Services in overleg.verslag. The text is always shown through render_markdown (the `markdown` filter).
+"""
+
+from __future__ import annotations
+
+import anyio
+from litestar import Controller, Request, Response, get, post, put
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from admin.guards import path_id as parse_id
+from admin.guards import requires_login
+from common.markdown import render_markdown
+from common.pdf import PRINT_CSS, PdfMeta, render_pdf
+from overleg import access
+from overleg import verslag as service
+from overleg.acties_controllers import read_json
+from web.errors import FieldErrors
+from web.flash import flash
+
+
+def _context(verslag: dict, **extra) -> dict:
+    vergadering = verslag["vergadering"]
+    return {
+        "verslag": verslag, "vergadering": vergadering, "datum": service.datum_lang(vergadering["datum"]),
+        "goedgekeurd_in_datum": service.datum_lang(verslag["goedgekeurd_in_datum"]),
+        "fields": {}, **extra,
+    }
+
+
+async def verslag_pdf(request: Request, verslag: dict) -> bytes:
+    vergadering = verslag["vergadering"]
+    html = request.app.template_engine.get_template("pdf/verslag.html").render(
+        **_context(verslag), print_css=PRINT_CSS)
+    meta = PdfMeta(
+        title=f"Verslag {vergadering['overleg_naam']} — {service.datum_lang(vergadering['datum'])}",
+        author=vergadering["overleg_naam"], lang="nl-BE",
+        subject=f"Verslag van de vergadering van {service.datum_lang(vergadering['datum'])}",
+        keywords=("verslag", "jeugdwelzijnsoverleg", vergadering["gemeente_naam"]),
+    )
+    return await anyio.to_thread.run_sync(render_pdf, html, meta)
+
+
+class VerslagPagesController(Controller):
+    path = "/vergaderingen"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/{vergadering_id:str}/verslag", name="verslag")
+    async def page(self, request: Request, vergadering_id: FromPath[str]) -> Template:
+        verslag = await service.get_verslag(request.user, parse_id(vergadering_id))
+        later = await service.later_meetings(verslag["vergadering"]) if verslag["mag_bewerken"] else []
+        return Template("overleg/verslag/verslag.html", context=_context(
+            verslag, later=[{**m, "label": service.datum_lang(m["datum"])} for m in later]))
+
+    @get("/{vergadering_id:str}/verslag.pdf", name="verslag_pdf")
+    async def pdf(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        verslag = await service.get_verslag(request.user, parse_id(vergadering_id))
+        body = await verslag_pdf(request, verslag)
+        name = f"verslag-{verslag['vergadering']['datum'].isoformat()}.pdf"
+        return Response(body, media_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})
+
+    @get("/{vergadering_id:str}/verslag/bewerken", name="verslag_bewerken")
+    async def edit(self, request: Request, vergadering_id: FromPath[str]) -> Template:
+        verslag = await service.get_verslag(request.user, parse_id(vergadering_id))
+        access.require_chair(request.user, verslag["vergadering"]["gemeente_id"])
+        if verslag["status"] == service.GOEDGEKEURD:
+            raise HTTPException(status_code=409, detail=service.FROZEN)
+        return Template("overleg/verslag/bewerken.html", context=_context(
+            verslag, tekst=verslag["inhoud"], versie=verslag["versie"]))
+
+    @post("/{vergadering_id:str}/verslag/bewerken", name="verslag_bewerken_post", status_code=303)
+    async def save(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        vid = parse_id(vergadering_id)
+        form = await request.form()
+        tekst = str(form.get("inhoud", ""))
+        try:
+            await service.save_verslag(request.user, vid, tekst, str(form.get("versie", "")))
+        except service.VerslagConflict as exc:
+            verslag = await service.get_verslag(request.user, vid)
+            return Template("overleg/verslag/bewerken.html", status_code=409, context=_context(
+                verslag, tekst=tekst, versie=exc.huidig["versie"], conflict=exc.huidig))
+        except FieldErrors as exc:
+            verslag = await service.get_verslag(request.user, vid)
+            return Template("overleg/verslag/bewerken.html", status_code=422, context=_context(
+                verslag, tekst=tekst, versie=str(form.get("versie", "")), fields=exc.fields))
+        return flash(Redirect(f"/vergaderingen/{vid}/verslag", status_code=303), "Het verslag is opgeslagen.")
+
+    @post("/{vergadering_id:str}/verslag/opnieuw", name="verslag_opnieuw", status_code=303)
+    async def regenerate(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        vid = parse_id(vergadering_id)
+        form = await request.form()
+        await service.regenerate(request.user, vid, str(form.get("versie", "")))
+        return flash(Redirect(f"/vergaderingen/{vid}/verslag", status_code=303),
+                     "Het verslag is opnieuw opgesteld uit de vergadering.")
+
+    @post("/{vergadering_id:str}/verslag/goedkeuren", name="verslag_goedkeuren", status_code=303)
+    async def approve(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        vid = parse_id(vergadering_id)
+        form = await request.form()
+        try:
+            await service.approve(request.user, vid, form.get("goedgekeurd_in"), str(form.get("versie", "")))
+        except FieldErrors as exc:
+            response = Redirect(f"/vergaderingen/{vid}/verslag", status_code=303)
+            return flash(response, next(iter(exc.fields.values()), str(exc.detail)), "fout")
+        return flash(Redirect(f"/vergaderingen/{vid}/verslag", status_code=303), "Het verslag is goedgekeurd.")
+
+
+def _out(verslag: dict) -> dict:
+    vergadering = verslag["vergadering"]
+    return {
+        "vergadering": vergadering["id"], "overleg": vergadering["overleg"], "datum": vergadering["datum"],
+        "inhoud": verslag["inhoud"], "html": str(render_markdown(verslag["inhoud"])), "status": verslag["status"],
+        "versie": verslag["versie"], "opgeslagen": verslag["opgeslagen"], "goedgekeurd_op": verslag["goedgekeurd_op"],
+        "goedgekeurd_in": verslag["goedgekeurd_in"], "mag_bewerken": verslag["mag_bewerken"],
+    }
+
+
+class VerslagApiController(Controller):
+    path = "/api/v1/vergaderingen"
+    guards = [requires_login]
+    tags = ["verslagen"]
+
+    @get("/{vergadering_id:str}/verslag", name="api-verslag", summary="Het verslag van een vergadering")
+    async def detail(self, request: Request, vergadering_id: FromPath[str]) -> dict:
+        return _out(await service.get_verslag(request.user, parse_id(vergadering_id)))
+
+    @put("/{vergadering_id:str}/verslag", name="api-verslag-opslaan",
+         summary='Het verslag opslaan (voorzitter): {"inhoud", "versie"}; 409 met beide teksten bij een oude versie')
+    async def save(self, request: Request, vergadering_id: FromPath[str]) -> dict:
+        body = await read_json(request)
+        return _out(await service.save_verslag(request.user, parse_id(vergadering_id), body.get("inhoud"),
+                                               body.get("versie")))
+
+    @post("/{vergadering_id:str}/verslag/goedkeuren", name="api-verslag-goedkeuren", status_code=200,
+          summary='Het verslag goedkeuren in een latere vergadering: {"goedgekeurd_in", "versie"?}')
+    async def approve(self, request: Request, vergadering_id: FromPath[str]) -> dict:
+        body = await read_json(request)
+        return _out(await service.approve(request.user, parse_id(vergadering_id), body.get("goedgekeurd_in"),
+                                          body.get("versie")))
