@@ -81,7 +81,7 @@ class Lens(str, enum.Enum):
 
 
 class Overleg(Table):
-    gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.restrict, index=True)
+    gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.restrict, unique=True)  # one overleg per gemeente
     naam = Varchar(length=200, required=True)
     omschrijving = Text(default="")
     functies = JSON(default='["forum", "actie", "signaal_advies"]')

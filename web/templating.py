@@ -26,6 +26,7 @@ def nav_items(user) -> list[dict]:
         items.append({"label": "Nieuw signaal", "href": "/signalen/nieuw"})
         items.append({"label": "Signalen", "href": "/signalen/"})
     if has_role(user, Rol.jeugdopbouwwerker, Rol.voorzitter, Rol.coordinator, Rol.partner):
+        items.append({"label": "Overleg", "href": "/overleg/"})
         items.append({"label": "Dossiers", "href": "/dossiers/"})
         items.append({"label": "Vergaderingen", "href": "/vergaderingen/"})
         items.append({"label": "Acties", "href": "/acties/"})
