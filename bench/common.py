@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import os
 import platform
-import random
 import socket
 import statistics
 import subprocess

@@ -48,4 +48,27 @@ async def _pool() -> None:
         await DB.start_connection_pool(min_size=1, max_size=10)
 
 
-app = Litestar([register, detail, create], on_startup=[_pool])
+app = Litestar([register, detail, create], on_startup=[_pool])  # more floors are registered below
+
+
+@get("/floor/dossier/{dossier_id:int}", media_type=MediaType.HTML)
+async def dossier(dossier_id: int) -> str:
+    """The floor for the dossier page: the dossier's 25 newest signals → Jinja."""
+    rows = await (Signaal.select(Signaal.id, Signaal.titel, Signaal.datum, Signaal.status)
+                  .where(Signaal.dossier == dossier_id).order_by(Signaal.datum, ascending=False).limit(25))
+    return TABLE.render(rows=rows)
+
+
+@get("/floor/agenda/{gemeente:int}", media_type=MediaType.HTML)
+async def agenda(gemeente: int) -> str:
+    """The floor for the agenda view: signal counts per dossier of a gemeente (one GROUP BY) → Jinja."""
+    from piccolo.query.functions.aggregate import Count
+
+    rows = await (Signaal.select(Signaal.dossier.as_alias("id"), Count(alias="titel"))
+                  .where((Signaal.gemeente == gemeente) & Signaal.dossier.is_not_null())
+                  .group_by(Signaal.dossier))
+    return TABLE.render(rows=rows)
+
+
+app.register(dossier)
+app.register(agenda)

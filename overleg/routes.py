@@ -1,11 +1,9 @@
-"""What the overleg app adds to the application: its route handlers and its admin tables.
-
-Each controller module appends its handlers here; keep one import line per module.
-"""
+"""What the overleg app adds to the application: its route handlers and its admin tables."""
 
 from piccolo_admin.endpoints import TableConfig
 
-from overleg import dossier_api, dossier_controllers
+from overleg import dossier_api, dossier_controllers, vergadering_api
+from overleg import vergadering_controllers
 from overleg.acties_controllers import ActiesApiController, ActiesPagesController
 from overleg.overleg_controllers import OverlegPagesController, api_overleggen
 from overleg.tables import Overleg, Overleglid, Partner
@@ -16,6 +14,7 @@ ROUTE_HANDLERS: list = [
     ActiesPagesController, ActiesApiController,
     VerslagPagesController, VerslagApiController,
     *dossier_controllers.CONTROLLERS, *dossier_api.CONTROLLERS,
+    vergadering_controllers.VergaderingPagesController, vergadering_api.VergaderingApiController,
 ]
 
 ADMIN_TABLES = [

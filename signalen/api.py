@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Request, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
@@ -20,7 +20,7 @@ from common.markdown import render_markdown
 from signalen import filters as register_filters
 from signalen import schemas, services, workflow
 from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS, Status
-from web.errors import FieldErrors, handle_exception
+from web.errors import FieldErrors
 
 ERRORS = {
     400: ResponseSpec(
@@ -48,11 +48,6 @@ ERRORS = {
 
 def _errors(*codes: int) -> dict[int, ResponseSpec]:
     return {code: ERRORS[code] for code in codes}
-
-
-def _dutch_client_errors(request: Request, exc: Exception) -> Response:
-    """Kept for modules that still name it; web.errors.handle_exception now does this for every route."""
-    return handle_exception(request, exc)
 
 
 def _user(request: Request) -> CurrentUser:

@@ -1,0 +1,42 @@
+"""A meeting as an iCalendar (.ics) file, so members put it in their own calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+DEFAULT_LENGTH = dt.timedelta(hours=2)  # a meeting without points yet
+
+
+def vergadering_ics(vergadering: dict, punten: list[dict], einde: dt.datetime | None = None,
+                    url: str = "") -> bytes:
+    """One VEVENT: DTSTART/DTEND in Brussels time, LOCATION, SUMMARY, the agenda as DESCRIPTION."""
+    start = dt.datetime.combine(vergadering["datum"], vergadering["begin"], tzinfo=BRUSSELS)
+    end = einde.replace(tzinfo=BRUSSELS) if einde and einde > start.replace(tzinfo=None) else start + DEFAULT_LENGTH
+    calendar = Calendar()
+    calendar.add("prodid", "-//Signaalwerk//Vergaderingen//NL")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"vergadering-{vergadering['id']}@signaalwerk")
+    event.add("dtstamp", dt.datetime.now(dt.UTC))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", f"Vergadering {vergadering['overleg_naam']}")
+    event.add("location", vergadering["plaats"] or "")
+    event.add("sequence", int(vergadering.get("versie") or 1))
+    event.add("status", "CONFIRMED" if vergadering["status"] != "concept" else "TENTATIVE")
+    lines = [f"Agenda ({vergadering['status_label'].lower()}):"] if punten else ["De agenda volgt."]
+    lines += [f"{index}. {punt['start']:%H:%M} {punt['titel']} ({punt['duur_minuten']} min.)"
+              for index, punt in enumerate(punten, start=1)]
+    if url:
+        lines += ["", url]
+        event.add("url", url)
+    event.add("description", "\n".join(lines))
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

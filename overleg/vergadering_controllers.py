@@ -1,0 +1,295 @@
+"""Pages for meetings: the list, a new meeting, the agenda (proposals, chair tools, planned end), running the meeting
+on a tablet, the agenda as PDF and as .ics. Every form works without JavaScript; static/js/vergadering.js only adds
+autosave of the notes. Services (overleg.vergaderingen, overleg.agenda) decide who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+
+import anyio
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from admin.guards import not_found, requires_login
+from common.markdown import render_markdown
+from common.pdf import PdfMeta, render_pdf
+from overleg import agenda, ics, vergaderingen
+from overleg.access import get_overleg, is_chair, member_gemeente_ids, overleggen
+from overleg.tables import FUNCTIE_LABELS, Actie, VergaderingStatus
+from signalen.validation import today
+from web.errors import FieldErrors
+from web.flash import flash
+
+V = vergaderingen
+AANWEZIGHEID_KEUZES = {k: v for k, v in V.AANWEZIGHEID_LABELS.items() if k != "uitgenodigd"}
+
+
+def _back(vergadering_id: int, message: str, anchor: str = "", page: str = "") -> Response:
+    return flash(Redirect(f"/vergaderingen/{vergadering_id}{page}{anchor}", status_code=303), message)
+
+
+async def _acties(vergadering_id: int) -> dict[int, list[dict]]:
+    from overleg.acties import LENS_LABELS, STATUS_LABELS
+
+    rows = await Actie.select(Actie.id, Actie.agendapunt, Actie.wat, Actie.deadline, Actie.status, Actie.lens,
+                              Actie.partner.naam.as_alias("partner_naam")).where(
+        Actie.agendapunt.vergadering == vergadering_id).order_by(Actie.id)
+    per_punt: dict[int, list[dict]] = {}
+    for row in rows:
+        row["status_label"], row["lens_label"] = STATUS_LABELS.get(row["status"]), LENS_LABELS.get(row["lens"])
+        per_punt.setdefault(row["agendapunt"], []).append(row)
+    return per_punt
+
+
+async def agenda_context(request: Request, vergadering_id: int, **extra: Any) -> dict:
+    """What the agenda page shows; the number of queries does not depend on the number of dossiers."""
+    user = request.user
+    vergadering = await V.get_vergadering(user, vergadering_id)
+    chair = is_chair(user, vergadering["gemeente"])
+    punten = await agenda.list_punten(vergadering)
+    open_for_changes = chair and vergadering["status"] != VergaderingStatus.gehouden.value
+    return {
+        "v": vergadering, "punten": punten, "einde": agenda.planned_end(vergadering, punten), "voorzitter": chair,
+        "bewerkbaar": open_for_changes, "deelnemers": await V.list_deelnemers(vergadering_id),
+        "voorstellen": await agenda.voorstellen(vergadering) if open_for_changes else [],
+        "partners": await V.partners_of(vergadering["overleg"]) if open_for_changes else [],
+        "soorten": {k: v for k, v in agenda.SOORTEN.items() if k != "dossier"}, "functie_labels": FUNCTIE_LABELS,
+        "verleden": vergadering["datum"] < today(), "fields": {}, **extra,
+    }
+
+
+async def leiden_context(request: Request, vergadering_id: int, punt_id: int | None = None, **extra: Any) -> dict:
+    from overleg.acties import LENS_LABELS
+
+    user = request.user
+    vergadering = await V.chair_vergadering(user, vergadering_id, open_only=False)
+    punten = await agenda.list_punten(vergadering)
+    huidig = next((p for p in punten if p["id"] == punt_id), punten[0] if punten else None)
+    if punt_id is not None and (huidig is None or huidig["id"] != punt_id):
+        raise not_found()
+    index = punten.index(huidig) if huidig else 0
+    return {
+        "v": vergadering, "punten": punten, "punt": huidig, "index": index,
+        "vorige": punten[index - 1] if huidig and index > 0 else None,
+        "volgende": punten[index + 1] if huidig and index + 1 < len(punten) else None,
+        "deelnemers": await V.list_deelnemers(vergadering_id), "keuzes": AANWEZIGHEID_KEUZES,
+        "acties": await _acties(vergadering_id), "partners": await V.partners_of(vergadering["overleg"]),
+        "lenzen": LENS_LABELS, "functie_labels": FUNCTIE_LABELS, "einde": agenda.planned_end(vergadering, punten),
+        "fields": {}, "conflict": None, **extra,
+    }
+
+
+class VergaderingPagesController(Controller):
+    path = "/vergaderingen"
+    guards = [requires_login]
+    include_in_schema = False
+
+    @get("/", name="vergaderingen")
+    async def lijst(self, request: Request) -> Template:
+        user = request.user
+        if not member_gemeente_ids(user):
+            raise not_found()
+        rows = await V.list_vergaderingen(user)
+        done = VergaderingStatus.gehouden.value
+        komend = [r for r in rows if r["datum"] >= today() and r["status"] != done]
+        voorbij = [r for r in reversed(rows) if r not in komend]
+        eigen = [o for o in await overleggen(user) if is_chair(user, o["gemeente"])]
+        return Template("overleg/vergaderingen/lijst.html", context={
+            "komend": komend, "voorbij": voorbij, "overleggen": eigen})
+
+    async def _new_page(self, request: Request, overleg: str | None, data: dict, fields: dict,
+                        status_code: int = 200) -> Template:
+        user = request.user
+        eigen = [o for o in await overleggen(user) if is_chair(user, o["gemeente"])]
+        if overleg:
+            chosen = next((o for o in eigen if str(o["id"]) == overleg), None)
+            if chosen is None:
+                V.parse_id(overleg)
+                await get_overleg(user, int(overleg))  # 404 for strangers
+                raise PermissionDeniedException("Dit kan alleen de voorzitter van het overleg.")
+            eigen = [chosen]
+        if not eigen:
+            raise PermissionDeniedException("Dit kan alleen de voorzitter.") if member_gemeente_ids(user) \
+                else not_found()
+        partners = {o["id"]: await V.partners_of(o["id"]) for o in eigen}
+        return Template("overleg/vergaderingen/nieuw.html", status_code=status_code, context={
+            "overleggen": eigen, "partners": partners, "data": data, "fields": fields})
+
+    @get("/nieuw", name="vergadering_nieuw")
+    async def nieuw(self, request: Request, overleg: FromQuery[str | None] = None) -> Template:
+        data = {"datum": (today() + dt.timedelta(days=14)).isoformat(), "begin": "19:30", "plaats": "",
+                "partners": None}
+        return await self._new_page(request, overleg, data, {})
+
+    @post("/nieuw", name="vergadering_nieuw_post", status_code=303)
+    async def create(self, request: Request) -> Response:
+        form = await request.form()
+        data = {k: str(form.get(k, "")) for k in ("overleg", "datum", "begin", "plaats")}
+        raw_partners = form.getall("partners") if "partners" in form else []
+        data["partners"] = [int(p) for p in raw_partners if str(p).isdigit() and len(str(p)) < 19]
+        overleg_id = V.parse_id(data["overleg"])
+        try:
+            created = await V.create_vergadering(request.user, overleg_id, data, data["partners"])
+        except FieldErrors as exc:
+            return await self._new_page(request, data["overleg"], data, exc.fields, status_code=422)
+        return _back(created["id"], "Vergadering aangemaakt. Stel nu de agenda op.")
+
+    @get("/{vergadering_id:str}", name="vergadering")
+    async def detail(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        if vergadering_id.endswith(".ics"):
+            return await self._ics(request, V.parse_id(vergadering_id[:-4]))
+        context = await agenda_context(request, V.parse_id(vergadering_id))
+        return Template("overleg/vergaderingen/detail.html", context=context)
+
+    async def _ics(self, request: Request, vergadering_id: int) -> Response:
+        vergadering = await V.get_vergadering(request.user, vergadering_id)
+        punten = await agenda.list_punten(vergadering)
+        url = f"{request.base_url}vergaderingen/{vergadering_id}".replace("//vergaderingen", "/vergaderingen")
+        body = ics.vergadering_ics(vergadering, punten, agenda.planned_end(vergadering, punten), url)
+        return Response(body, media_type="text/calendar; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="vergadering-{vergadering["datum"].isoformat()}.ics"'})
+
+    @get("/{vergadering_id:str}/agenda.pdf", name="vergadering_pdf")
+    async def pdf(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        context = await agenda_context(request, V.parse_id(vergadering_id))
+        html = request.app.template_engine.get_template("pdf/agenda.html").render(**context)
+        v = context["v"]
+        meta = PdfMeta(title=f"Agenda {v['overleg_naam']} {v['datum']:%d/%m/%Y}", author=v["overleg_naam"],
+                       subject="Agenda van de vergadering")
+        body = await anyio.to_thread.run_sync(functools.partial(render_pdf, html, meta))
+        return Response(body, media_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="agenda-{v["datum"].isoformat()}.pdf"'})
+
+    async def _agenda_or_error(self, request: Request, vid: int, work, done: str, anchor: str = "") -> Response:
+        """Run a chair's change; a refusal (409/422) shows the agenda again with the Dutch reason."""
+        try:
+            await work
+        except (FieldErrors, HTTPException) as exc:
+            if exc.status_code not in (409, 422):
+                raise
+            context = await agenda_context(request, vid, fields=getattr(exc, "fields", {}) or {}, fout=exc.detail)
+            return Template("overleg/vergaderingen/detail.html", context=context, status_code=exc.status_code)
+        return _back(vid, done, anchor)
+
+    @post("/{vergadering_id:str}/publiceren", name="vergadering_publiceren", status_code=303)
+    async def publiceren(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        v = V.parse_id(vergadering_id)
+        return await self._agenda_or_error(request, v, agenda.publish(request.user, v),
+                                           "De agenda is gepubliceerd: de leden en partners zien ze nu.")
+
+    @post("/{vergadering_id:str}/afsluiten", name="vergadering_afsluiten", status_code=303)
+    async def afsluiten(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        v = V.parse_id(vergadering_id)
+        return await self._agenda_or_error(request, v, V.close(request.user, v), "De vergadering is afgesloten.")
+
+    @post("/{vergadering_id:str}/deelnemers", name="vergadering_deelnemers", status_code=303)
+    async def deelnemers(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        v = V.parse_id(vergadering_id)
+        form = await request.form()
+        ids = [int(p) for p in form.getall("partners") if str(p).isdigit() and len(str(p)) < 19] \
+            if "partners" in form else []
+        return await self._agenda_or_error(request, v, V.set_uitgenodigden(request.user, v, ids),
+                                           "Uitnodigingen bijgewerkt.", "#deelnemers")
+
+    @post("/{vergadering_id:str}/aanwezigheid", name="vergadering_aanwezigheid", status_code=303)
+    async def aanwezigheid(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        v = V.parse_id(vergadering_id)
+        form = await request.form()
+        keuzes = {V.parse_id(k.removeprefix("d-")): str(val) for k, val in form.items() if k.startswith("d-")}
+        await V.set_aanwezigheid(request.user, v, keuzes)
+        punt = str(form.get("punt", ""))
+        page = f"/leiden?punt={V.parse_id(punt)}" if punt else "/leiden"
+        return _back(v, "Aanwezigheid bewaard.", "#aanwezigheid", page)
+
+    @post("/{vergadering_id:str}/punten", name="vergadering_punt_nieuw", status_code=303)
+    async def punt_nieuw(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        v = V.parse_id(vergadering_id)
+        form = await request.form()
+        if form.get("dossier"):
+            work = agenda.add_dossier_punt(request.user, v, V.parse_id(form.get("dossier")))
+        else:
+            work = agenda.add_vrij_punt(request.user, v, str(form.get("soort", "")), str(form.get("titel", "")))
+        return await self._agenda_or_error(request, v, work, "Punt toegevoegd aan de agenda.", "#agenda")
+
+    @post("/{vergadering_id:str}/punten/{pid:str}/verwijderen", name="vergadering_punt_weg", status_code=303)
+    async def punt_weg(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
+        v = V.parse_id(vergadering_id)
+        return await self._agenda_or_error(request, v, agenda.remove_punt(request.user, v, V.parse_id(pid)),
+                                           "Punt van de agenda gehaald.", "#agenda")
+
+    @post("/{vergadering_id:str}/punten/{pid:str}/verplaatsen", name="vergadering_punt_verplaatsen", status_code=303)
+    async def verplaatsen(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
+        v, p = V.parse_id(vergadering_id), V.parse_id(pid)
+        form = await request.form()
+        work = agenda.move_punt(request.user, v, p, str(form.get("richting", "")))
+        return await self._agenda_or_error(request, v, work, "Volgorde aangepast.", f"#punt-{p}")
+
+    @post("/{vergadering_id:str}/punten/{pid:str}/duur", name="vergadering_punt_duur", status_code=303)
+    async def duur(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
+        v, p = V.parse_id(vergadering_id), V.parse_id(pid)
+        form = await request.form()
+        work = agenda.set_duur(request.user, v, p, str(form.get("duur_minuten", "")))
+        return await self._agenda_or_error(request, v, work, "Duur aangepast.", f"#punt-{p}")
+
+    @get("/{vergadering_id:str}/leiden", name="vergadering_leiden")
+    async def leiden(self, request: Request, vergadering_id: FromPath[str],
+                     punt: FromQuery[str | None] = None) -> Template:
+        context = await leiden_context(request, V.parse_id(vergadering_id), V.parse_id(punt) if punt else None)
+        return Template("overleg/vergaderingen/leiden.html", context=context)
+
+    async def _leiden_error(self, request: Request, v: int, p: int, exc: HTTPException, **extra) -> Template:
+        context = await leiden_context(request, v, p, fields=getattr(exc, "fields", {}) or {}, fout=exc.detail,
+                                       **extra)
+        return Template("overleg/vergaderingen/leiden.html", context=context, status_code=exc.status_code)
+
+    @post("/{vergadering_id:str}/punten/{pid:str}/notities", name="vergadering_punt_notities", status_code=303)
+    async def notities(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
+        v, p = V.parse_id(vergadering_id), V.parse_id(pid)
+        form = await request.form()
+        as_json = "application/json" in request.headers.get("accept", "")
+        try:
+            punt = await V.save_notities(request.user, v, p, notities=form.get("notities", ""),
+                                         besluit=form.get("besluit"), versie=form.get("versie"))
+        except V.Conflict as exc:
+            if as_json:
+                huidig = {**exc.huidig, "notities_html": str(render_markdown(exc.huidig["notities"]))}
+                return Response({"detail": exc.detail, "huidig": huidig, "jouw": exc.jouw}, status_code=409,
+                                media_type=MediaType.JSON)
+            return await self._leiden_error(request, v, p, exc, conflict=exc)
+        except FieldErrors as exc:
+            if as_json:
+                return Response({"detail": exc.detail, "fields": exc.fields}, status_code=422,
+                                media_type=MediaType.JSON)
+            return await self._leiden_error(request, v, p, exc)
+        if as_json:
+            return Response({"versie": punt["versie"], "notities_html": str(render_markdown(punt["notities"])),
+                             "opgeslagen": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
+                            status_code=200, media_type=MediaType.JSON)
+        return _back(v, "Notities opgeslagen.", "#notities", f"/leiden?punt={p}")
+
+    @post("/{vergadering_id:str}/punten/{pid:str}/functies", name="vergadering_punt_functies", status_code=303)
+    async def functies(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
+        v, p = V.parse_id(vergadering_id), V.parse_id(pid)
+        form = await request.form()
+        chosen = [str(f) for f in form.getall("functies")] if "functies" in form else []
+        try:
+            await V.set_functies(request.user, v, p, chosen)
+        except FieldErrors as exc:
+            return await self._leiden_error(request, v, p, exc)
+        return _back(v, "Functies van het punt bewaard.", "#functies", f"/leiden?punt={p}")
+
+    @post("/{vergadering_id:str}/punten/{pid:str}/acties", name="vergadering_punt_actie", status_code=303)
+    async def actie(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
+        v, p = V.parse_id(vergadering_id), V.parse_id(pid)
+        form = await request.form()
+        values = {k: str(form.get(k, "")) for k in ("wat", "partner", "deadline", "lens")}
+        try:
+            await V.add_actie(request.user, v, p, wat=values["wat"], partner_id=values["partner"] or None,
+                              deadline=values["deadline"] or None, lens=values["lens"])
+        except FieldErrors as exc:
+            return await self._leiden_error(request, v, p, exc, actie_data=values)
+        return _back(v, "Actie toegevoegd.", "#acties", f"/leiden?punt={p}")
