@@ -14,13 +14,13 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
 from admin.auth_controller import AuthController
-from audit import recorder as audit_recorder
 from admin.middleware import session_middleware
 from admin.mount import admin_app, admin_gate
-from settings import BASE_DIR, get_settings
+from audit import recorder as audit_recorder
 from inzicht.bovenlokaal_controllers import BovenlokaalController
 from inzicht.controllers import InzichtController
 from overleg import routes as overleg_routes
+from settings import BASE_DIR, get_settings
 from signalen import routes as signalen_routes
 from web import templating
 from web.errors import handle_exception
@@ -50,7 +50,8 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
-    gate = admin_gate(admin_app([*signalen_routes.ADMIN_TABLES, *overleg_routes.ADMIN_TABLES, audit_recorder.admin_table()]))
+    admin_tables = [*signalen_routes.ADMIN_TABLES, *overleg_routes.ADMIN_TABLES, audit_recorder.admin_table()]
+    gate = admin_gate(admin_app(admin_tables))
 
     @asgi("/admin", is_mount=True, copy_scope=True, name="admin")
     async def admin(scope: Scope, receive: Receive, send: Send) -> None:

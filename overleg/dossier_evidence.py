@@ -12,8 +12,7 @@ import json
 from typing import Any
 
 from common.db import engine_name
-from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
-from signalen.tables import Signaal
+from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS, Signaal
 
 MAX_QUOTES = 5
 MAX_PLACES = 12

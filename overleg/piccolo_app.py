@@ -5,8 +5,8 @@ from piccolo.conf.apps import AppConfig
 from overleg.tables import (
     Actie,
     Afwijzing,
-    Antwoord,
     Agendapunt,
+    Antwoord,
     Commentaar,
     Deelnemer,
     Dossier,

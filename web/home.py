@@ -8,8 +8,8 @@ from piccolo.apps.user.tables import BaseUser
 
 from admin.guards import has_role, requires_login, roles_in, visible_gemeenten
 from admin.tables import ROL_LABELS, Rol
-from web import dashboard
 from settings import get_settings
+from web import dashboard
 
 
 class HomeController(Controller):

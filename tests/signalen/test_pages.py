@@ -42,7 +42,8 @@ def test_anonymous_is_sent_to_login(anonymous):
 
 
 def test_a_worker_records_a_signal_and_gets_a_confirmation_with_a_next_button(werker):
-    response = werker.post_form("/signalen/nieuw", _form(plek="Station", citaten="De laatste bus is om 21u\nWe moeten stappen"))
+    quotes = "De laatste bus is om 21u\nWe moeten stappen"
+    response = werker.post_form("/signalen/nieuw", _form(plek="Station", citaten=quotes))
     assert response.status_code == 200
     assert "Signaal opgeslagen" in response.text and "Nog een signaal registreren" in response.text
     row = sync(Signaal.select().first())
@@ -110,7 +111,8 @@ def test_confirmed_personal_data_is_stored_with_the_confirmation(werker):
     assert "0470 12 34 56" in stored and "bevestigd_door" in stored
 
 
-@pytest.mark.parametrize("text", ["🙂 emoji", "مرحبا بالشباب", "zero\u200bwidth\u200djoiner", "'; DROP TABLE signaal; --"])
+@pytest.mark.parametrize("text", ["🙂 emoji", "مرحبا بالشباب", "zero\u200bwidth\u200djoiner",
+                                  "'; DROP TABLE signaal; --"])
 def test_odd_unicode_and_sql_looking_text_are_stored_and_shown_exactly(werker, text):
     werker.post_form("/signalen/nieuw", _form(titel=text, omschrijving=text))
     row = sync(Signaal.select().first())
