@@ -11,16 +11,38 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 DEFAULT_LENGTH = dt.timedelta(hours=2)  # a meeting without points yet
 
 
-def vergadering_ics(vergadering: dict, punten: list[dict], einde: dt.datetime | None = None,
-                    url: str = "") -> bytes:
-    """One VEVENT: DTSTART/DTEND in Brussels time, LOCATION, SUMMARY, the agenda as DESCRIPTION."""
-    start = dt.datetime.combine(vergadering["datum"], vergadering["begin"], tzinfo=BRUSSELS)
-    end = einde.replace(tzinfo=BRUSSELS) if einde and einde > start.replace(tzinfo=None) else start + DEFAULT_LENGTH
+def _calendar() -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Signaalwerk//Vergaderingen//NL")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
+    return calendar
+
+
+def vergadering_ics(vergadering: dict, punten: list[dict], einde: dt.datetime | None = None,
+                    url: str = "") -> bytes:
+    """One VEVENT: DTSTART/DTEND in Brussels time, LOCATION, SUMMARY, the agenda as DESCRIPTION."""
+    calendar = _calendar()
+    calendar.add_component(_event(vergadering, punten, einde, url))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def feed_ics(vergaderingen: list[dict], name: str) -> bytes:
+    """Every meeting of the user's overleggen in one calendar (the subscribed feed)."""
+    calendar = _calendar()
+    calendar.add("x-wr-calname", name)
+    for vergadering in vergaderingen:
+        calendar.add_component(_event(vergadering, [], None, ""))
+    if vergaderingen:
+        calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _event(vergadering: dict, punten: list[dict], einde: dt.datetime | None, url: str) -> Event:
+    start = dt.datetime.combine(vergadering["datum"], vergadering["begin"], tzinfo=BRUSSELS)
+    end = einde.replace(tzinfo=BRUSSELS) if einde and einde > start.replace(tzinfo=None) else start + DEFAULT_LENGTH
     event = Event()
     event.add("uid", f"vergadering-{vergadering['id']}@signaalwerk")
     event.add("dtstamp", dt.datetime.now(dt.UTC))
@@ -37,6 +59,4 @@ def vergadering_ics(vergadering: dict, punten: list[dict], einde: dt.datetime | 
         lines += ["", url]
         event.add("url", url)
     event.add("description", "\n".join(lines))
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return event

@@ -12,6 +12,7 @@ from overleg.tables import (
     Dossier,
     DossierHistoriek,
     Huisstijl,
+    Kalenderfeed,
     NotaCommentaar,
     NotaDossier,
     Overleg,
@@ -30,7 +31,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=[Overleg, Partner, Overleglid, Dossier, DossierHistoriek, Afwijzing, Vergadering, Deelnemer,
                    Agendapunt, Actie, Verslag, Commentaar, Signaalnota, NotaDossier, NotaCommentaar, Antwoord,
-                   Terugkoppeling, Huisstijl],
+                   Terugkoppeling, Huisstijl, Kalenderfeed],
     migration_dependencies=["signalen.piccolo_app", "admin.piccolo_app", "piccolo.apps.user.piccolo_app"],
     commands=[],
 )

@@ -5,6 +5,7 @@ from piccolo_admin.endpoints import TableConfig
 from overleg import dossier_api, dossier_controllers, vergadering_api
 from overleg import vergadering_controllers
 from overleg.acties_controllers import ActiesApiController, ActiesPagesController
+from overleg.kalender import KalenderController
 from overleg.overleg_controllers import OverlegPagesController, api_overleggen
 from overleg.tables import Overleg, Overleglid, Partner
 from overleg.verslag_controllers import VerslagApiController, VerslagPagesController
@@ -15,6 +16,7 @@ ROUTE_HANDLERS: list = [
     VerslagPagesController, VerslagApiController,
     *dossier_controllers.CONTROLLERS, *dossier_api.CONTROLLERS,
     vergadering_controllers.VergaderingPagesController, vergadering_api.VergaderingApiController,
+    KalenderController,
 ]
 
 ADMIN_TABLES = [

@@ -311,3 +311,12 @@ class Huisstijl(Table):
     @classmethod
     def get_readable(cls) -> Readable:
         return Readable(template="%s", columns=[cls.gemeente._.naam])
+
+
+class Kalenderfeed(Table):
+    """A secret, revocable per-user URL with the meetings of the user's overleggen (for a calendar app)."""
+
+    user = ForeignKey(BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
+    token = Varchar(length=64, unique=True, secret=True)
+    aangemaakt_op = Timestamptz()
+    ingetrokken_op = Timestamptz(null=True, default=None)

@@ -5,6 +5,8 @@ from piccolo.engine.finder import engine_finder
 ID = "2026-11-23T00:16:14:597434"
 VERSION = "1.38.0"
 DESCRIPTION = "One overleg per gemeente"
+# Note for later migrations: generated on SQLite, `piccolo migrations new overleg --auto` proposes this alteration
+# again (the migration state cannot see the conditional); drop it from the new file, or generate on PostgreSQL.
 
 
 async def forwards():

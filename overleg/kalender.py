@@ -1,0 +1,86 @@
+"""The calendar feed: one secret URL per user with the meetings they may see; revoking makes it 404 at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from admin.guards import not_found, requires_login
+from admin.sessions import resolve_user
+from overleg.access import vergadering_scope
+from overleg.ics import feed_ics
+from overleg.tables import Kalenderfeed, Vergadering
+from web.flash import flash
+
+STATUS_LABELS = {"concept": "Concept", "gepubliceerd": "Gepubliceerd", "gehouden": "Gehouden"}
+
+
+async def active_feed(user_id: int) -> dict | None:
+    return await Kalenderfeed.select().where(
+        (Kalenderfeed.user == user_id) & Kalenderfeed.ingetrokken_op.is_null()).first()
+
+
+async def new_feed(user_id: int) -> str:
+    """A fresh secret; any earlier feed of this user stops working."""
+    await revoke(user_id)
+    token = secrets.token_urlsafe(32)
+    await Kalenderfeed(user=user_id, token=token, aangemaakt_op=dt.datetime.now(dt.UTC)).save()
+    return token
+
+
+async def revoke(user_id: int) -> None:
+    await Kalenderfeed.update({Kalenderfeed.ingetrokken_op: dt.datetime.now(dt.UTC)}).where(
+        (Kalenderfeed.user == user_id) & Kalenderfeed.ingetrokken_op.is_null())
+
+
+async def feed(token: str) -> bytes:
+    """The .ics for a live token, else 404 (unknown and revoked look the same)."""
+    if not token or len(token) > 64:
+        raise not_found()
+    row = await Kalenderfeed.select(Kalenderfeed.user).where(
+        (Kalenderfeed.token == token) & Kalenderfeed.ingetrokken_op.is_null()).first()
+    if row is None:
+        raise not_found()
+    user = await resolve_user(row["user"])
+    scope = await vergadering_scope(user)
+    rows = []
+    if scope is not None:
+        rows = await (Vergadering.select(Vergadering.id, Vergadering.datum, Vergadering.begin, Vergadering.plaats,
+                                         Vergadering.status, Vergadering.versie,
+                                         Vergadering.overleg.naam.as_alias("overleg_naam"))
+                      .where(scope).order_by(Vergadering.datum))
+    for r in rows:
+        r["status_label"] = STATUS_LABELS.get(r["status"], r["status"])
+    return feed_ics(rows, f"Signaalwerk — {user.naam}")
+
+
+class KalenderController(Controller):
+    path = "/kalender"
+    include_in_schema = False
+
+    @get("/", name="kalender", guards=[requires_login])
+    async def page(self, request: Request) -> Template:
+        current = await active_feed(request.user.id)
+        url = f"{request.base_url}kalender/{current['token']}.ics" if current else ""
+        return Template("overleg/kalender.html", context={"url": url})
+
+    @post("/", name="kalender_nieuw", guards=[requires_login], status_code=303)
+    async def create(self, request: Request) -> Response:
+        await new_feed(request.user.id)
+        return flash(Redirect("/kalender/", status_code=303), "Nieuwe agenda-link gemaakt; de vorige werkt niet meer.")
+
+    @post("/intrekken", name="kalender_intrekken", guards=[requires_login], status_code=303)
+    async def revoke_feed(self, request: Request) -> Response:
+        await revoke(request.user.id)
+        return flash(Redirect("/kalender/", status_code=303), "De agenda-link is ingetrokken.", "info")
+
+    @get("/{bestand:str}", name="kalender_feed")
+    async def ics(self, bestand: str) -> Response:
+        if not bestand.endswith(".ics"):
+            raise not_found()
+        body = await feed(bestand.removesuffix(".ics"))
+        return Response(body, media_type="text/calendar; charset=utf-8",
+                        headers={"Content-Disposition": 'inline; filename="signaalwerk.ics"'})
