@@ -143,7 +143,7 @@ def server(url: str, target: str, factory: bool = False):
            "--log-level", "warning"] + (["--factory"] if factory else [])
     env = env_for(url)
     env["SIGNAALWERK_DB_POOL"] = "1"
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     import httpx
 
