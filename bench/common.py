@@ -115,7 +115,7 @@ async def main():
             signaaltype=tax_t[soort], aantal_jongeren=rnd.randrange(1, 20), status=STATUSES[rnd.randrange(len(STATUSES))],
             citaten="[]", persoonsgegevens="[]", aangemaakt_op=now, gewijzigd_op=now,
             zoektekst=document(t, o, p, [])))
-        if len(rows) == 2000:
+        if len(rows) == 1000:  # PostgreSQL binds at most 32 767 parameters per statement
             await Signaal.insert(*rows); rows = []
     if rows:
         await Signaal.insert(*rows)

@@ -76,8 +76,10 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"… {engine} {size}", flush=True)
             all_results[(engine, size)] = run(engine, size, args.n)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "signalen.json").write_text(json.dumps({f"{e}-{s}": r for (e, s), r in all_results.items()}, indent=2))
+            OUT.mkdir(parents=True, exist_ok=True)
+            path = OUT / f"signalen-{engine}.json"  # written as we go: a failure later keeps what was measured
+            path.write_text(json.dumps({str(s): r for (e, s), r in all_results.items() if e == engine}, indent=2))
+            print(table({(engine, size): all_results[(engine, size)]}), flush=True)
     print(f"\nMachine: {machine()}\nCommand: {' '.join(sys.argv)}\n")
     print(table(all_results))
 
