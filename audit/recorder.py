@@ -23,6 +23,8 @@ OBJECT_PARAMS = {
     "actie_id": "actie",
     "overleg_id": "overleg",
 }
+COLLECTIONS = {"signalen": "signaal", "dossiers": "dossier", "notas": "nota", "vergaderingen": "vergadering",
+               "acties": "actie", "overleggen": "overleg", "overleg": "overleg"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -37,6 +39,11 @@ def classify(method: str, template: str, params: dict) -> tuple[str, str, str] |
     for name, kind in OBJECT_PARAMS.items():
         if name in params:
             object_type, object_id = kind, str(params[name])
+    if not object_type and "id" in params:  # API routes: /api/v1/notas/{id} → the segment before names it
+        segments = template.split("/")
+        position = next((i for i, part in enumerate(segments) if part.startswith("{id")), 0)
+        object_type = COLLECTIONS.get(segments[position - 1], segments[position - 1]) if position else ""
+        object_id = str(params["id"])
     if template.endswith((".pdf", "/pdf")) or template.endswith("pdf}"):
         return "pdf", object_type, object_id
     if "export" in template or template.endswith((".csv", ".xlsx", ".ics")):

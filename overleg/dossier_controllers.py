@@ -24,7 +24,8 @@ from web.flash import flash
 ACTIES = {"aangemaakt": "Aangemaakt", "signalen_toegevoegd": "Signalen toegevoegd", "signaal_verwijderd":
           "Signaal uit het dossier gehaald", "signaal_verplaatst": "Signaal naar een ander dossier verplaatst",
           "samengevoegd": "Samengevoegd", "bewerkt": "Bewerkt", "geagendeerd": "Geagendeerd", "open": "Terug open",
-          "in_behandeling": "In behandeling (actie)"}
+          "in_behandeling": "In behandeling (actie)", "nota_verstuurd": "Signaalnota verstuurd",
+          "afgerond": "Afgerond"}
 _Id = Annotated[str, PathParameter()]
 _Query = Annotated[str | None, QueryParameter()]
 _SLUG = re.compile(r"[a-z0-9-]{1,80}")

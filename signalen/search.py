@@ -10,7 +10,7 @@ import snowballstemmer
 from piccolo.columns.combination import WhereRaw
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Keep identical to the GIN index expression in the migration, or PostgreSQL will not use the index.
+# What PostgreSQL indexes: the generated column signaal.zoekvector holds exactly this (see the migrations).
 PG_DOCUMENT = (
     "to_tsvector('dutch', coalesce(signaal.titel, '') || ' ' || coalesce(signaal.omschrijving, '') || ' ' || "
     "coalesce(signaal.plek, '') || ' ' || coalesce(signaal.citaten::text, ''))"
@@ -57,7 +57,8 @@ def postgres_query(query: str) -> str | None:
 def where(engine: str, query: str) -> WhereRaw | None:
     if engine == "postgres":
         text = postgres_query(query)
-        return WhereRaw(f"{PG_DOCUMENT} @@ to_tsquery('dutch', {{}})", text) if text else None
+        # signaal.zoekvector is PG_DOCUMENT stored by the database (a generated column with a GIN index).
+        return WhereRaw("signaal.zoekvector @@ to_tsquery('dutch', {})", text) if text else None
     match = sqlite_match(query)
     if match is None:
         return None

@@ -21,7 +21,7 @@ MESSAGES = {
     404: "Deze pagina bestaat niet, of je hebt er geen toegang toe.",
     405: "Deze actie kan hier niet.",
     409: "Dit is intussen gewijzigd of kan niet in deze toestand.",
-    413: "Wat je verstuurt is te groot (maximaal 1 MiB).",
+    413: "Wat je verstuurt is te groot.",
     415: "Dit soort inhoud wordt hier niet aanvaard.",
     422: "Niet alle velden zijn goed ingevuld.",
     429: "Te veel aanvragen. Wacht even en probeer opnieuw.",

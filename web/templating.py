@@ -30,6 +30,7 @@ def nav_items(user) -> list[dict]:
         items.append({"label": "Dossiers", "href": "/dossiers/"})
         items.append({"label": "Vergaderingen", "href": "/vergaderingen/"})
         items.append({"label": "Acties", "href": "/acties/"})
+        items.append({"label": "Signaalnota's", "href": "/notas/"})
     if user.gemeenten:
         items.append({"label": "Inzicht", "href": "/inzicht/"})
     if user.admin:

@@ -87,6 +87,8 @@ def test_log_values_encode_control_characters():
         ("PATCH", "/api/v1/signalen/{signaal_id:str}", {"signaal_id": "7"}, ("wijzigen", "signaal", "7")),
         ("GET", "/signalen/export.csv", {}, ("export", "", "")),
         ("GET", "/api/v1/notas/{nota_id:str}/pdf", {"nota_id": "3"}, ("pdf", "nota", "3")),
+        ("GET", "/api/v1/notas/{id:str}", {"id": "3"}, ("bekijken", "nota", "3")),
+        ("POST", "/api/v1/dossiers/{id:str}/signalen", {"id": "4"}, ("wijzigen", "dossier", "4")),
     ],
 )
 def test_routes_are_classified_from_the_route_table(method, template, params, expected):
