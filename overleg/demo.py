@@ -174,4 +174,25 @@ async def load_overleg() -> bool:
     await Verslag(vergadering=a["id"], inhoud=await generate_text(a["id"]), status="goedgekeurd",
                   goedgekeurd_op=goedgekeurd_op, goedgekeurd_in=b["id"], versie=2).save()
     await Verslag(vergadering=b["id"], inhoud=await generate_text(b["id"]), status="concept", versie=1).save()
+    await _sent_nota(chair, dossiers[1], vandaag)
     return True
+
+
+async def _sent_nota(chair: int, dossier: int, vandaag: dt.date) -> None:
+    """A signaalnota to the college, sent, with its answer: the end of the chain, to look at."""
+    from admin.sessions import resolve_user
+    from overleg import nota_lifecycle, notas
+
+    user = await resolve_user(chair)
+    nota = await notas.create_nota(user, {
+        "dossiers": [dossier], "adressaat": "college",
+        "onderwerp": "Laagdrempelige hulp voor jongeren buiten de school",
+        "secties": {"advies": "Het overleg vraagt het college om een **wekelijkse inloop** van het JAC in "
+                              "Nekkerspoel te ondersteunen, in samenwerking met het CAW en de jeugddienst."},
+    })
+    await nota_lifecycle.send(user, nota["id"])
+    await nota_lifecycle.record_answer(user, nota["id"], {
+        "datum": vandaag.isoformat(), "beslissing": "deels",
+        "samenvatting": "Het college steunt een proefperiode van zes maanden in het buurthuis; een vaste "
+                        "inloop wordt na evaluatie bekeken.",
+    })
