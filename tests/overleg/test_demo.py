@@ -73,11 +73,12 @@ def test_the_demo_has_dossiers_meetings_actions_and_minutes(demo):
     for dossier in dossiers:
         signalen = sync(Signaal.select(Signaal.status).where(Signaal.dossier == dossier["id"]))
         assert len(signalen) == 2
-        assert {s["status"] for s in signalen} <= {"geagendeerd", "in_actie"}
+        assert {s["status"] for s in signalen} <= {"geagendeerd", "in_actie", "beantwoord"}
     meetings = sync(Vergadering.select().order_by(Vergadering.datum))
     assert len(meetings) == 2 and all(m["status"] == "gehouden" and m["datum"] < today() for m in meetings)
     assert sync(Deelnemer.count().where(Deelnemer.aanwezigheid == "aanwezig")) >= 8
     assert sync(Agendapunt.exists().where(Agendapunt.besluit != ""))
+
     acties = sync(Actie.select())
     assert len(acties) == 2
     assert sum(1 for a in acties if a["deadline"] < today() and a["status"] in ("open", "bezig")) == 1
@@ -100,3 +101,11 @@ def test_the_demo_is_usable_by_the_demo_accounts(app, demo):
     assert "Verslag goedkeuren" not in voorzitter.get(f"/vergaderingen/{meeting}/verslag").text  # no later meeting
     assert voorzitter.get("/overleg/").status_code == 200
     assert login_as(app, demo, "werker2").get("/overleg/").text.count("Jeugdwelzijnsoverleg Hoeilaart") == 1
+
+
+def test_the_demo_has_a_sent_nota_with_its_answer(demo):
+    from overleg.tables import Antwoord, Signaalnota
+
+    nota = sync(Signaalnota.select().first())
+    assert nota["status"] == "beantwoord" and nota["pdf_sha256"] and nota["referentie"].startswith("SN-")
+    assert sync(Antwoord.select(Antwoord.beslissing).first())["beslissing"] == "deels"
