@@ -20,7 +20,7 @@ help:
 	.tools/bin/pip install --quiet uv
 
 $(VENV)/.deps: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --no-dev --quiet
+	$(UV) sync --frozen --no-dev --inexact --quiet
 	@touch $@
 
 $(VENV)/.deps-dev: pyproject.toml uv.lock | $(UV)

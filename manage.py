@@ -7,10 +7,11 @@ import asyncio
 import getpass
 import subprocess
 import sys
+from pathlib import Path
 
 from settings import BASE_DIR, get_settings
 
-DEMO_LOADERS = ["admin.demo:load_foundation", "signalen.demo:load_signalen"]
+DEMO_LOADERS = ["admin.demo:load_foundation", "signalen.demo:load_signalen", "overleg.demo:load_overleg"]
 
 
 def migrate() -> None:
@@ -71,6 +72,81 @@ def create_user(args: argparse.Namespace) -> None:
     print(f"Gebruiker {args.username} aangemaakt.")
 
 
+def run_backup(args: argparse.Namespace) -> None:
+    from admin.backup import BackupError, backup
+
+    try:
+        path = backup(args.map)
+    except BackupError as exc:
+        sys.exit(str(exc))
+    print(f"Backup gemaakt: {path}")
+
+
+def run_restore(args: argparse.Namespace) -> None:
+    from admin.backup import BackupError, restore
+
+    try:
+        safety = restore(args.file, directory=args.map)
+    except BackupError as exc:
+        sys.exit(str(exc))
+    if safety:
+        print(f"De database van vóór het herstel staat in {safety}.")
+    print(f"Hersteld uit {args.file}.")
+
+
+def retention(args: argparse.Namespace) -> None:
+    import logging
+
+    from admin.retention import apply_retention, report
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    results = asyncio.run(apply_retention(dry_run=args.proef))
+    print(report(results, dry_run=args.proef))
+
+
+def _confirm(question: str, yes: bool) -> None:
+    if yes or not sys.stdin.isatty():
+        return
+    if input(f"{question} [ja/nee] ").strip().lower() not in ("ja", "j", "yes", "y"):
+        sys.exit("Afgebroken; er is niets gewijzigd.")
+
+
+def deactivate(args: argparse.Namespace) -> None:
+    from admin.rights import UnknownUser, deactivate_user
+
+    try:
+        asyncio.run(deactivate_user(args.username))
+    except UnknownUser as exc:
+        sys.exit(str(exc))
+    print(f"Gebruiker {args.username} is gedeactiveerd; al zijn sessies zijn beëindigd.")
+
+
+def data_export(args: argparse.Namespace) -> None:
+    import json
+
+    from admin.rights import UnknownUser, export_user
+
+    try:
+        data = asyncio.run(export_user(args.username))
+    except UnknownUser as exc:
+        sys.exit(str(exc))
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def erase(args: argparse.Namespace) -> None:
+    from admin.rights import UnknownUser, erase_user
+
+    _confirm(f"Naam, e-mail en gebruikersnaam van {args.username} definitief vervangen door een pseudoniem?",
+             args.ja)
+    try:
+        pseudonym = asyncio.run(erase_user(args.username))
+    except UnknownUser as exc:
+        sys.exit(str(exc))
+    print(f"Gebruiker {args.username} is gewist: nu {pseudonym}, gedeactiveerd, zonder sessies; "
+          "de signalen blijven bewaard.")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="manage.py", description="Signaalwerk beheren")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,13 +161,33 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--voornaam")
     user.add_argument("--achternaam")
     user.add_argument("--email")
+    backup_parser = sub.add_parser("backup", help="online backup naar data/backups/ (make backup)")
+    backup_parser.add_argument("--map", type=Path, help="andere map dan data/backups/")
+    restore_parser = sub.add_parser("restore", help="een backup terugzetten, eerst een veiligheidskopie")
+    restore_parser.add_argument("file", help="pad naar signaalwerk-….sqlite of ….dump")
+    restore_parser.add_argument("--map", type=Path, help="map voor de veiligheidskopie (standaard data/backups/)")
+    retention_parser = sub.add_parser("bewaartermijn", help="afgesloten signalen na de bewaartermijn anonimiseren")
+    retention_parser.add_argument("--proef", action="store_true", help="alleen tellen, niets wijzigen")
+    deactivate_parser = sub.add_parser("deactiveer", help="een gebruiker deactiveren en al zijn sessies beëindigen")
+    deactivate_parser.add_argument("username")
+    export_parser = sub.add_parser("gegevens-export", help="alles wat over een gebruiker bewaard is, als JSON")
+    export_parser.add_argument("username")
+    erase_parser = sub.add_parser("wis-gebruiker", help="een gebruiker pseudonimiseren; signalen blijven")
+    erase_parser.add_argument("username")
+    erase_parser.add_argument("--ja", action="store_true", help="niet om bevestiging vragen")
     args = parser.parse_args(argv)
-    if args.command == "migrate":
-        migrate()
-    elif args.command == "demo":
-        demo(args.reset)
-    else:
-        create_user(args)
+    commands = {
+        "migrate": lambda: migrate(),
+        "demo": lambda: demo(args.reset),
+        "createuser": lambda: create_user(args),
+        "backup": lambda: run_backup(args),
+        "restore": lambda: run_restore(args),
+        "bewaartermijn": lambda: retention(args),
+        "deactiveer": lambda: deactivate(args),
+        "gegevens-export": lambda: data_export(args),
+        "wis-gebruiker": lambda: erase(args),
+    }
+    commands[args.command]()
 
 
 if __name__ == "__main__":

@@ -6,13 +6,35 @@ import json
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import TableConfig, create_admin
+from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.session_auth.tables import SessionsBase
 
-from admin.sessions import ABSOLUTE, IDLE
+from admin.sessions import ABSOLUTE, IDLE, end_all_sessions
 from admin.tables import Gemeente, Lidmaatschap, LoginPoging, Organisatie
 from settings import get_settings
 
 _settings = get_settings()
+
+
+def _deactivating(values: dict) -> bool:
+    for key, value in values.items():
+        name = key if isinstance(key, str) else getattr(getattr(key, "_meta", None), "name", "")
+        if name == "active" and value is False:
+            return True
+    return False
+
+
+async def end_sessions_when_deactivated(row_id, values: dict) -> dict:
+    """Piccolo Admin pre_patch hook: a user set to `active = False` loses every session at once."""
+    if _deactivating(values):
+        await end_all_sessions(int(row_id))
+    return values
+
+
+async def end_sessions_when_deleted(row_id) -> None:
+    """Piccolo Admin pre_delete hook: a deleted user leaves no session behind."""
+    await end_all_sessions(int(row_id))
+
 
 ADMIN_TABLES: list[type | TableConfig] = [
     TableConfig(Organisatie, menu_group="Organisatie"),
@@ -22,6 +44,10 @@ ADMIN_TABLES: list[type | TableConfig] = [
         BaseUser,
         menu_group="Organisatie",
         exclude_visible_columns=[BaseUser.password],
+        hooks=[
+            Hook(hook_type=HookType.pre_patch, callable=end_sessions_when_deactivated),
+            Hook(hook_type=HookType.pre_delete, callable=end_sessions_when_deleted),
+        ],
     ),
     TableConfig(LoginPoging, menu_group="Beveiliging"),
 ]

@@ -45,6 +45,10 @@ class Gemeente(Table):
     naam = Varchar(length=120, required=True, unique=True)
     slug = Varchar(length=80, required=True, unique=True, index=True)
     organisatie = ForeignKey(Organisatie, null=False, on_delete=OnDelete.restrict)
+    # Closed signals older than this are anonymised by `manage.py bewaartermijn` (0: never).
+    bewaartermijn_jaren = Integer(
+        default=5, help_text="Afgesloten signalen worden na zoveel jaar geanonimiseerd (0: nooit)."
+    )
 
     @classmethod
     def get_readable(cls) -> Readable:
