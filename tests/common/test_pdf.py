@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 
 import common.pdf as pdf_module
 from common.pdf import PdfMeta, render_pdf, resolve_asset
+from tests.support import pdf_objects
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 POPPLER = ("pdftotext", "pdfinfo", "pdffonts", "pdfimages")
@@ -57,15 +57,6 @@ def pdf_image_count(pdf: bytes, tmp_path: Path) -> int:
     return len([line for line in lines[2:] if line.strip()])  # two header lines
 
 
-def pdf_objects(pdf: bytes) -> bytes:
-    """The raw bytes plus every Flate stream decompressed (object streams hold the catalog)."""
-    parts = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
-    return b"\n".join(parts)
 
 
 def png_bytes() -> bytes:

@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import threading
-import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from overleg.tables import Huisstijl, Overleg, Signaalnota
 from signalen.tables import Signaal
 from tests.overleg.test_notas import make_dossier, make_overleg, new_nota
 from tests.support import make_signaal, sync
+from tests.support import pdf_objects as objects
 
 pytestmark = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdfinfo")),
                                 reason="poppler-utils not installed")
@@ -40,14 +40,6 @@ def text_of(pdf: bytes, tmp_path: Path) -> str:
     return " ".join(poppler("pdftotext", pdf, tmp_path, "-enc", "UTF-8").split())
 
 
-def objects(pdf: bytes) -> bytes:
-    parts = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
-    return b"\n".join(parts)
 
 
 def png() -> bytes:

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 import shutil
 import subprocess
-import zlib
 from types import SimpleNamespace
 
 import pytest
@@ -24,6 +23,7 @@ from overleg.tables import (
 )
 from overleg.verslag import generate_text
 from signalen.validation import today
+from tests.support import pdf_objects as _objects
 from tests.support import sync
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo")
@@ -289,14 +289,6 @@ def _pdf_tool(tool: str, pdf: bytes, tmp_path, *args: str) -> str:
     return subprocess.run(command, capture_output=True, check=True, timeout=60).stdout.decode()  # noqa: S603
 
 
-def _objects(pdf: bytes) -> bytes:
-    parts = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
-    return b"\n".join(parts)
 
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
