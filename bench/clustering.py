@@ -1,7 +1,7 @@
 """Benchmark for overleg.clustering: 10 000 synthetic signals, 300 dossiers.
 
 Run from the repository root:  .venv/bin/python bench/clustering.py [--n 10000] [--dossiers 300]
-Prints the timings and writes them to bench/RESULTS-clustering.md.
+Prints the timings and writes them to bench/out/clustering.md (copied into bench/RESULTS.md by hand).
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS-clustering.md")))
+    parser.add_argument("--out", default=str(Path(__file__).parent / "out" / "clustering.md"))
     args = parser.parse_args()
     rng = random.Random(args.seed)
     labelled = make_signals(args.n + 5 * args.dossiers, rng)

@@ -14,7 +14,7 @@ then runs `PRAGMA integrity_check` (SQLite) before the same checks.
     .venv/bin/python bench/concurrency.py                      # SQLite and PostgreSQL, load and crash, 60 s each
     .venv/bin/python bench/concurrency.py --engine sqlite --mode crash --duration 20 --writers 20
 
-Results: a Markdown table on stdout and in bench/RESULTS-reliability.md (unless --no-write).
+Results: a Markdown table on stdout and in bench/out/reliability.md (unless --no-write); recorded in bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ import httpx  # noqa: E402
 
 from bench.common import ROOT, env_for, fill, free_port, machine, reset_database  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS-reliability.md"
+RESULTS = ROOT / "bench" / "out" / "reliability.md"
 DB_NAME = "bench_concurrency"
 
 
