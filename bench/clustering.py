@@ -236,6 +236,7 @@ def main() -> None:
     ]
     text = "\n".join(lines) + "\n"
     print(text)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(text, encoding="utf-8")
 
 

@@ -385,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
                 report += f"- {r['n_other']} unexpected 4xx answers in all\n"
     print(report)
     if not args.no_write:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(report)
     fine = ("ok", "n.v.t. (PostgreSQL)")
     bad = any(r["n_server_errors"] or r["locked"] or r["log_locked"] or r["n_lost"] or r.get("lost_after_kill")
