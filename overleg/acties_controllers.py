@@ -13,6 +13,7 @@ from admin.guards import path_id as parse_id
 from overleg import access, acties
 from overleg.overleg_beheer import partners
 from overleg.tables import Dossier
+from signalen.api import _errors as errors
 from signalen.validation import today
 from web.errors import FieldErrors
 from web.flash import flash
@@ -140,7 +141,8 @@ class ActiesApiController(Controller):
             dossier_id=_filter_id(dossier, "dossier"), open_only=open in ("1", "true", "ja"))
         return {"items": [_out(r) for r in rows], "totaal": len(rows)}
 
-    @post("/", name="api-actie-nieuw", summary="Een actie aanmaken (voorzitter)", status_code=201)
+    @post("/", name="api-actie-nieuw", summary="Een actie aanmaken (voorzitter)", status_code=201,
+          responses=errors(400, 401, 403, 404, 422))
     async def nieuw(self, request: Request) -> dict:
         body = await read_json(request)
         row = await acties.create_actie(
@@ -149,7 +151,7 @@ class ActiesApiController(Controller):
             deadline=body.get("deadline"), lens=body.get("lens"))
         return _out(row)
 
-    @get("/{actie_id:str}", name="api-actie", summary="Eén actie")
+    @get("/{actie_id:str}", name="api-actie", summary="Eén actie", responses=errors(401, 404))
     async def detail(self, request: Request, actie_id: FromPath[str]) -> dict:
         return _out(await acties.get_actie(request.user, parse_id(actie_id)))
 

@@ -18,6 +18,7 @@ from common.pdf import PRINT_CSS, PdfMeta, render_pdf
 from overleg import access
 from overleg import verslag as service
 from overleg.acties_controllers import read_json
+from signalen.api import _errors as errors
 from web.errors import FieldErrors
 from web.flash import flash
 
@@ -125,7 +126,8 @@ class VerslagApiController(Controller):
     guards = [requires_login]
     tags = ["verslagen"]
 
-    @get("/{vergadering_id:str}/verslag", name="api-verslag", summary="Het verslag van een vergadering")
+    @get("/{vergadering_id:str}/verslag", name="api-verslag", summary="Het verslag van een vergadering",
+         responses=errors(401, 404))
     async def detail(self, request: Request, vergadering_id: FromPath[str]) -> dict:
         return _out(await service.get_verslag(request.user, parse_id(vergadering_id)))
 
