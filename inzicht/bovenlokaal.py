@@ -28,6 +28,7 @@ class Thema:
     titel: str
     reden: str
     per_gemeente: dict[int, dict] = field(default_factory=dict)  # gemeente id → {signalen, dossiers, van, tot}
+    dossiers: dict[int, list[int]] = field(default_factory=dict)  # gemeente id → dossier ids (never shown)
 
     @property
     def gemeenten(self) -> int:
@@ -95,6 +96,8 @@ async def by_wording(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
             entry = theme.per_gemeente.setdefault(gemeente, {"signalen": 0, "dossiers": 0, "van": start, "tot": end})
             entry["signalen"] += signals
             entry["dossiers"] += is_dossier
+            if is_dossier:
+                theme.dossiers.setdefault(gemeente, []).append(key // 2)
             entry["van"] = min(filter(None, [entry["van"], start]), default=None)
             entry["tot"] = max(filter(None, [entry["tot"], end]), default=None)
         if theme.gemeenten >= 2:
@@ -108,3 +111,37 @@ async def themes(user: CurrentUser, since: dt.date) -> list[Thema]:
         return []
     found = await by_wording(ids, since) + await by_type(ids, since)
     return sorted(found, key=lambda t: (-t.gemeenten, -t.signalen, t.titel))
+
+
+async def find_theme(user: CurrentUser, since: dt.date, sleutel: str) -> Thema | None:
+    """The theme with this key, recomputed now (keys are only stable for the same data and period)."""
+    return next((t for t in await themes(user, since) if t.sleutel == sleutel), None)
+
+
+def _periode(cijfers: dict) -> str:
+    if not cijfers.get("van"):
+        return "—"
+    return f"{cijfers['van'].strftime('%d/%m/%Y')} – {cijfers['tot'].strftime('%d/%m/%Y')}"
+
+
+def aggregate_table(theme: Thema, namen: dict[int, str]) -> str:
+    """The theme's numbers per gemeente as a Markdown table: counts and periods only, never signal text."""
+    rows = sorted(theme.per_gemeente.items(), key=lambda item: namen.get(item[0], ""))
+    lines = ["| Gemeente | Signalen | Dossiers | Periode |", "| --- | ---: | ---: | --- |"]
+    lines += [f"| {namen.get(gid, '?')} | {c['signalen']} | {c['dossiers']} | {_periode(c)} |" for gid, c in rows]
+    return "\n".join(lines)
+
+
+def nota_voorstel(user: CurrentUser, theme: Thema) -> dict:
+    """Where a bovenlokale nota on this theme lives and what it starts from: a gemeente where the user is
+    coördinator (and so a member), the theme's dossiers there only, and the aggregates of every gemeente."""
+    own = gemeente_ids_with(user, {Rol.coordinator})
+    namen = {gid: ref.naam for gid, ref in user.gemeenten.items()}
+    candidates = sorted(own, key=lambda gid: (not theme.dossiers.get(gid), gid not in theme.per_gemeente,
+                                              namen.get(gid, "")))
+    gemeente_id = candidates[0] if candidates else None
+    n = theme.gemeenten
+    aanleiding = (f"Het thema ‘{theme.titel}’ komt terug in {n} gemeenten ({theme.signalen} signalen). "
+                  "Van gemeenten waar we geen lid van het overleg zijn, geven we alleen cijfers.")
+    return {"gemeente": gemeente_id, "dossiers": list(theme.dossiers.get(gemeente_id, [])) if gemeente_id else [],
+            "aanleiding": aanleiding, "onderbouwing": aggregate_table(theme, namen)}

@@ -5,22 +5,25 @@ reason and its status (409 for the wrong moment, 422 for bad input)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Annotated, Any
 
 import anyio
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
 from admin.guards import not_found, requires_login
 from admin.sessions import CurrentUser
 from admin.tables import Rol
+from inzicht import bovenlokaal
+from inzicht.bovenlokaal_controllers import PERIODS
 from overleg import access, nota_pdf, notas
 from overleg import nota_evidence as evidence
 from overleg import nota_lifecycle as lifecycle
-from overleg.tables import Dossier, DossierStatus
+from overleg.tables import Adressaat, Dossier, DossierStatus
 from signalen.controllers import parse_id
 from signalen.services import Conflict
 from signalen.validation import today
@@ -42,6 +45,20 @@ def composable_gemeenten(user: CurrentUser) -> list:
             raise not_found()
         raise PermissionDeniedException("Alleen de voorzitter (of de coördinator) maakt een signaalnota.")
     return sorted(allowed, key=lambda g: g.naam)
+
+
+async def bovenlokaal_voorstel(user: CurrentUser, sleutel: str, periode: str) -> tuple[bovenlokaal.Thema, dict]:
+    """A theme of /bovenlokaal/ recomputed for this coördinator, and what a nota on it starts from; 404 for
+    anyone who is not coördinator, and for a theme that is not (or no longer) there."""
+    if not bovenlokaal.coordinator_gemeente_ids(user):
+        raise not_found()
+    if periode not in PERIODS:
+        raise FieldErrors({"periode": "Kies een periode uit de lijst."}, status_code=400)
+    theme = await bovenlokaal.find_theme(user, today() - dt.timedelta(days=int(periode) * 30), sleutel)
+    if theme is None:
+        raise NotFoundException("Dit thema komt niet (meer) terug in meerdere gemeenten. Kies een thema op de "
+                                "pagina met bovenlokale thema's.")
+    return theme, bovenlokaal.nota_voorstel(user, theme)
 
 
 def pdf_response(body: bytes, nota: dict) -> Response:
@@ -102,15 +119,35 @@ class NotaPagesController(Controller):
         return {"gemeenten": gemeenten, "dossiers": rows, "data": data, "fields": {}, "adressaten": notas.ADRESSATEN,
                 "alleen_bovenlokaal": not any(g.id in chairs for g in gemeenten), **extra}
 
+    async def _thema_context(self, user: CurrentUser, thema: str, periode: str, data: dict, **extra: Any) -> dict:
+        """The new-nota form for a bovenlokaal theme: its aggregates per gemeente, its dossiers where the
+        coördinator is a member (pre-checked on the first view), adressaat bovenlokaal."""
+        theme, voorstel = await bovenlokaal_voorstel(user, thema, periode)
+        context = await self._new_context(user, data, **extra)
+        open_ids = {row["id"] for row in context["dossiers"]}
+        data.setdefault("dossiers", [i for i in voorstel["dossiers"] if i in open_ids])
+        data.setdefault("onderwerp", theme.titel)
+        data["adressaat"] = Adressaat.bovenlokaal.value
+        context.update(alleen_bovenlokaal=True, thema={"sleutel": thema, "periode": periode, "titel": theme.titel,
+                                                      "tabel": voorstel["onderbouwing"]})
+        return context
+
     @get("/nieuw", name="nota_nieuw")
-    async def nieuw(self, request: Request, dossier: Annotated[list[str] | None, QueryParameter()] = None) -> Template:
+    async def nieuw(self, request: Request, dossier: Annotated[list[str] | None, QueryParameter()] = None,
+                    thema: Annotated[str | None, QueryParameter()] = None,
+                    periode: Annotated[str | None, QueryParameter()] = None,
+                    onderwerp: Annotated[str | None, QueryParameter()] = None) -> Template:
         user = request.user
+        if thema is not None:
+            data: dict[str, Any] = {"onderwerp": onderwerp.strip()[:300]} if onderwerp and onderwerp.strip() else {}
+            context = await self._thema_context(user, thema, periode or "12", data)
+            return Template("overleg/notas/nieuw.html", context=context)
         chosen = [parse_id(raw) for raw in dossier or []]
         condition = await access.dossier_scope(user)
         if chosen and (condition is None or await Dossier.count().where(Dossier.id.is_in(chosen) & condition)
                        != len(set(chosen))):
             raise not_found()  # a foreign or unknown dossier, before any question of rights
-        data: dict[str, Any] = {"dossiers": chosen, "adressaat": "college", "onderwerp": ""}
+        data = {"dossiers": chosen, "adressaat": "college", "onderwerp": ""}
         context = await self._new_context(user, data)
         if chosen:
             titles = {row["id"]: row["titel"] for row in context["dossiers"]}
@@ -128,12 +165,24 @@ class NotaPagesController(Controller):
         form = await request.form()
         data = {"dossiers": [str(d) for d in form.getall("dossiers", [])], "adressaat": str(form.get("adressaat", "")),
                 "adressaat_tekst": str(form.get("adressaat_tekst", "")), "onderwerp": str(form.get("onderwerp", ""))}
+        thema, periode = form.get("thema"), str(form.get("periode", "12"))
+        inleiding = None
+        if thema is not None:
+            _, voorstel = await bovenlokaal_voorstel(user, str(thema), periode)
+            data.update(adressaat=Adressaat.bovenlokaal.value, gemeente=voorstel["gemeente"])
+            inleiding = {"aanleiding": voorstel["aanleiding"], "onderbouwing": voorstel["onderbouwing"]}
         try:
-            nota = await notas.create_nota(user, data)
+            nota = await notas.create_nota(user, data, inleiding=inleiding)
         except FieldErrors as exc:
             data["dossiers"] = [int(d) for d in data["dossiers"] if d.isdigit() and len(d) < 19]
-            context = await self._new_context(user, data, fields=exc.fields)
+            if thema is not None:
+                context = await self._thema_context(user, str(thema), periode, data, fields=exc.fields)
+            else:
+                context = await self._new_context(user, data, fields=exc.fields)
             return Template("overleg/notas/nieuw.html", context=context, status_code=422)
+        if thema is not None:
+            return flash(Redirect(f"/notas/{nota['id']}/bewerken", status_code=303),
+                         "Bovenlokaal concept aangemaakt met de cijfers per gemeente.")
         return flash(Redirect(f"/notas/{nota['id']}/bewerken", status_code=303),
                      "Concept aangemaakt. De aanleiding, onderbouwing en acties zijn ingevuld uit de dossiers.")
 

@@ -202,9 +202,12 @@ def clean(values: dict, errors: dict, *, partial: bool = False) -> dict:
     return out
 
 
-async def _dossiers(user: CurrentUser, raw: Any, errors: dict, any_dossier: bool) -> tuple[int | None, list[dict]]:
+async def _dossiers(user: CurrentUser, raw: Any, errors: dict, any_dossier: bool,
+                    allow_empty: bool = False) -> tuple[int | None, list[dict]]:
     ids = raw if isinstance(raw, list) else []
     ids = list(dict.fromkeys(int(i) if isinstance(i, str) and i.isdigit() and len(i) < 19 else i for i in ids))
+    if not ids and allow_empty:
+        return None, []
     if not ids or len(ids) > MAX_DOSSIERS or not all(valid_id(i) for i in ids):
         errors["dossiers"] = "Kies één of meer dossiers."
         return None, []
@@ -239,10 +242,25 @@ async def default_secties(dossier_ids: list[int], show_workers: bool) -> dict[st
             "advies": "", "opvolging": evidence.OPVOLGING}
 
 
-async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = None, any_dossier: bool = False) -> dict:
-    """A concept nota from one or more dossiers of one gemeente; sections not given are filled in from them."""
+def _own_bovenlokaal_gemeente(user: CurrentUser, data: dict) -> int | None:
+    """For a bovenlokale nota without dossiers: `data["gemeente"]` when the user is coördinator there."""
+    if data.get("adressaat") != Adressaat.bovenlokaal.value:
+        return None
+    gemeente_id = as_id(data.get("gemeente"))
+    return gemeente_id if gemeente_id is not None and Rol.coordinator in roles_in(user, gemeente_id) else None
+
+
+async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = None, any_dossier: bool = False,
+                      inleiding: dict[str, str] | None = None) -> dict:
+    """A concept nota from one or more dossiers of one gemeente; sections not given are filled in from them.
+    A coördinator may start a bovenlokale nota without dossiers in a gemeente where they are coördinator
+    (`data["gemeente"]`). `inleiding`: text placed before a section's default text (bovenlokale aggregates)."""
     errors: dict[str, str] = {}
-    gemeente_id, dossier_rows = await _dossiers(user, data.get("dossiers"), errors, any_dossier)
+    own = _own_bovenlokaal_gemeente(user, data)
+    gemeente_id, dossier_rows = await _dossiers(user, data.get("dossiers"), errors, any_dossier,
+                                                allow_empty=own is not None)
+    if gemeente_id is None and not dossier_rows and own is not None:
+        gemeente_id = own
     values = clean(data, errors)
     if gemeente_id is not None and "adressaat" not in errors:
         if not can_manage(user, gemeente_id, values["adressaat"] == Adressaat.bovenlokaal.value):
@@ -256,6 +274,11 @@ async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = No
     overleg = await Overleg.select(Overleg.id, Overleg.werkernamen_in_nota).where(
         Overleg.gemeente == gemeente_id).order_by(Overleg.id).first()
     secties = await default_secties(ids, bool(overleg and overleg["werkernamen_in_nota"]))
+    if not ids:  # a bovenlokale nota on aggregates only: no dossier texts to fill in
+        secties.update({"aanleiding": "", "onderbouwing": "", "acties": ""})
+    for key, text in (inleiding or {}).items():
+        if key in secties and text:
+            secties[key] = f"{text}\n\n{secties[key]}".strip()
     secties.update({k: v for k, v in values.pop("secties", {}).items() if v})
     now = _now()
     slug = user.gemeenten[gemeente_id].slug if gemeente_id in user.gemeenten else str(gemeente_id)
