@@ -46,3 +46,35 @@ def test_a_year_without_data_still_gives_a_report(werker, tmp_path):
     response = werker.get("/inzicht/jaarrapport?gemeente=mechelen&jaar=2001")
     assert response.status_code == 200
     assert "Geen signalen in 2001." in pdf_text(response.content)
+
+
+def test_the_yearly_report_of_the_demo_data_holds_its_numbers():
+    """The demo a new user sees: the report's key figures are the demo's own counts."""
+    from piccolo.apps.user.tables import BaseUser
+
+    import manage
+    from admin.sessions import resolve_user
+    from admin.tables import Gemeente
+    from inzicht import jaarrapport
+    from signalen.tables import Signaal
+    from tests.support import sync
+
+    sync(manage._load_demo())
+    year = today().year
+    gemeente_row = sync(Gemeente.select().where(Gemeente.slug == "mechelen").first())
+    user = sync(resolve_user(sync(BaseUser.select(BaseUser.id).where(BaseUser.username == "voorzitter").first())["id"]))
+    gemeente = user.gemeenten[gemeente_row["id"]]
+    in_year = (Signaal.gemeente == gemeente.id) & (Signaal.datum >= f"{year}-01-01") & (Signaal.datum <= f"{year}-12-31")
+    expected_signals = sync(Signaal.count().where(in_year))
+    expected_young = sum(r["aantal_jongeren"] or 0 for r in sync(Signaal.select(Signaal.aantal_jongeren).where(in_year)))
+    text = " ".join(pdf_text(sync(jaarrapport.pdf(gemeente, year))).split())
+    assert expected_signals > 0
+    assert f"Signalen {expected_signals}" in text and f"Jongeren betrokken {expected_young}" in text
+    from overleg.tables import Vergadering
+
+    meetings = sync(Vergadering.count().where((Vergadering.datum >= f"{year}-01-01") & (Vergadering.status == "gehouden")
+                                              & (Vergadering.overleg.gemeente == gemeente.id)))
+    assert f"Vergaderingen {meetings}" in text and "Signaalnota's verstuurd 1" in text
+    for heading in ("Signalen per maand", "Dossiers", "Acties per invalshoek", "Signaalnota's en antwoorden",
+                    "Terugkoppeling aan jongeren"):
+        assert heading in text
