@@ -62,17 +62,20 @@ def test_the_yearly_report_of_the_demo_data_holds_its_numbers():
     sync(manage._load_demo())
     year = today().year
     gemeente_row = sync(Gemeente.select().where(Gemeente.slug == "mechelen").first())
-    user = sync(resolve_user(sync(BaseUser.select(BaseUser.id).where(BaseUser.username == "voorzitter").first())["id"]))
+    chair = sync(BaseUser.select(BaseUser.id).where(BaseUser.username == "voorzitter").first())["id"]
+    user = sync(resolve_user(chair))
     gemeente = user.gemeenten[gemeente_row["id"]]
-    in_year = (Signaal.gemeente == gemeente.id) & (Signaal.datum >= f"{year}-01-01") & (Signaal.datum <= f"{year}-12-31")
+    start, end = f"{year}-01-01", f"{year}-12-31"
+    in_year = (Signaal.gemeente == gemeente.id) & (Signaal.datum >= start) & (Signaal.datum <= end)
     expected_signals = sync(Signaal.count().where(in_year))
-    expected_young = sum(r["aantal_jongeren"] or 0 for r in sync(Signaal.select(Signaal.aantal_jongeren).where(in_year)))
+    counts = sync(Signaal.select(Signaal.aantal_jongeren).where(in_year))
+    expected_young = sum(r["aantal_jongeren"] or 0 for r in counts)
     text = " ".join(pdf_text(sync(jaarrapport.pdf(gemeente, year))).split())
     assert expected_signals > 0
     assert f"Signalen {expected_signals}" in text and f"Jongeren betrokken {expected_young}" in text
     from overleg.tables import Vergadering
 
-    meetings = sync(Vergadering.count().where((Vergadering.datum >= f"{year}-01-01") & (Vergadering.status == "gehouden")
+    meetings = sync(Vergadering.count().where((Vergadering.datum >= start) & (Vergadering.status == "gehouden")
                                               & (Vergadering.overleg.gemeente == gemeente.id)))
     assert f"Vergaderingen {meetings}" in text and "Signaalnota's verstuurd 1" in text
     for heading in ("Signalen per maand", "Dossiers", "Acties per invalshoek", "Signaalnota's en antwoorden",
