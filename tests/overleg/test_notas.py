@@ -94,7 +94,8 @@ def test_the_chair_composes_a_nota_from_a_dossier_page_with_the_evidence_filled_
     assert row["referentie"] == f"SN-{year}-001-MECHELEN" and row["status"] == "concept"
     secties = json.loads(row["secties"])
     assert "3 signalen over samen 15 jongeren" in secties["onderbouwing"]
-    assert "Nekkerspoel (2)" in secties["onderbouwing"] and "Station (1)" in secties["onderbouwing"]
+    assert "Nekkerspoel: 2" in secties["onderbouwing"] and "Station: 1" in secties["onderbouwing"]
+    assert "[naam]" not in secties["onderbouwing"]  # "Nekkerspoel (2)" read as a name with an age: redacted
     assert "Geen ontmoetingsplek" in secties["aanleiding"] and "sinds 3 maart 2025" in secties["aanleiding"]
     assert "nog geen acties" in secties["acties"]
     edit = chair.get(response.headers["location"])
