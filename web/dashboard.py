@@ -10,8 +10,9 @@ from piccolo.query.functions.aggregate import Count
 from admin.guards import aggregate_gemeente_ids, gemeente_ids_with, register_gemeente_ids
 from admin.sessions import CurrentUser
 from admin.tables import LoginPoging, Rol
+from overleg import nota_lifecycle
 from overleg.access import PUBLISHED, partner_ids_of
-from overleg.tables import Actie, Antwoord, Dossier, Signaalnota, Vergadering
+from overleg.tables import Actie, Dossier, Signaalnota, Vergadering
 from signalen.tables import Signaal, SignaalHistoriek
 from signalen.validation import today
 
@@ -65,13 +66,7 @@ async def chair(user: CurrentUser) -> dict:
                              .where(Actie.overleg.gemeente.is_in(ids) & (Actie.deadline < day)
                                     & Actie.status.is_in(OPEN_ACTIONS))
                              .order_by(Actie.deadline))
-    answered = Antwoord.select(Antwoord.nota)
-    overdue_answers = await (Signaalnota.select(Signaalnota.id, Signaalnota.referentie, Signaalnota.onderwerp,
-                                                Signaalnota.antwoord_gevraagd_tegen)
-                             .where(Signaalnota.gemeente.is_in(ids) & (Signaalnota.status == "verstuurd")
-                                    & (Signaalnota.antwoord_gevraagd_tegen < day)
-                                    & Signaalnota.id.not_in(answered))
-                             .order_by(Signaalnota.antwoord_gevraagd_tegen))
+    overdue_answers = await nota_lifecycle.overdue_answers(user)  # one definition of "overdue", shared
     return {"volgende_vergadering": next_meeting, "rijpe_dossiers": ripe_dossiers[:8],
             "ongebundeld": unbundled, "acties_te_laat": overdue_actions, "antwoorden_te_laat": overdue_answers}
 
