@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from signalen.validation import today
@@ -65,7 +67,7 @@ def test_the_yearly_report_of_the_demo_data_holds_its_numbers():
     chair = sync(BaseUser.select(BaseUser.id).where(BaseUser.username == "voorzitter").first())["id"]
     user = sync(resolve_user(chair))
     gemeente = user.gemeenten[gemeente_row["id"]]
-    start, end = f"{year}-01-01", f"{year}-12-31"
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)  # dates, not strings: asyncpg binds types
     in_year = (Signaal.gemeente == gemeente.id) & (Signaal.datum >= start) & (Signaal.datum <= end)
     expected_signals = sync(Signaal.count().where(in_year))
     counts = sync(Signaal.select(Signaal.aantal_jongeren).where(in_year))
