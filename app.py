@@ -36,14 +36,14 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     from piccolo_conf import DB
 
     settings = get_settings()
-    if settings.engine == "postgres" and settings.db_pool:
-        await DB.start_connection_pool(min_size=settings.pool_min, max_size=settings.pool_max)
-    elif settings.engine == "sqlite":
+    if settings.engine == "sqlite":
         await DB.run_ddl("PRAGMA journal_mode=WAL")
+    if settings.db_pool:
+        await DB.start_connection_pool(min_size=settings.pool_min, max_size=settings.pool_max)
     try:
         yield
     finally:
-        if settings.engine == "postgres" and settings.db_pool:
+        if settings.db_pool:
             await DB.close_connection_pool()
 
 

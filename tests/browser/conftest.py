@@ -95,7 +95,7 @@ def live_server():
     port = _free_port()
     env = {
         **os.environ,
-        "SIGNAALWERK_DB_POOL": "0",
+        "SIGNAALWERK_DB_POOL": "1",  # one server, one event loop: the pool as in production (SQLite here)
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
