@@ -133,7 +133,16 @@ asyncio.run(main())
 
         with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
+    analyze(url)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def analyze(url: str) -> None:
+    """After a bulk load, give PostgreSQL's planner statistics, as autovacuum would within a minute in production.
+    Without them it estimates one row per table and picks nested bitmap scans: the agenda view took 130 ms
+    instead of 9 ms. (Not on SQLite: ANALYZE there made the register's count slower, STACK-NOTES.)"""
+    if url.startswith("postgresql"):
+        subprocess.run(["psql", url, "-qc", "ANALYZE"], check=True)
 
 
 @contextmanager

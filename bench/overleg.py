@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import OUT, ROOT, env_for, fill, machine, reset_database, server, timed  # noqa: E402
+from bench.common import OUT, ROOT, analyze, env_for, fill, machine, reset_database, server, timed  # noqa: E402
 
 SETUP = """
 import asyncio, datetime as dt, json, random
@@ -53,6 +53,7 @@ def run(engine: str, n: int) -> dict:
     if result.returncode:
         raise RuntimeError(result.stderr[-3000:])
     extra = json.loads(result.stdout.strip().splitlines()[-1])
+    analyze(url)  # the setup moved every signal into a dossier
     rnd = random.Random(5)
     results = {}
     with server(url, "app:create_app", factory=True) as base, httpx.Client(base_url=base, timeout=60) as client:

@@ -42,7 +42,11 @@ class PooledSQLiteEngine(SQLiteEngine):
             await connection.close()
 
     async def _open(self) -> aiosqlite.Connection:
-        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection = aiosqlite.connect(**self.connection_kwargs)
+        # A daemon thread: a process that ends without the lifespan's shutdown (a crash, a script) does not hang on it.
+        # Every statement autocommits, so nothing acknowledged is lost with it.
+        connection._thread.daemon = True
+        await connection
         connection.row_factory = dict_factory  # type: ignore[assignment]
         for pragma in CONNECTION_PRAGMAS:
             await connection.execute(pragma)
