@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 
 from litestar import Controller, Request, Response, get
+from litestar.params import FromPath
 from litestar.response import Template
 
 from admin.guards import aggregate_gemeente_ids, gemeente_by_slug, not_found, requires_login, visible_gemeenten
@@ -102,7 +103,7 @@ class InzichtController(Controller):
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @get("/{bestand:str}", name="inzicht_csv")
-    async def csv(self, request: Request, bestand: str) -> Response:
+    async def csv(self, request: Request, bestand: FromPath[str]) -> Response:
         """/inzicht/<chart>.csv: the numbers of one chart, with the same filters."""
         slug = bestand.removesuffix(".csv")
         if not bestand.endswith(".csv") or slug not in CHARTS:

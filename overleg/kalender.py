@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 
 from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from admin.guards import not_found, requires_login
@@ -78,7 +79,7 @@ class KalenderController(Controller):
         return flash(Redirect("/kalender/", status_code=303), "De agenda-link is ingetrokken.", "info")
 
     @get("/{bestand:str}", name="kalender_feed")
-    async def ics(self, bestand: str) -> Response:
+    async def ics(self, bestand: FromPath[str]) -> Response:
         if not bestand.endswith(".ics"):
             raise not_found()
         body = await feed(bestand.removesuffix(".ics"))

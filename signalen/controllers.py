@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import HTTPException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from admin.guards import REGISTER_ROLES, not_found, register_gemeente_ids, requires_login, visible_gemeenten
@@ -111,7 +112,7 @@ class SignaalPagesController(Controller):
         return Redirect(f"/signalen/{signaal['id']}/opgeslagen", status_code=303)
 
     @get("/{signaal_id:str}/opgeslagen", name="signaal_opgeslagen")
-    async def saved(self, request: Request, signaal_id: str) -> Template:
+    async def saved(self, request: Request, signaal_id: FromPath[str]) -> Template:
         signaal = await services.get_signaal(request.user, parse_id(signaal_id))
         return Template("signalen/opgeslagen.html", context={"signaal": signaal})
 
@@ -131,7 +132,7 @@ class SignaalPagesController(Controller):
         })
 
     @get("/{signaal_id:str}", name="signaal_detail")
-    async def detail(self, request: Request, signaal_id: str) -> Template:
+    async def detail(self, request: Request, signaal_id: FromPath[str]) -> Template:
         user = request.user
         signaal = await services.get_signaal(user, parse_id(signaal_id))
         return Template("signalen/detail.html", context={
@@ -142,7 +143,7 @@ class SignaalPagesController(Controller):
         })
 
     @get("/{signaal_id:str}/bewerken", name="signaal_bewerken")
-    async def edit(self, request: Request, signaal_id: str) -> Template:
+    async def edit(self, request: Request, signaal_id: FromPath[str]) -> Template:
         user = request.user
         signaal = await services.get_signaal(user, parse_id(signaal_id))
         if not services.can_edit(user, signaal):
@@ -152,7 +153,7 @@ class SignaalPagesController(Controller):
                         context=await self._form_context(user, data, signaal=signaal))
 
     @post("/{signaal_id:str}/bewerken", name="signaal_bewerken_post", status_code=303)
-    async def update(self, request: Request, signaal_id: str) -> Response:
+    async def update(self, request: Request, signaal_id: FromPath[str]) -> Response:
         user = request.user
         signaal = await services.get_signaal(user, parse_id(signaal_id))
         data = await form_data(request)
@@ -179,7 +180,7 @@ class SignaalPagesController(Controller):
         return flash(Redirect(f"/signalen/{signaal['id']}", status_code=303), "Wijzigingen opgeslagen.")
 
     @post("/{signaal_id:str}/status", name="signaal_status_post", status_code=303)
-    async def status(self, request: Request, signaal_id: str) -> Response:
+    async def status(self, request: Request, signaal_id: FromPath[str]) -> Response:
         form = await request.form()
         target = str(form.get("status", ""))
         try:
