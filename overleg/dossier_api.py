@@ -29,6 +29,8 @@ _DESCRIPTIONS = {
          "samengevoegd of afgerond is.",
     422: "Velden niet goed ingevuld (`fields`), bv. een signaal van een andere gemeente.",
 }
+_COMMENT_422 = ("Velden niet goed ingevuld (`fields`): een lege of te lange tekst, of mogelijke persoonsgegevens "
+                "die niemand bevestigde (`persoonsgegevens`; stuur opnieuw met `bevestig: true` als ze nodig zijn).")
 
 
 def _errors(*codes: int) -> dict[int, ResponseSpec]:
@@ -169,9 +171,10 @@ class DossierApiController(Controller):
         return [_commentaar(c) for c in await dossiers.comments(row["id"])]
 
     @post("/{id:str}/commentaren", name="api-dossier-commentaar", summary="Commentaar geven (wie het dossier "
-          "mag lezen, ook partners)", responses=_errors(400, 401, 403, 404, 422))
+          "mag lezen, ook partners)", responses={**_errors(400, 401, 403, 404), 422: ResponseSpec(
+              Fout, description=_COMMENT_422, generate_examples=False)})
     async def commentaar(self, request: Request, id: _Id, data: JSONBody[s.CommentaarNieuw]) -> s.DossierCommentaar:
-        return _commentaar(await dossiers.add_comment(request.user, path_id(id), data.tekst))
+        return _commentaar(await dossiers.add_comment(request.user, path_id(id), data.tekst, bevestig=data.bevestig))
 
 
 CONTROLLERS = [DossierApiController]

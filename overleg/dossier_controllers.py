@@ -29,6 +29,7 @@ ACTIES = {"aangemaakt": "Aangemaakt", "signalen_toegevoegd": "Signalen toegevoeg
 _Id = Annotated[str, PathParameter()]
 _Query = Annotated[str | None, QueryParameter()]
 _SLUG = re.compile(r"[a-z0-9-]{1,80}")
+CONFIRMED = ("1", "on", "ja")  # what a checked `bevestig` box sends
 
 
 def member_gemeenten(user: CurrentUser) -> list:
@@ -112,22 +113,27 @@ class DossierPagesController(Controller):
             return Template("overleg/dossiers/nieuw.html", context=context, status_code=409)
         return back(row["id"], "Dossier aangemaakt.")
 
-    @get("/{dossier_id:str}", name="dossier_detail")
-    async def detail(self, request: Request, dossier_id: _Id) -> Template:
-        user = request.user
-        dossier = await dossiers.get_dossier(user, parse_id(dossier_id))
-        extra: dict[str, Any] = {}
+    async def _detail_context(self, user: CurrentUser, dossier_id: int, **extra: Any) -> dict:
+        """Everything the dossier page shows; `extra` carries the comment form's state after a refusal."""
+        dossier = await dossiers.get_dossier(user, dossier_id)
+        chair: dict[str, Any] = {}
         if dossier["mag_beheren"]:
             others = await dossiers.list_dossiers(user, gemeente_id=dossier["gemeente_id"])
-            extra = {"kandidaten": await dossiers.unbundled(dossier["gemeente_id"], 50),
+            chair = {"kandidaten": await dossiers.unbundled(dossier["gemeente_id"], 50),
                      "doelen": [d for d in others if d["id"] != dossier["id"] and not d["samengevoegd_in"]
                                 and d["status"] in dossiers.ACTIVE]}
-        return Template("overleg/dossiers/detail.html", context={
+        return {
             "dossier": dossier, "bewijs": await dossiers.evidence(dossier["id"]),
             "signalen": await dossiers.signalen(dossier["id"]), "historiek": await dossiers.history(dossier["id"]),
             "commentaren": await dossiers.comments(dossier["id"]), "acties": ACTIES, "label": workflow.label,
-            "register": dossier["gemeente_id"] in register_gemeente_ids(user), **extra,
-        })
+            "register": dossier["gemeente_id"] in register_gemeente_ids(user), "fields": {},
+            "commentaar": {"tekst": "", "persoonsgegevens": []}, **chair, **extra,
+        }
+
+    @get("/{dossier_id:str}", name="dossier_detail")
+    async def detail(self, request: Request, dossier_id: _Id) -> Template:
+        context = await self._detail_context(request.user, parse_id(dossier_id))
+        return Template("overleg/dossiers/detail.html", context=context)
 
     @get("/{dossier_id:str}/bewerken", name="dossier_bewerken")
     async def bewerken(self, request: Request, dossier_id: _Id) -> Template:
@@ -194,10 +200,13 @@ class DossierPagesController(Controller):
     async def commentaar(self, request: Request, dossier_id: _Id) -> Response:
         did = parse_id(dossier_id)
         form = await request.form()
+        tekst = str(form.get("tekst", ""))
         try:
-            await dossiers.add_comment(request.user, did, form.get("tekst", ""))
-        except FieldErrors as exc:
-            return back(did, failure(exc), "fout", "#commentaren")
+            await dossiers.add_comment(request.user, did, tekst, bevestig=form.get("bevestig") in CONFIRMED)
+        except FieldErrors as exc:  # empty, too long, or the privacy guard: the typed text stays in the form
+            typed = {"tekst": tekst, "persoonsgegevens": exc.extra.get("persoonsgegevens") or []}
+            context = await self._detail_context(request.user, did, fields=exc.fields, commentaar=typed)
+            return Template("overleg/dossiers/detail.html", context=context, status_code=422)
         return back(did, "Commentaar geplaatst.", anchor="#commentaren")
 
 

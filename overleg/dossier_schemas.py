@@ -52,7 +52,13 @@ class Samenvoegen(Struct, kw_only=True):
 
 
 class CommentaarNieuw(Struct, kw_only=True):
+    """Een commentaar. Ook partners van andere organisaties lezen het: de privacybewaker weigert een tekst met
+    mogelijke persoonsgegevens (422 met `persoonsgegevens`), tenzij `bevestig` true is."""
+
     tekst: Annotated[str | None, Meta(description="Commentaar in Markdown (hoogstens 5000 tekens).")] = None
+    bevestig: Annotated[bool, Meta(description="Bevestig dat de gevonden persoonsgegevens nodig zijn; zonder "
+                                               "bevestiging weigert de API zo'n tekst (422 met "
+                                               "`persoonsgegevens`).")] = False
 
 
 class SuggestieBesluit(Struct, kw_only=True):

@@ -23,6 +23,7 @@ from overleg import access
 from overleg import dossier_bundling as bundling
 from overleg.dossier_evidence import evidence  # noqa: F401  (part of this module's API)
 from overleg.tables import Commentaar, Dossier, DossierHistoriek, DossierStatus
+from signalen import privacy
 from signalen.services import Conflict
 from signalen.tables import Signaal, Status
 from signalen.validation import clean_text
@@ -33,6 +34,7 @@ STATUS_LABELS = {DossierStatus.open.value: "Open", DossierStatus.geagendeerd.val
 ACTIVE = (DossierStatus.open.value, DossierStatus.geagendeerd.value, DossierStatus.in_behandeling.value)
 LIMITS = {"titel": 200, "omschrijving": 10_000, "tekst": 5000, "toelichting": 2000}
 MAX_SIGNALEN = 500  # per call
+MAX_NAMED_FINDINGS = 5  # the privacy message names at most this many findings
 
 
 def valid_id(value: Any) -> bool:
@@ -321,13 +323,29 @@ def _public(row: dict) -> dict:
     return {k: row[k] for k in keys}
 
 
-async def add_comment(user: CurrentUser, dossier_id: Any, tekst: Any) -> dict:
-    """Everyone who may read the dossier (partners included) may comment on it."""
+def _guard_comment(text: str, bevestig: Any) -> None:
+    """Partners of other organisations read the comments: refuse personal data unless explicitly confirmed."""
+    findings = privacy.scan_text(text, "tekst")
+    if not findings or bevestig is True:
+        return
+    named = [f"{privacy.KINDS[f.kind]} ‘{f.text}’" for f in findings[:MAX_NAMED_FINDINGS]]
+    if len(findings) > MAX_NAMED_FINDINGS:
+        named.append(f"en nog {len(findings) - MAX_NAMED_FINDINGS} andere")
+    message = (f"Mogelijk persoonsgegevens: {', '.join(named)}. Schrijf het zonder, zodat geen jongere herkenbaar "
+               "is, of bevestig dat het nodig is.")
+    raise FieldErrors({"tekst": message}, detail="Dit commentaar bevat mogelijk persoonsgegevens. Vervang ze, of "
+                      "bevestig dat ze nodig zijn.", extra={"persoonsgegevens": [f.as_dict() for f in findings]})
+
+
+async def add_comment(user: CurrentUser, dossier_id: Any, tekst: Any, bevestig: Any = False) -> dict:
+    """Everyone who may read the dossier (partners included) may comment on it. The privacy guard refuses
+    (422, with `persoonsgegevens`) a text that may identify a young person, unless `bevestig` is True."""
     dossier = await get_dossier(user, dossier_id)
     errors: dict[str, str] = {}
     text = _text({"tekst": tekst}, "tekst", errors, required=True)
     if errors:
         raise FieldErrors(errors)
+    _guard_comment(text, bevestig)
     comment = Commentaar(dossier=dossier["id"], user=user.id, tekst=text, tijdstip=_now())
     await comment.save()
     return {"id": comment.id, "tekst": text, "tijdstip": comment.tijdstip, "door": user.naam}
