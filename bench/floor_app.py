@@ -44,8 +44,9 @@ async def create(gemeente: int, auteur: int) -> Response:
 
 
 async def _pool() -> None:
-    if DB.engine_type == "postgres":
-        await DB.start_connection_pool(min_size=1, max_size=10)
+    """The same connection pool as the app (PostgreSQL's, or common.sqlite_pool's), so the floor and the app differ
+    only in what they do per request."""
+    await DB.start_connection_pool(min_size=1, max_size=10)
 
 
 app = Litestar([register, detail, create], on_startup=[_pool])  # more floors are registered below
@@ -72,3 +73,33 @@ async def agenda(gemeente: int) -> str:
 
 app.register(dossier)
 app.register(agenda)
+
+
+INZICHT = Environment(autoescape=True).from_string(
+    "{% for rows in tables %}<table>{% for r in rows %}<tr><td>{{ r.k }}</td><td>{{ r.n }}</td></tr>{% endfor %}"
+    "</table>{% endfor %}"
+)
+
+
+@get("/floor/inzicht", media_type=MediaType.HTML)
+async def inzicht() -> str:
+    """The floor for /inzicht over every gemeente: the same GROUP BYs (levensdomein, soort, bron, plek, month) and
+    the totals, one after the other → Jinja tables. No session, tenancy, labels, charts or layout."""
+    from piccolo.query.functions.aggregate import Count, Sum
+
+    from admin.tables import Gemeente
+
+    ids = [row["id"] for row in await Gemeente.select(Gemeente.id)]
+    where = Signaal.gemeente.is_in(ids)
+    tables = []
+    for column in (Signaal.levensdomein, Signaal.signaaltype, Signaal.bron, Signaal.plek):
+        tables.append(await Signaal.select(column.as_alias("k"), Count(alias="n")).where(where).group_by(column))
+    month = "substr(datum, 1, 7)" if DB.engine_type == "sqlite" else "to_char(datum, 'YYYY-MM')"
+    in_ids = ", ".join(str(int(i)) for i in ids)
+    tables.append(await Signaal.raw(f"SELECT {month} AS k, COUNT(*) AS n FROM signaal "  # noqa: S608 (int ids)
+                                    f"WHERE gemeente IN ({in_ids}) GROUP BY k ORDER BY k"))
+    tables.append(await Signaal.select(Count(alias="k"), Sum(Signaal.aantal_jongeren, alias="n")).where(where))
+    return INZICHT.render(tables=tables)
+
+
+app.register(inzicht)

@@ -51,6 +51,9 @@ def run(engine: str, size: int, n: int) -> dict:
         results["/inzicht?gemeente=g3&van=…"] = timed(
             lambda: _ok(client.get(f"/inzicht/?gemeente=g3&van={dt.date.today().year - 1}-01-01")), n, warmup=5)
         results["/bovenlokaal (12 months)"] = timed(lambda: _ok(client.get("/bovenlokaal/")), n, warmup=5)
+    with server(url, "bench.floor_app:app") as base, httpx.Client(base_url=base, timeout=120) as client:
+        results["floor: the same GROUP BYs in sequence → Jinja"] = timed(
+            lambda: _ok(client.get("/floor/inzicht")), n, warmup=5)
     return results
 
 
