@@ -249,3 +249,14 @@ def pdf_xmp(pdf: bytes) -> str:
         handle.write(pdf)
         handle.flush()
         return subprocess.run(["pdfinfo", "-meta", handle.name], capture_output=True, text=True).stdout
+
+
+def publish_dossier(dossier_id: int, gemeente_id: int, punt: str = "Laatste bus") -> None:
+    """Put the dossier on a published agenda of a new overleg of the gemeente: from then on its partners read it."""
+    from overleg.tables import Agendapunt, Overleg, Vergadering
+
+    overleg = Overleg(gemeente=gemeente_id, naam="Jeugdwelzijnsoverleg")
+    sync(overleg.save())
+    vergadering = Vergadering(overleg=overleg.id, datum=dt.date.today(), begin=dt.time(19, 0), status="gepubliceerd")
+    sync(vergadering.save())
+    sync(Agendapunt(vergadering=vergadering.id, titel=punt, dossier=dossier_id).save())

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from overleg.tables import Agendapunt, Commentaar, Dossier, Overleg, Vergadering
+from overleg.tables import Commentaar, Dossier
 from signalen.tables import Signaal
-from tests.support import make_signaal, sync
+from tests.support import make_signaal, publish_dossier, sync
 
 API = "/api/v1/dossiers"
 DAY = dt.date(2025, 4, 2)
@@ -29,14 +29,6 @@ def create(persona, ids=None, **overrides) -> dict:
 
 def dossier_of(signaal_id: int) -> int | None:
     return sync(Signaal.select(Signaal.dossier).where(Signaal.id == signaal_id).first())["dossier"]
-
-
-def publish(dossier_id: int, gemeente_id: int) -> None:
-    overleg = Overleg(gemeente=gemeente_id, naam="JWO Mechelen")
-    sync(overleg.save())
-    vergadering = Vergadering(overleg=overleg.id, datum=dt.date.today(), begin=dt.time(19), status="gepubliceerd")
-    sync(vergadering.save())
-    sync(Agendapunt(vergadering=vergadering.id, titel="Laatste bus", dossier=dossier_id).save())
 
 
 # ----------------------------------------------------------------------------- create and read
@@ -94,7 +86,7 @@ def test_a_partner_reads_a_published_dossier_and_comments_but_gets_no_raw_signal
     dossier = create(personas["voorzitter"], ids)
     partner = personas["partner"]
     assert partner.get(f"{API}/{dossier['id']}").status_code == 404
-    publish(dossier["id"], world.gemeenten["mechelen"])
+    publish_dossier(dossier["id"], world.gemeenten["mechelen"])
     detail = partner.get(f"{API}/{dossier['id']}")
     assert detail.status_code == 200 and detail.json()["mag_beheren"] is False
     assert partner.get(f"/api/v1/signalen/{ids[0]}").status_code == 404

@@ -5,14 +5,13 @@ the confirmation; the API answers with `fields` and `persoonsgegevens`. Tenancy 
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 
 import pytest
 
 from overleg import dossiers
-from overleg.tables import Agendapunt, Commentaar, Overleg, Vergadering
-from tests.support import current_user, make_signaal, sync
+from overleg.tables import Commentaar
+from tests.support import current_user, make_signaal, publish_dossier, sync
 from web.errors import FieldErrors
 
 API = "/api/v1/dossiers"
@@ -31,15 +30,6 @@ def create(personas, titel="Laatste bus rijdt te vroeg") -> dict:
     signaal = make_signaal(personas["werker"])
     chair = current_user(personas["voorzitter"])
     return sync(dossiers.create_dossier(chair, "mechelen", titel, "", [signaal["id"]]))
-
-
-def publish(dossier_id: int, gemeente_id: int) -> None:
-    """Put the dossier on a published agenda of the Mechelen overleg: from then on the partner reads it."""
-    overleg = Overleg(gemeente=gemeente_id, naam="Jeugdwelzijnsoverleg Mechelen")
-    sync(overleg.save())
-    vergadering = Vergadering(overleg=overleg.id, datum=dt.date.today(), begin=dt.time(19, 0), status="gepubliceerd")
-    sync(vergadering.save())
-    sync(Agendapunt(vergadering=vergadering.id, titel="Laatste bus", dossier=dossier_id).save())
 
 
 def saved() -> list[str]:
@@ -194,7 +184,7 @@ def test_a_partner_of_the_overleg_comments_and_the_guard_applies(personas, world
     partner = personas["partner"]
     text = PERSONAL["naam"][0]
     assert comment_form(partner, dossier["id"], CLEAN).status_code == 404  # not yet on a published agenda
-    publish(dossier["id"], world.gemeenten["mechelen"])
+    publish_dossier(dossier["id"], world.gemeenten["mechelen"])
     assert comment_form(partner, dossier["id"], CLEAN).status_code == 303
     refused = comment_form(partner, dossier["id"], text)
     assert refused.status_code == 422 and CHECKBOX in refused.text
@@ -309,7 +299,7 @@ def test_outsiders_get_no_privacy_answer_on_the_api(personas, name):
 def test_a_partner_of_the_overleg_comments_through_the_api_and_the_guard_applies(personas, world):
     dossier = create(personas)
     partner = personas["partner"]
-    publish(dossier["id"], world.gemeenten["mechelen"])
+    publish_dossier(dossier["id"], world.gemeenten["mechelen"])
     text = PERSONAL["telefoon"][0]
     refused = comment_api(partner, dossier["id"], {"tekst": text})
     assert refused.status_code == 422 and refused.json()["persoonsgegevens"][0]["soort"] == "telefoon"

@@ -10,9 +10,9 @@ import datetime as dt
 import pytest
 
 from overleg import dossiers
-from overleg.tables import Agendapunt, Commentaar, Dossier, DossierHistoriek, Overleg, Vergadering
+from overleg.tables import Commentaar, Dossier, DossierHistoriek
 from signalen.tables import Signaal, SignaalHistoriek
-from tests.support import current_user, make_signaal, sync
+from tests.support import current_user, make_signaal, publish_dossier, sync
 
 JAN_10, JAN_20, MAR_5 = dt.date(2025, 1, 10), dt.date(2025, 1, 20), dt.date(2025, 3, 5)
 PERSONAS = ("werker", "werker2", "voorzitter", "partner", "coordinator", "beheerder", "anonymous")
@@ -36,15 +36,6 @@ def create(personas, signals=None, titel="Te weinig ontmoetingsplekken", **kw) -
     chair = current_user(personas["voorzitter"])
     ids = [s["id"] for s in signals] if signals is not None else []
     return sync(dossiers.create_dossier(chair, "mechelen", titel, kw.get("omschrijving", ""), ids))
-
-
-def publish(dossier_id: int, gemeente_id: int) -> None:
-    """Put the dossier on a published agenda of the Mechelen overleg (what the meetings part will do)."""
-    overleg = Overleg(gemeente=gemeente_id, naam="Jeugdwelzijnsoverleg Mechelen")
-    sync(overleg.save())
-    vergadering = Vergadering(overleg=overleg.id, datum=dt.date.today(), begin=dt.time(19, 0), status="gepubliceerd")
-    sync(vergadering.save())
-    sync(Agendapunt(vergadering=vergadering.id, titel="Ontmoetingsplekken", dossier=dossier_id).save())
 
 
 def statuses(ids) -> dict[int, str]:
@@ -202,7 +193,7 @@ def test_a_partner_reads_a_dossier_only_once_it_is_on_a_published_agenda(persona
     dossier = create(personas, signals, omschrijving="Zie **signalen**")
     partner = personas["partner"]
     assert partner.get(f"/dossiers/{dossier['id']}").status_code == 404
-    publish(dossier["id"], world.gemeenten["mechelen"])
+    publish_dossier(dossier["id"], world.gemeenten["mechelen"])
     page = partner.get(f"/dossiers/{dossier['id']}")
     assert page.status_code == 200
     assert "Geen plek aan het station" in page.text and "20/01/2025" in page.text
