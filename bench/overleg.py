@@ -45,6 +45,39 @@ asyncio.run(main())
 """
 
 
+QUERY_COUNT = """
+import json
+from litestar.testing import TestClient
+from piccolo.engine.finder import engine_finder
+from app import create_app
+engine_class = type(engine_finder())  # the engine has __slots__: count on its class
+original, count = engine_class.run_querystring, [0]
+async def counting(engine, *args, **kwargs):
+    count[0] += 1
+    return await original(engine, *args, **kwargs)
+engine_class.run_querystring = counting
+out = {{}}
+with TestClient(create_app()) as client:
+    client.cookies.set("id", {token!r})
+    for name, path in {paths!r}.items():
+        client.get(path)  # warm-up: CSRF cookie, session refresh
+        before = count[0]
+        assert client.get(path).status_code == 200
+        out[name] = count[0] - before
+print(json.dumps(out))
+"""
+
+
+def query_counts(url: str, token: str, paths: dict[str, str]) -> dict[str, int]:
+    """SQL queries per request, counted in-process on the same database (the figure does not depend on timing)."""
+    env = {**env_for(url), "SIGNAALWERK_DB_POOL": "0"}
+    result = subprocess.run([sys.executable, "-c", QUERY_COUNT.format(token=token, paths=paths)], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def run(engine: str, n: int) -> dict:
     url = reset_database(engine, "bench_overleg")
     data = fill(url, 10_000, n_gemeenten=1)
@@ -66,6 +99,10 @@ def run(engine: str, n: int) -> dict:
             lambda: _ok(client.get(f"/floor/agenda/{data['gemeente']}")), n)
         results["floor: 25 signals of a dossier → Jinja"] = timed(
             lambda: _ok(client.get(f"/floor/dossier/{rnd.choice(extra['dossiers'])}")), n)
+    counts = query_counts(url, data["token"], {"agenda view (300 dossiers)": f"/vergaderingen/{extra['vergadering']}",
+                                               "dossier page": f"/dossiers/{extra['dossiers'][0]}"})
+    for name, queries in counts.items():
+        results[name]["queries"] = queries
     return results
 
 
@@ -79,13 +116,13 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("-n", type=int, default=300)
     args = parser.parse_args()
-    lines = ["| engine | scenario | n | p50 ms | p95 ms |", "|---|---|---|---|---|"]
+    lines = ["| engine | scenario | n | p50 ms | p95 ms | SQL queries per request |", "|---|---|---|---|---|---|"]
     all_results = {}
     for engine in args.engines.split(","):
         print(f"… {engine}", flush=True)
         all_results[engine] = run(engine, args.n)
         for name, r in all_results[engine].items():
-            lines.append(f"| {engine} | {name} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} |")
+            lines.append(f"| {engine} | {name} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r.get('queries', 1)} |")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "overleg.json").write_text(json.dumps(all_results, indent=2))
     print(f"\nMachine: {machine()}\nDate: {dt.date.today()}\nCommand: {' '.join(sys.argv)}\n")
