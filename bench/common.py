@@ -151,7 +151,7 @@ def server(url: str, target: str, factory: bool = False):
     cmd = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
            "--log-level", "warning"] + (["--factory"] if factory else [])
     env = env_for(url)
-    env["SIGNAALWERK_DB_POOL"] = "1"
+    env["SIGNAALWERK_DB_POOL"] = os.environ.get("BENCH_DB_POOL", "1")  # BENCH_DB_POOL=0: Piccolo's way, to compare
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     import httpx
