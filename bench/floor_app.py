@@ -46,7 +46,10 @@ async def create(gemeente: int, auteur: int) -> Response:
 async def _pool() -> None:
     """The same connection pool as the app (PostgreSQL's, or common.sqlite_pool's), so the floor and the app differ
     only in what they do per request."""
-    await DB.start_connection_pool(min_size=1, max_size=10)
+    from settings import get_settings
+
+    if get_settings().db_pool:
+        await DB.start_connection_pool(min_size=1, max_size=10)
 
 
 app = Litestar([register, detail, create], on_startup=[_pool])  # more floors are registered below
