@@ -2,7 +2,6 @@
 
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 
 from common.sqlite_pool import PooledSQLiteEngine
 from settings import get_settings
@@ -14,9 +13,9 @@ if _settings.engine == "postgres":
 else:
     _settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # timeout = SQLite's busy timeout: writers wait for the lock instead of failing with "database is locked".
-    # The pool only lives while the server runs (app lifespan); CLI commands and tests without it use Piccolo's way.
-    engine_class = PooledSQLiteEngine if _settings.db_pool else SQLiteEngine
-    DB = engine_class(path=str(_settings.sqlite_path), timeout=30)
+    # Its pool only lives while the server runs (the app's lifespan starts it when SIGNAALWERK_DB_POOL is on);
+    # CLI commands and tests without it get Piccolo's own SQLiteEngine behaviour.
+    DB = PooledSQLiteEngine(path=str(_settings.sqlite_path), timeout=30)
 
 APP_REGISTRY = AppRegistry(
     apps=[

@@ -1,4 +1,5 @@
-"""The app's lifespan opens the PostgreSQL pool and closes it; on SQLite it turns on WAL."""
+"""The app's lifespan opens the connection pool and closes it (PostgreSQL's, or common.sqlite_pool's); on SQLite it
+also turns on WAL."""
 
 from __future__ import annotations
 
@@ -29,11 +30,14 @@ async def test_the_lifespan_prepares_the_database_and_health_answers(monkeypatch
         else:
             from admin.tables import Gemeente
 
+            assert DB._idle is not None
             mode = (await Gemeente.raw("PRAGMA journal_mode"))[0]["journal_mode"]
-            assert mode == "wal"
+            assert mode == "wal" and len(DB._all) == 1  # the query ran on a pooled connection
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             response = await client.get("/health")
         assert response.json() == {"status": "ok", "database": settings.engine}
     if settings.engine == "postgres":
         assert DB.pool is None or DB.pool._closed
+    else:
+        assert DB._idle is None and DB._all == []
