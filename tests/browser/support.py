@@ -40,6 +40,30 @@ def login(page, base_url: str, username: str, password: str, next: str | None = 
     return navigation.value
 
 
+PHONE = (360, 740)  # the viewport every page must work at
+
+
+def logged_in(new_page, base_url: str, username: str, size=PHONE, *, timeout: float | None = None, **page_options):
+    """A new page of `size`, logged in as `username` (demo password) and on the dashboard."""
+    from tests.support import PASSWORD
+
+    page = new_page(*size, **page_options)
+    if timeout is not None:
+        page.set_default_timeout(timeout)
+        page.set_default_navigation_timeout(timeout)
+    response = login(page, base_url, username, PASSWORD)
+    assert response.status == 200 and page.url == f"{base_url}/", f"{username} could not log in: {page.url}"
+    return page
+
+
+def click_and_wait(page, locator, timeout: float | None = None):
+    """Click a submit button (or link) and return the response the navigation ended on."""
+    kwargs = {"timeout": timeout} if timeout is not None else {}
+    with page.expect_navigation(**kwargs) as navigation:
+        locator.click()
+    return navigation.value
+
+
 def audit(page) -> list[dict]:
     """axe-core's violations on the page as it is now (every rule axe runs by default).
 

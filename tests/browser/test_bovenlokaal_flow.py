@@ -10,10 +10,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.support import assert_accessible, login
-from tests.support import PASSWORD, pdf_text, sync
+from tests.browser.support import assert_accessible, click_and_wait, logged_in
+from tests.support import pdf_text, sync
 
-PHONE = (360, 740)
 DESKTOP = (1280, 900)
 ADRESSAAT = "Vlaams minister van Mobiliteit"
 
@@ -59,17 +58,6 @@ def create_signals(world) -> None:
     sync(run())
 
 
-def logged_in(new_page, live_server, username: str, size=PHONE):
-    page = new_page(*size)
-    response = login(page, live_server, username, PASSWORD)
-    assert response.status == 200 and page.url == f"{live_server}/", f"{username} could not log in: {page.url}"
-    return page
-
-
-def click_and_wait(page, locator):
-    with page.expect_navigation() as navigation:
-        locator.click()
-    return navigation.value
 
 
 def assert_hidden(page, texts: list[str], where: str) -> None:

@@ -8,10 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import artifact, assert_accessible, audit, focused, login, scroll_width, tab_to
+from tests.browser.support import PHONE, artifact, assert_accessible, audit, focused, login, scroll_width, tab_to
 from tests.support import PASSWORD
 
-PHONE = (360, 740)
 DESKTOP = (1280, 800)
 
 

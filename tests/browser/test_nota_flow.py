@@ -12,8 +12,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.support import assert_accessible, login
-from tests.support import PASSWORD, pdf_text, sync
+from tests.browser import support
+from tests.browser.support import assert_accessible
+from tests.support import pdf_text, sync
 
 TABLET = (1024, 768)
 TIMEOUT = 20_000
@@ -78,19 +79,14 @@ def dossier_status(dossier_id: int) -> str:
     return sync(Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first())["status"]
 
 
+
+
 def logged_in(new_page, live_server, username: str):
-    page = new_page(*TABLET)
-    page.set_default_timeout(TIMEOUT)
-    page.set_default_navigation_timeout(TIMEOUT)
-    response = login(page, live_server, username, PASSWORD)
-    assert response.status == 200 and page.url == f"{live_server}/", f"{username} could not log in: {page.url}"
-    return page
+    return support.logged_in(new_page, live_server, username, TABLET, timeout=TIMEOUT)
 
 
 def click_and_wait(page, locator):
-    with page.expect_navigation(timeout=TIMEOUT) as navigation:
-        locator.click()
-    return navigation.value
+    return support.click_and_wait(page, locator, timeout=TIMEOUT)
 
 
 def flash(page, text: str):

@@ -11,10 +11,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.support import assert_accessible, login
-from tests.support import PASSWORD, pdf_text, sync
+from tests.browser.support import assert_accessible, click_and_wait, logged_in
+from tests.support import pdf_text, sync
 
-PHONE = (360, 740)
 TABLET = (1024, 768)
 PARTNER_NAAM = "CAW Mechelen"
 ACTIE = "CAW bekijkt met De Lijn een latere bus op vrijdag"
@@ -72,18 +71,6 @@ def statuses(signaal_ids: list[int]) -> set[str]:
     return {row["status"] for row in sync(Signaal.select(Signaal.status).where(Signaal.id.is_in(signaal_ids)))}
 
 
-def logged_in(new_page, live_server, username: str, size=PHONE):
-    page = new_page(*size)
-    response = login(page, live_server, username, PASSWORD)
-    assert response.status == 200 and page.url == f"{live_server}/", f"{username} could not log in: {page.url}"
-    return page
-
-
-def click_and_wait(page, locator):
-    """Click a submit button (or link) and return the response the navigation ended on."""
-    with page.expect_navigation() as navigation:
-        locator.click()
-    return navigation.value
 
 
 def id_from(url: str) -> int:

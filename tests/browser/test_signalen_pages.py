@@ -9,10 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import artifact, assert_accessible, login, scroll_width, tab_to
+from tests.browser.support import PHONE, artifact, assert_accessible, logged_in, login, scroll_width, tab_to
 from tests.support import PASSWORD, sync
 
-PHONE = (360, 740)
 DESKTOP = (1280, 800)
 DRAFT_KEY = "signaalwerk:concept:signaal-nieuw"
 SAVED_URL = re.compile(r"/signalen/(\d+)/opgeslagen$")
@@ -62,12 +61,6 @@ def update_signal(world, username: str, signaal_id: int, versie: int, **changes)
 
     return sync(run())
 
-
-def logged_in(new_page, live_server, username: str, size=PHONE, *, bypass_csp: bool = True):
-    page = new_page(*size, bypass_csp=bypass_csp)
-    response = login(page, live_server, username, PASSWORD)
-    assert response.status == 200 and page.url == f"{live_server}/", f"{username} could not log in: {page.url}"
-    return page
 
 
 def is_focused(locator) -> bool:
