@@ -11,7 +11,7 @@ from pathlib import Path
 
 from settings import BASE_DIR, get_settings
 
-DEMO_LOADERS = ["admin.demo:load_foundation", "signalen.demo:load_signalen", "overleg.demo:load_overleg"]
+DEMO_LOADERS = ["admin.demo:load_foundation", "signalen.demo:load_signalen", "overleg.overleggen.demo:load_overleg"]
 
 
 def migrate() -> None:

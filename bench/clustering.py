@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from overleg import clustering  # noqa: E402
-from overleg.clustering import (  # noqa: E402
+from overleg.dossiers import clustering  # noqa: E402
+from overleg.dossiers.clustering import (  # noqa: E402
     DossierProfile,
     SignalText,
     adjusted_rand_index,

@@ -35,7 +35,7 @@ SIZES = {2: (3, 0, 2), 10: (150, 14, 12), 50: (1500, 52, 24)}
 
 def data(pages: int) -> dict:
     """A nota of about `pages` pages, shaped as overleg.notas.pdf_input() returns it."""
-    from overleg import nota_evidence as ev
+    from overleg.notas import evidence as ev
 
     signals, paragraphs, months = SIZES[pages]
     start = dt.date(2025, 1, 6)
@@ -97,7 +97,7 @@ def floor(html: str) -> bytes:
 
 def final_html(d: dict) -> tuple[str, bool]:
     """The HTML `render` ends with (after its table-of-contents decision)."""
-    from overleg import nota_pdf
+    from overleg.notas import pdf as nota_pdf
 
     html = nota_pdf.render_document(d)[1]
     return html, 'class="inhoud"' in html
@@ -116,14 +116,14 @@ def child(mode: str, pages: int) -> None:
     d = data(pages)
     start = time.perf_counter()
     if mode == "ours":
-        from overleg import nota_pdf
+        from overleg.notas import pdf as nota_pdf
 
         pdf = nota_pdf.render(d)
     else:
         html = Path(os.environ["BENCH_HTML"]).read_text()
         pdf = floor(html)
     seconds = time.perf_counter() - start
-    from overleg.nota_pdf import page_count
+    from overleg.notas.pdf import page_count
 
     rss = peak_rss_mib()
     print(json.dumps({"seconds": seconds, "pages": page_count(pdf), "rss_mib": rss}))
@@ -137,7 +137,7 @@ def cold(mode: str, pages: int, html_path: Path) -> dict:
 
 
 def warm(pages: int, repeat: int, html: str) -> dict:
-    from overleg import nota_pdf
+    from overleg.notas import pdf as nota_pdf
 
     d = data(pages)
     nota_pdf.render(d)  # warm-up: imports, fonts, pygal

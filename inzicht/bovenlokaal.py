@@ -15,7 +15,7 @@ from piccolo.query.functions.aggregate import Count, Max, Min
 from admin.guards import aggregate_gemeente_ids, gemeente_ids_with
 from admin.sessions import CurrentUser
 from admin.tables import Rol
-from overleg import clustering
+from overleg.dossiers import clustering
 from overleg.tables import Dossier
 from signalen.tables import Signaal, Signaaltype
 

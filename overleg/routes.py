@@ -2,20 +2,18 @@
 
 from piccolo_admin.endpoints import TableConfig
 
-from overleg import (
-    dossier_api,
-    dossier_controllers,
-    nota_api,
-    nota_controllers,
-    nota_pdf,
-    vergadering_api,
-    vergadering_controllers,
-)
-from overleg.acties_controllers import ActiesApiController, ActiesPagesController
-from overleg.kalender import KalenderController
-from overleg.overleg_controllers import OverlegPagesController, api_overleggen
+from overleg.acties.controllers import ActiesApiController, ActiesPagesController
+from overleg.dossiers import api as dossier_api
+from overleg.dossiers import controllers as dossier_controllers
+from overleg.notas import api as nota_api
+from overleg.notas import controllers as nota_controllers
+from overleg.notas import pdf as nota_pdf
+from overleg.overleggen.controllers import OverlegPagesController, api_overleggen
 from overleg.tables import Huisstijl, Overleg, Overleglid, Partner
-from overleg.verslag_controllers import VerslagApiController, VerslagPagesController
+from overleg.vergaderingen import api as vergadering_api
+from overleg.vergaderingen import controllers as vergadering_controllers
+from overleg.vergaderingen.kalender import KalenderController
+from overleg.vergaderingen.verslag_controllers import VerslagApiController, VerslagPagesController
 
 ROUTE_HANDLERS: list = [
     OverlegPagesController, api_overleggen,

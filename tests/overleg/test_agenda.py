@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from piccolo.engine.finder import engine_finder
 
-from overleg import agenda
-from overleg import vergaderingen as V
 from overleg.tables import Agendapunt, Dossier, Overleg, Overleglid, Partner
+from overleg.vergaderingen import agenda
+from overleg.vergaderingen import services as V
 from signalen.tables import Signaal
 from signalen.validation import today
 from tests.support import current_user, make_signaal, sync

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from overleg.clustering import (
+from overleg.dossiers.clustering import (
     DossierProfile,
     ExistingMatch,
     NewGroup,

@@ -7,7 +7,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from admin.demo import load_foundation
 from admin.tables import Gemeente, Organisatie
-from overleg.demo import load_overleg
+from overleg.overleggen.demo import load_overleg
 from overleg.tables import (
     Actie,
     Agendapunt,

@@ -9,7 +9,7 @@ from html import escape
 
 import pytest
 
-from overleg import dossiers
+from overleg.dossiers import services as dossiers
 from overleg.tables import Commentaar
 from tests.support import current_user, make_signaal, publish_dossier, sync
 from web.errors import FieldErrors

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from overleg import dossiers
+from overleg.dossiers import services as dossiers
 from overleg.tables import Commentaar, Dossier, DossierHistoriek
 from signalen.tables import Signaal, SignaalHistoriek
 from tests.support import current_user, make_signaal, publish_dossier, sync

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from overleg import nota_pdf
+from overleg.notas import pdf as nota_pdf
 from overleg.tables import Huisstijl, Overleg, Signaalnota
 from signalen.tables import Signaal
 from tests.overleg.test_notas import make_dossier, make_overleg, new_nota

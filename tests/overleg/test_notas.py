@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from overleg import nota_pdf
+from overleg.notas import pdf as nota_pdf
 from overleg.tables import Antwoord, Dossier, NotaCommentaar, Overleg, Signaalnota, Terugkoppeling
 from signalen.tables import Signaal, SignaalHistoriek
 from tests.support import current_user, make_signaal, sync
@@ -405,7 +405,7 @@ def test_niet_bevoegd_offers_a_bovenlokale_nota_from_the_same_dossiers(personas,
 
 
 def test_overdue_answers_are_listed_for_the_overleg(personas, nota):
-    from overleg.nota_lifecycle import overdue_answers
+    from overleg.notas.lifecycle import overdue_answers
     from signalen.validation import today
 
     chair, nid = personas["voorzitter"], nota["id"]

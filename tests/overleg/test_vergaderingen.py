@@ -9,8 +9,6 @@ import re
 import icalendar
 import pytest
 
-from overleg import agenda
-from overleg import vergaderingen as V
 from overleg.tables import (
     Actie,
     Agendapunt,
@@ -22,6 +20,8 @@ from overleg.tables import (
     Partner,
     Vergadering,
 )
+from overleg.vergaderingen import agenda
+from overleg.vergaderingen import services as V
 from signalen.tables import Signaal, SignaalHistoriek
 from signalen.validation import today
 from tests.support import current_user, make_signaal, pdf_text, sync

@@ -21,7 +21,7 @@ from overleg.tables import (
     Vergadering,
     Verslag,
 )
-from overleg.verslag import generate_text
+from overleg.vergaderingen.verslag import generate_text
 from signalen.validation import today
 from tests.support import pdf_objects as _objects
 from tests.support import sync

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from admin.guards import as_id, not_found, requires_login
 from admin.guards import path_id as parse_id
 from overleg import access
-from overleg import overleg_beheer as beheer
+from overleg.overleggen import services as beheer
 from web.errors import FieldErrors
 from web.flash import flash
 

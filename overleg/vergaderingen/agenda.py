@@ -15,9 +15,9 @@ from litestar.exceptions import HTTPException
 from admin.guards import not_found
 from admin.sessions import CurrentUser
 from common.db import write_transaction
-from overleg import vergaderingen as V
 from overleg.access import PUBLISHED
 from overleg.tables import Agendapunt, Dossier, DossierStatus, Vergadering, VergaderingStatus
+from overleg.vergaderingen import services as V
 from signalen.tables import Status
 from signalen.validation import clean_text, today
 from web.errors import FieldErrors

@@ -10,8 +10,9 @@ from litestar.response import Redirect, Template
 
 from admin.guards import as_id, not_found, requires_login
 from admin.guards import path_id as parse_id
-from overleg import access, acties
-from overleg.overleg_beheer import partners
+from overleg import access
+from overleg.acties import services as acties
+from overleg.overleggen.services import partners
 from overleg.tables import Dossier
 from signalen.api import _errors as errors
 from signalen.validation import today

@@ -16,7 +16,9 @@ from litestar.exceptions import PermissionDeniedException
 
 from admin.guards import not_found
 from admin.sessions import CurrentUser
-from overleg import access, clustering, dossiers
+from overleg import access
+from overleg.dossiers import clustering
+from overleg.dossiers import services as dossiers
 from overleg.tables import Afwijzing, Dossier, DossierStatus
 from signalen.tables import Signaal, Status
 from web.errors import FieldErrors

@@ -19,8 +19,9 @@ from admin.guards import as_id, gemeente_ids_with, not_found, roles_in
 from admin.sessions import CurrentUser
 from admin.tables import Rol
 from common.db import write_transaction
-from overleg import access, nota_pdf
-from overleg import nota_evidence as evidence
+from overleg import access
+from overleg.notas import evidence
+from overleg.notas import pdf as nota_pdf
 from overleg.tables import Adressaat, Dossier, DossierStatus, Huisstijl, NotaDossier, NotaStatus, Overleg, Signaalnota
 from signalen.services import Conflict
 from signalen.validation import clean_text, today
@@ -353,6 +354,6 @@ async def update_nota(user: CurrentUser, nota_id: Any, data: dict, versie: Any,
 
 async def overdue_answers(user: CurrentUser) -> list[dict]:
     """Sent notas whose requested answer date passed (for the dashboard); see nota_lifecycle.overdue_answers."""
-    from overleg.nota_lifecycle import overdue_answers as overdue
+    from overleg.notas.lifecycle import overdue_answers as overdue
 
     return await overdue(user)

@@ -330,7 +330,7 @@ async def set_functies(user: CurrentUser, vergadering_id: int, punt_id: int, fun
 async def add_actie(user: CurrentUser, vergadering_id: int, punt_id: int, *, wat: object, partner_id: object,
                     deadline: object, lens: object) -> dict:
     """An Actie on this point (through overleg.acties.create_actie); the point gets the function actie."""
-    from overleg.acties import create_actie
+    from overleg.acties.services import create_actie
 
     vergadering = await chair_vergadering(user, vergadering_id, open_only=False)
     punt = await get_punt(vergadering, punt_id)

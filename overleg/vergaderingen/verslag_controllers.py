@@ -16,8 +16,8 @@ from admin.guards import requires_login
 from common.markdown import render_markdown
 from common.pdf import PRINT_CSS, PdfMeta, render_pdf
 from overleg import access
-from overleg import verslag as service
-from overleg.acties_controllers import read_json
+from overleg.acties.controllers import read_json
+from overleg.vergaderingen import verslag as service
 from signalen.api import _errors as errors
 from web.errors import FieldErrors
 from web.flash import flash

@@ -19,8 +19,8 @@ from admin.guards import as_id, not_found
 from admin.sessions import CurrentUser
 from common.db import write_transaction
 from overleg import access
-from overleg.acties import LENS_LABELS, STATUS_LABELS
-from overleg.overleg_beheer import FUNCTIE_LABELS
+from overleg.acties.services import LENS_LABELS, STATUS_LABELS
+from overleg.overleggen.services import FUNCTIE_LABELS
 from overleg.tables import Aanwezigheid, Actie, Agendapunt, Deelnemer, Vergadering, Verslag
 from signalen.validation import clean_text, today
 from web.errors import FieldErrors

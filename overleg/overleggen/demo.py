@@ -23,7 +23,7 @@ from overleg.tables import (
     Vergadering,
     Verslag,
 )
-from overleg.verslag import datum_lang, generate_text
+from overleg.vergaderingen.verslag import datum_lang, generate_text
 from signalen.services import set_status
 from signalen.tables import Signaal
 from signalen.validation import today
@@ -181,7 +181,8 @@ async def load_overleg() -> bool:
 async def _sent_nota(chair: int, dossier: int, vandaag: dt.date) -> None:
     """A signaalnota to the college, sent, with its answer: the end of the chain, to look at."""
     from admin.sessions import resolve_user
-    from overleg import nota_lifecycle, notas
+    from overleg.notas import lifecycle as nota_lifecycle
+    from overleg.notas import services as notas
 
     user = await resolve_user(chair)
     nota = await notas.create_nota(user, {

@@ -15,10 +15,10 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from msgspec import Meta, Struct
 
 from admin.guards import requires_login
-from overleg import agenda
-from overleg import vergaderingen as V
 from overleg.access import get_overleg, is_chair
 from overleg.tables import VergaderingStatus
+from overleg.vergaderingen import agenda
+from overleg.vergaderingen import services as V
 from signalen.api import _errors as errors
 from web.errors import FieldErrors
 

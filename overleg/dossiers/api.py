@@ -15,8 +15,10 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from admin.guards import not_found, path_id, requires_login
 from admin.sessions import CurrentUser
 from common.markdown import render_markdown
-from overleg import access, dossiers, suggestions
-from overleg import dossier_schemas as s
+from overleg import access
+from overleg.dossiers import schemas as s
+from overleg.dossiers import services as dossiers
+from overleg.dossiers import suggestions
 from signalen.schemas import Fout
 from web.errors import FieldErrors
 

@@ -17,9 +17,10 @@ from litestar.response import Redirect, Template
 from admin.guards import not_found, requires_login
 from common.markdown import render_markdown
 from common.pdf import PdfMeta, render_pdf
-from overleg import agenda, ics, vergaderingen
 from overleg.access import get_overleg, is_chair, member_gemeente_ids, overleggen
 from overleg.tables import FUNCTIE_LABELS, Actie, VergaderingStatus
+from overleg.vergaderingen import agenda, ics
+from overleg.vergaderingen import services as vergaderingen
 from signalen.validation import today
 from web.errors import FieldErrors
 from web.flash import flash
@@ -33,7 +34,7 @@ def _back(vergadering_id: int, message: str, anchor: str = "", page: str = "") -
 
 
 async def _acties(vergadering_id: int) -> dict[int, list[dict]]:
-    from overleg.acties import LENS_LABELS, STATUS_LABELS
+    from overleg.acties.services import LENS_LABELS, STATUS_LABELS
 
     rows = await Actie.select(Actie.id, Actie.agendapunt, Actie.wat, Actie.deadline, Actie.status, Actie.lens,
                               Actie.partner.naam.as_alias("partner_naam")).where(
@@ -63,7 +64,7 @@ async def agenda_context(request: Request, vergadering_id: int, **extra: Any) ->
 
 
 async def leiden_context(request: Request, vergadering_id: int, punt_id: int | None = None, **extra: Any) -> dict:
-    from overleg.acties import LENS_LABELS
+    from overleg.acties.services import LENS_LABELS
 
     user = request.user
     vergadering = await V.chair_vergadering(user, vergadering_id, open_only=False)

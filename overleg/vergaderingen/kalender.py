@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from admin.guards import not_found, requires_login
 from admin.sessions import resolve_user
 from overleg.access import vergadering_scope
-from overleg.ics import feed_ics
 from overleg.tables import Kalenderfeed, Vergadering
+from overleg.vergaderingen.ics import feed_ics
 from web.flash import flash
 
 STATUS_LABELS = {"concept": "Concept", "gepubliceerd": "Gepubliceerd", "gehouden": "Gehouden"}

@@ -18,7 +18,8 @@ import anyio
 from litestar.exceptions import PermissionDeniedException
 
 from common.db import write_transaction
-from overleg import nota_pdf, notas
+from overleg.notas import pdf as nota_pdf
+from overleg.notas import services as notas
 from overleg.tables import (
     Adressaat,
     Antwoord,

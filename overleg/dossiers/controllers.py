@@ -14,7 +14,9 @@ from litestar.response import Redirect, Template
 
 from admin.guards import not_found, register_gemeente_ids, requires_login
 from admin.sessions import CurrentUser
-from overleg import access, dossiers, suggestions
+from overleg import access
+from overleg.dossiers import services as dossiers
+from overleg.dossiers import suggestions
 from signalen import workflow
 from signalen.controllers import parse_id
 from signalen.services import Conflict

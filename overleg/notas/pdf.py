@@ -21,7 +21,7 @@ import jinja2
 
 from common.markdown import render_markdown
 from common.pdf import PdfMeta, render_pdf
-from overleg import nota_evidence as evidence
+from overleg.notas import evidence
 from settings import BASE_DIR
 from signalen import privacy
 

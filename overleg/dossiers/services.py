@@ -20,8 +20,8 @@ from admin.guards import as_id, not_found
 from admin.sessions import CurrentUser
 from common.db import write_transaction
 from overleg import access
-from overleg import dossier_bundling as bundling
-from overleg.dossier_evidence import evidence  # noqa: F401  (part of this module's API)
+from overleg.dossiers import bundling
+from overleg.dossiers.evidence import evidence  # noqa: F401  (part of this module's API)
 from overleg.tables import Commentaar, Dossier, DossierHistoriek, DossierStatus
 from signalen import privacy
 from signalen.services import Conflict

@@ -15,8 +15,10 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from admin.guards import path_id, requires_login
-from overleg import nota_controllers, nota_pdf, notas
-from overleg import nota_lifecycle as lifecycle
+from overleg.notas import controllers as nota_controllers
+from overleg.notas import lifecycle
+from overleg.notas import pdf as nota_pdf
+from overleg.notas import services as notas
 from signalen.schemas import Fout
 from web.errors import FieldErrors
 

@@ -27,7 +27,7 @@ from operator import itemgetter
 
 import snowballstemmer
 
-from overleg.stopwords_nl import ALL_STOPWORDS, COMPOUND_TAILS, NOT_HEADS, SYNONYMS
+from overleg.dossiers.stopwords_nl import ALL_STOPWORDS, COMPOUND_TAILS, NOT_HEADS, SYNONYMS
 
 TITLE_WEIGHT = 2
 PLACE_BOOST = 0.5  # strong: a shared place multiplies the text similarity by 1.5

@@ -20,9 +20,10 @@ from admin.sessions import CurrentUser
 from admin.tables import Rol
 from inzicht import bovenlokaal
 from inzicht.bovenlokaal_controllers import PERIODS
-from overleg import access, nota_pdf, notas
-from overleg import nota_evidence as evidence
-from overleg import nota_lifecycle as lifecycle
+from overleg import access
+from overleg.notas import evidence, lifecycle
+from overleg.notas import pdf as nota_pdf
+from overleg.notas import services as notas
 from overleg.tables import Adressaat, Dossier, DossierStatus
 from signalen.controllers import parse_id
 from signalen.services import Conflict
