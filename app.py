@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, asgi
 from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -17,14 +18,15 @@ from admin.auth_controller import AuthController
 from admin.middleware import session_middleware
 from admin.mount import admin_app, admin_gate
 from audit import recorder as audit_recorder
+from common.errors import handle_exception
+from common.flash import delete_shown_flash
+from inzicht import bovenlokaal_controllers
 from inzicht.bovenlokaal_controllers import BovenlokaalController
 from inzicht.controllers import InzichtController
 from overleg import routes as overleg_routes
 from settings import BASE_DIR, get_settings
 from signalen import routes as signalen_routes
 from web import templating
-from web.errors import handle_exception
-from web.flash import delete_shown_flash
 from web.home import HomeController, health
 from web.security import add_security_headers
 
@@ -70,6 +72,8 @@ def create_app() -> Litestar:
             create_static_files_router(path="/static", directories=[BASE_DIR / "static"], name="static"),
         ],
         lifespan=[lifespan],
+        # overleg's nota pages start a nota from a bovenlokaal theme that inzicht (a layer above) computes
+        dependencies={"nota_thema": Provide(lambda: bovenlokaal_controllers.nota_thema, sync_to_thread=False)},
         csrf_config=CSRFConfig(
             secret=settings.secret,
             cookie_name="sw_csrftoken",

@@ -97,7 +97,7 @@ def run_restore(args: argparse.Namespace) -> None:
 def retention(args: argparse.Namespace) -> None:
     import logging
 
-    from admin.retention import apply_retention, report
+    from signalen.retention import apply_retention, report
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     results = asyncio.run(apply_retention(dry_run=args.proef))
@@ -112,7 +112,7 @@ def _confirm(question: str, yes: bool) -> None:
 
 
 def deactivate(args: argparse.Namespace) -> None:
-    from admin.rights import UnknownUser, deactivate_user
+    from signalen.rights import UnknownUser, deactivate_user
 
     try:
         asyncio.run(deactivate_user(args.username))
@@ -124,7 +124,7 @@ def deactivate(args: argparse.Namespace) -> None:
 def data_export(args: argparse.Namespace) -> None:
     import json
 
-    from admin.rights import UnknownUser, export_user
+    from signalen.rights import UnknownUser, export_user
 
     try:
         data = asyncio.run(export_user(args.username))
@@ -135,7 +135,7 @@ def data_export(args: argparse.Namespace) -> None:
 
 
 def erase(args: argparse.Namespace) -> None:
-    from admin.rights import UnknownUser, erase_user
+    from signalen.rights import UnknownUser, erase_user
 
     _confirm(f"Naam, e-mail en gebruikersnaam van {args.username} definitief vervangen door een pseudoniem?",
              args.ja)

@@ -9,8 +9,8 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUES
 
 from admin import sessions
 from audit import recorder as audit
+from common.flash import flash
 from settings import get_settings
-from web.flash import flash
 
 
 def safe_next(target: str | None) -> str:

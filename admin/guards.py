@@ -6,44 +6,14 @@ Every controller and every service query takes its gemeente ids from here.
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
 from admin.sessions import CurrentUser, GemeenteRef
 from admin.tables import Rol
+from common.ids import not_found
 
 REGISTER_ROLES = frozenset({Rol.jeugdopbouwwerker, Rol.voorzitter, Rol.coordinator})
-NOT_FOUND = "Dit bestaat niet, of je hebt er geen toegang toe."
-
-
-MAX_ID = 2**31 - 1  # ids are SERIAL (int4 on PostgreSQL): anything larger can never be a row
-
-
-def not_found() -> NotFoundException:
-    return NotFoundException(NOT_FOUND)
-
-
-def as_id(raw: object) -> int | None:
-    """A positive row id from a path, form or JSON value; None for anything else ("²", "1.5", 2**40, True)."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, str):
-        raw = raw.strip()
-        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
-            return None
-        raw = int(raw)
-    if isinstance(raw, int) and 0 < raw <= MAX_ID:
-        return raw
-    return None
-
-
-def path_id(raw: str) -> int:
-    """The id in a path, or 404: unknown, foreign and impossible ids all look the same."""
-    value = as_id(raw) if raw == raw.strip() else None
-    if value is None:
-        raise not_found()
-    return value
-
 
 def current_user(connection: ASGIConnection) -> CurrentUser | None:
     return connection.scope.get("user")  # type: ignore[return-value]

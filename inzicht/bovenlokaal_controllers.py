@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from litestar import Controller, Request, get
+from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
-from admin.guards import not_found, register_gemeente_ids, requires_login
+from admin.guards import register_gemeente_ids, requires_login
+from admin.sessions import CurrentUser
+from common.errors import FieldErrors
+from common.ids import not_found
 from inzicht import bovenlokaal
 from signalen.validation import today
-from web.errors import FieldErrors
 
 PERIODS = {"6": "laatste 6 maanden", "12": "laatste 12 maanden", "24": "laatste 2 jaar"}
 
@@ -35,3 +38,17 @@ class BovenlokaalController(Controller):
             "themas": themes, "gemeenten": {i: user.gemeenten[i] for i in ids}, "periodes": PERIODS,
             "periode": months, "sinds": since, "lid": register_gemeente_ids(user),
         })
+
+
+async def nota_thema(user: CurrentUser, sleutel: str, periode: str) -> tuple[str, dict]:
+    """A theme of /bovenlokaal/ recomputed for this coördinator, and what a nota on it starts from; 404 for
+    anyone who is not coördinator, and for a theme that is not (or no longer) there."""
+    if not bovenlokaal.coordinator_gemeente_ids(user):
+        raise not_found()
+    if periode not in PERIODS:
+        raise FieldErrors({"periode": "Kies een periode uit de lijst."}, status_code=400)
+    theme = await bovenlokaal.find_theme(user, today() - dt.timedelta(days=int(periode) * 30), sleutel)
+    if theme is None:
+        raise NotFoundException("Dit thema komt niet (meer) terug in meerdere gemeenten. Kies een thema op de "
+                                "pagina met bovenlokale thema's.")
+    return theme.titel, bovenlokaal.nota_voorstel(user, theme)

@@ -9,10 +9,11 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from admin.guards import aggregate_gemeente_ids, gemeente_by_slug, not_found, requires_login, visible_gemeenten
+from admin.guards import aggregate_gemeente_ids, gemeente_by_slug, requires_login, visible_gemeenten
+from common.errors import FieldErrors
+from common.ids import not_found
 from inzicht import queries
 from inzicht.charts import Chart
-from web.errors import FieldErrors
 
 CHARTS = {
     "per-maand": ("Signalen per maand", "Maand", queries.per_month),

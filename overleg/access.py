@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from piccolo.columns.combination import Where
 
-from admin.guards import gemeente_ids_with, not_found, register_gemeente_ids, roles_in
+from admin.guards import gemeente_ids_with, register_gemeente_ids, roles_in
 from admin.sessions import CurrentUser
 from admin.tables import Rol
+from common.ids import not_found
 from overleg.tables import Agendapunt, Dossier, Overleg, Overleglid, Vergadering, VergaderingStatus
 
 MEMBER_ROLES = frozenset({Rol.jeugdopbouwwerker, Rol.voorzitter, Rol.partner, Rol.coordinator})

@@ -2,13 +2,15 @@
 
 from piccolo_admin.endpoints import TableConfig
 
-from overleg.acties.controllers import ActiesApiController, ActiesPagesController
+from overleg.acties.api import ActiesApiController
+from overleg.acties.controllers import ActiesPagesController
 from overleg.dossiers import api as dossier_api
 from overleg.dossiers import controllers as dossier_controllers
 from overleg.notas import api as nota_api
 from overleg.notas import controllers as nota_controllers
 from overleg.notas import pdf as nota_pdf
-from overleg.overleggen.controllers import OverlegPagesController, api_overleggen
+from overleg.overleggen.api import api_overleggen
+from overleg.overleggen.controllers import OverlegPagesController
 from overleg.tables import Huisstijl, Overleg, Overleglid, Partner
 from overleg.vergaderingen import api as vergadering_api
 from overleg.vergaderingen import controllers as vergadering_controllers

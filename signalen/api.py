@@ -2,7 +2,7 @@
 
 Tenancy, validation, privacy and the workflow all live in the services; this module only translates between
 JSON and those functions. Foreign, unknown and malformed ids all answer 404. Errors are rendered by
-web.errors.handle_exception as `{"detail", "status_code", "fields"?, ...}` in Dutch.
+common.errors.handle_exception as `{"detail", "status_code", "fields"?, ...}` in Dutch.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from litestar import Controller, Request, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from admin.guards import path_id, requires_login
+from admin.guards import requires_login
 from admin.sessions import CurrentUser
+from common.errors import Conflict, FieldErrors
+from common.ids import path_id
 from common.markdown import render_markdown
 from signalen import filters as register_filters
 from signalen import schemas, services, workflow
 from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS, Status
-from web.errors import FieldErrors
 
 ERRORS = {
     400: ResponseSpec(
@@ -46,7 +47,7 @@ ERRORS = {
 }
 
 
-def _errors(*codes: int) -> dict[int, ResponseSpec]:
+def error_responses(*codes: int) -> dict[int, ResponseSpec]:
     return {code: ERRORS[code] for code in codes}
 
 
@@ -114,7 +115,7 @@ async def signaal_detail(row: dict, user: CurrentUser) -> schemas.SignaalDetail:
     return schemas.SignaalDetail(**_fields(row, user), historiek=historiek)
 
 
-def _reshape_conflict(exc: services.Conflict, user: CurrentUser) -> services.Conflict:
+def _reshape_conflict(exc: Conflict, user: CurrentUser) -> Conflict:
     """A 409's `huidig` in the same shape as every other answer of this API (not the raw row)."""
     if exc.current:
         exc.extra = {**exc.extra, "huidig": msgspec.to_builtins(signaal_out(exc.current, user))}
@@ -144,7 +145,7 @@ class SignaalApiController(Controller):
         "/",
         name="api-signalen-lijst",
         summary="Het register, gefilterd en per pagina",
-        responses=_errors(400, 401, 404),
+        responses=error_responses(400, 401, 404),
     )
     async def lijst(
         self,
@@ -194,7 +195,8 @@ class SignaalApiController(Controller):
             per_pagina=parsed.per_pagina,
         )
 
-    @post("/", name="api-signalen-nieuw", summary="Een signaal registreren", responses=_errors(400, 401, 403, 422))
+    @post("/", name="api-signalen-nieuw", summary="Een signaal registreren", 
+          responses=error_responses(400, 401, 403, 422))
     async def nieuw(self, request: Request, data: JSONBody[schemas.SignaalNieuw]) -> schemas.Signaal:
         user = _user(request)
         values = msgspec.structs.asdict(data)
@@ -202,7 +204,8 @@ class SignaalApiController(Controller):
         row = await services.create_signaal(user, values, confirm=confirm)
         return signaal_out(row, user)
 
-    @get("/{id:str}", name="api-signaal", summary="Eén signaal, met zijn historiek", responses=_errors(401, 404))
+    @get("/{id:str}", name="api-signaal", summary="Eén signaal, met zijn historiek",
+          responses=error_responses(401, 404))
     async def detail(self, request: Request, id: _Id) -> schemas.SignaalDetail:
         user = _user(request)
         return await signaal_detail(await services.get_signaal(user, path_id(id)), user)
@@ -211,7 +214,7 @@ class SignaalApiController(Controller):
         "/{id:str}",
         name="api-signaal-wijzigen",
         summary="Een signaal wijzigen (alleen de meegegeven velden)",
-        responses=_errors(400, 401, 403, 404, 409, 422),
+        responses=error_responses(400, 401, 403, 404, 409, 422),
     )
     async def wijzigen(self, request: Request, id: _Id, data: JSONBody[schemas.SignaalWijziging]) -> schemas.Signaal:
         user = _user(request)
@@ -221,7 +224,7 @@ class SignaalApiController(Controller):
             row = await services.update_signaal(
                 user, signaal_id, _changes(data), versie, confirm=data.bevestig_persoonsgegevens
             )
-        except services.Conflict as exc:
+        except Conflict as exc:
             raise _reshape_conflict(exc, user) from None
         return signaal_out(row, user)
 
@@ -230,14 +233,14 @@ class SignaalApiController(Controller):
         name="api-signaal-status",
         summary="De status van een signaal wijzigen",
         status_code=200,
-        responses=_errors(400, 401, 403, 404, 409, 422),
+        responses=error_responses(400, 401, 403, 404, 409, 422),
     )
     async def status(self, request: Request, id: _Id, data: JSONBody[schemas.StatusWijziging]) -> schemas.Signaal:
         user = _user(request)
         signaal_id = path_id(id)
         try:
             row = await services.change_status(user, signaal_id, data.status, data.toelichting)
-        except services.Conflict as exc:
+        except Conflict as exc:
             raise _reshape_conflict(exc, user) from None
         return signaal_out(row, user)
 
@@ -247,7 +250,7 @@ class TaxonomieApiController(Controller):
     guards = [requires_login]
     tags = ["signalen"]
 
-    @get("/", name="api-taxonomie", summary="De actieve keuzelijsten voor signalen", responses=_errors(401))
+    @get("/", name="api-taxonomie", summary="De actieve keuzelijsten voor signalen", responses=error_responses(401))
     async def taxonomie(self) -> schemas.Taxonomie:
         lists = await services.taxonomy_lists()
 

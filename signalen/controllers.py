@@ -9,15 +9,15 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from admin.guards import REGISTER_ROLES, not_found, register_gemeente_ids, requires_login, visible_gemeenten
-from admin.guards import path_id as parse_id
+from admin.guards import REGISTER_ROLES, register_gemeente_ids, requires_login, visible_gemeenten
 from admin.sessions import CurrentUser
+from common.errors import Conflict, FieldErrors
+from common.flash import flash
+from common.ids import as_version, not_found, path_id
 from signalen import filters as register_filters
 from signalen import privacy, services, workflow
 from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
 from signalen.validation import today
-from web.errors import FieldErrors
-from web.flash import flash
 
 FIELD_LABELS = {"titel": "Titel", "omschrijving": "Wat hoorde of zag je?", "plek": "Plek", "citaten": "Citaten"}
 
@@ -113,7 +113,7 @@ class SignaalPagesController(Controller):
 
     @get("/{signaal_id:str}/opgeslagen", name="signaal_opgeslagen")
     async def saved(self, request: Request, signaal_id: FromPath[str]) -> Template:
-        signaal = await services.get_signaal(request.user, parse_id(signaal_id))
+        signaal = await services.get_signaal(request.user, path_id(signaal_id))
         return Template("signalen/opgeslagen.html", context={"signaal": signaal})
 
     @get("/", name="register")
@@ -134,7 +134,7 @@ class SignaalPagesController(Controller):
     @get("/{signaal_id:str}", name="signaal_detail")
     async def detail(self, request: Request, signaal_id: FromPath[str]) -> Template:
         user = request.user
-        signaal = await services.get_signaal(user, parse_id(signaal_id))
+        signaal = await services.get_signaal(user, path_id(signaal_id))
         return Template("signalen/detail.html", context={
             "signaal": signaal, "historiek": await services.history(signaal["id"]),
             "mag_bewerken": services.can_edit(user, signaal),
@@ -145,7 +145,7 @@ class SignaalPagesController(Controller):
     @get("/{signaal_id:str}/bewerken", name="signaal_bewerken")
     async def edit(self, request: Request, signaal_id: FromPath[str]) -> Template:
         user = request.user
-        signaal = await services.get_signaal(user, parse_id(signaal_id))
+        signaal = await services.get_signaal(user, path_id(signaal_id))
         if not services.can_edit(user, signaal):
             raise HTTPException(status_code=403, detail="Alleen de auteur of de voorzitter kan dit signaal bewerken.")
         data = {**signaal, "datum": signaal["datum"].isoformat(), "aantal_jongeren": signaal["aantal_jongeren"] or ""}
@@ -155,10 +155,10 @@ class SignaalPagesController(Controller):
     @post("/{signaal_id:str}/bewerken", name="signaal_bewerken_post", status_code=303)
     async def update(self, request: Request, signaal_id: FromPath[str]) -> Response:
         user = request.user
-        signaal = await services.get_signaal(user, parse_id(signaal_id))
+        signaal = await services.get_signaal(user, path_id(signaal_id))
         data = await form_data(request)
         data["gemeente"] = signaal["gemeente"]
-        versie = int(data["versie"]) if str(data["versie"]).isdigit() else None
+        versie = as_version(data["versie"])
         if data["vervang"]:
             data = apply_replacements(data, str(data["vervang"]))
             return Template("signalen/bewerken.html",
@@ -166,7 +166,7 @@ class SignaalPagesController(Controller):
         changes = {k: data[k] for k in services.EDITABLE}
         try:
             await services.update_signaal(user, signaal["id"], changes, versie, confirm=data["bevestig"])
-        except services.Conflict as exc:
+        except Conflict as exc:
             context = await self._form_context(user, {**data, "versie": exc.current["versie"]}, signaal=exc.current,
                                                conflict=True, huidig=exc.current)
             return Template("signalen/bewerken.html", context=context, status_code=409)
@@ -184,13 +184,13 @@ class SignaalPagesController(Controller):
         form = await request.form()
         target = str(form.get("status", ""))
         try:
-            await services.change_status(request.user, parse_id(signaal_id), target, str(form.get("toelichting", "")))
-        except services.Conflict as exc:
-            response = Redirect(f"/signalen/{parse_id(signaal_id)}", status_code=303)
+            await services.change_status(request.user, path_id(signaal_id), target, str(form.get("toelichting", "")))
+        except Conflict as exc:
+            response = Redirect(f"/signalen/{path_id(signaal_id)}", status_code=303)
             return flash(response, str(exc.detail), "fout")
         except FieldErrors:
-            return flash(Redirect(f"/signalen/{parse_id(signaal_id)}", status_code=303), "Kies een status.", "fout")
-        return flash(Redirect(f"/signalen/{parse_id(signaal_id)}", status_code=303),
+            return flash(Redirect(f"/signalen/{path_id(signaal_id)}", status_code=303), "Kies een status.", "fout")
+        return flash(Redirect(f"/signalen/{path_id(signaal_id)}", status_code=303),
                      f"Status gewijzigd naar '{workflow.label(target)}'.")
 
 

@@ -20,16 +20,17 @@ from typing import Any
 import anyio
 from litestar import Controller, Request, Response, get
 
-from admin.guards import not_found, register_gemeente_ids, requires_login
+from admin.guards import register_gemeente_ids, requires_login
 from admin.sessions import CurrentUser
 from common import tabular
+from common.errors import FieldErrors
+from common.ids import not_found
 from common.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from signalen import filters as register_filters
 from signalen import workflow
 from signalen.services import list_signalen, taxonomy_lists
 from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
 from signalen.validation import BRUSSELS, today
-from web.errors import FieldErrors
 
 MAX_ROWS = 50_000
 CITATEN_SEPARATOR = " | "

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
+from common.ids import as_id
 from signalen.tables import Bron, Status
 
 SORTS = {
@@ -93,7 +93,7 @@ def parse(raw: Mapping) -> tuple[Filters, dict[str, str]]:
     auteur = _text(raw, "auteur", 20)
     if raw.get("mijn") in ("1", "on", "true"):
         auteur = "ik"
-    if auteur and auteur != "ik" and not (re.fullmatch(r"[0-9]{1,18}", auteur)):
+    if auteur and auteur != "ik" and as_id(auteur) is None:
         errors["auteur"] = "Onbekende auteur."
         auteur = ""
     van, tot = _date(raw, "van", errors), _date(raw, "tot", errors)

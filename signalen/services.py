@@ -10,27 +10,17 @@ from litestar.exceptions import HTTPException
 from piccolo.query import OrderByRaw
 from piccolo.query.functions.aggregate import Count
 
-from admin.guards import REGISTER_ROLES, gemeente_by_slug, not_found, register_gemeente_ids, roles_in
+from admin.guards import REGISTER_ROLES, gemeente_by_slug, register_gemeente_ids, roles_in
 from admin.sessions import CurrentUser
 from admin.tables import Rol
 from common.db import write_transaction
+from common.errors import Conflict, FieldErrors
+from common.ids import not_found
 from signalen import privacy, search, workflow
 from signalen.tables import Levensdomein, Signaal, SignaalHistoriek, Signaaltype, Status
 from signalen.validation import Taxonomy, check
-from web.errors import FieldErrors
 
 FREE_TEXT = ("titel", "omschrijving", "plek", "citaten")
-
-
-class Conflict(HTTPException):
-    """409: an illegal transition, or an edit based on an old version (`current` holds the stored signal)."""
-
-    status_code = 409
-
-    def __init__(self, detail: str, current: dict | None = None) -> None:
-        super().__init__(detail=detail, status_code=409)
-        self.current = current
-        self.extra = {"huidig": _jsonable(current)} if current else {}
 
 
 class PersonalDataFound(FieldErrors):
@@ -45,9 +35,6 @@ class PersonalDataFound(FieldErrors):
                                         "ze nodig zijn.", extra={"persoonsgegevens": [f.as_dict() for f in findings]})
         self.findings = findings
 
-
-def _jsonable(row: dict) -> dict:
-    return {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in row.items()}
 
 
 # ----------------------------------------------------------------------------- taxonomy

@@ -9,9 +9,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from admin.guards import has_role
 from admin.tables import Rol
+from common.flash import take_flash
 from common.markdown import render_markdown
 from signalen import workflow
-from web.flash import take_flash
 
 engine_class = JinjaTemplateEngine
 BRUSSELS = ZoneInfo("Europe/Brussels")

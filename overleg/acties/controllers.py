@@ -1,23 +1,22 @@
-"""The actions overview (/acties/) and the actions API (/api/v1/acties). Services in overleg.acties."""
+"""The actions overview (/acties/): per partner or per dossier, create and change status. API in api.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from admin.guards import as_id, not_found, requires_login
-from admin.guards import path_id as parse_id
+from admin.guards import requires_login
+from common.errors import Conflict, FieldErrors
+from common.flash import flash
+from common.ids import as_id, not_found, path_id
 from overleg import access
 from overleg.acties import services as acties
 from overleg.overleggen.services import partners
 from overleg.tables import Dossier
-from signalen.api import _errors as errors
 from signalen.validation import today
-from web.errors import FieldErrors
-from web.flash import flash
 
 VIEWS = {"partner": "Per partner", "dossier": "Per dossier"}
 CREATE_FIELDS = ("overleg", "agendapunt", "dossier", "wat", "partner", "deadline", "lens")
@@ -93,73 +92,10 @@ class ActiesPagesController(Controller):
         form = await request.form()
         back = _back(form.get("overleg"), form.get("per"))
         try:
-            row = await acties.update_actie_status(request.user, parse_id(actie_id), str(form.get("status", "")),
+            row = await acties.update_actie_status(request.user, path_id(actie_id), str(form.get("status", "")),
                                                    str(form.get("versie", "")))
-        except acties.Conflict as exc:
+        except Conflict as exc:
             return await self._page(request, 409, melding=exc.detail)
         except FieldErrors as exc:
             return await self._page(request, 422, melding=next(iter(exc.fields.values()), exc.detail))
         return flash(Redirect(back, status_code=303), f"Status gewijzigd naar '{row['status_label']}'.")
-
-
-def _out(row: dict) -> dict:
-    keys = ("id", "overleg", "overleg_naam", "agendapunt", "dossier", "dossier_titel", "wat", "partner",
-            "partner_naam", "deadline", "status", "status_label", "lens", "lens_label", "achterstallig",
-            "mag_wijzigen", "versie", "aangemaakt_op")
-    return {key: row[key] for key in keys}
-
-
-async def read_json(request: Request) -> dict:
-    try:
-        body = await request.json()
-    except Exception as exc:  # noqa: BLE001 - any undecodable body is the client's error
-        raise FieldErrors({}, detail="De inhoud is geen geldige JSON.", status_code=400) from exc
-    if not isinstance(body, dict):
-        raise FieldErrors({}, detail="Stuur een JSON-object met de velden.", status_code=400)
-    return body
-
-
-def _filter_id(raw: str | None, name: str) -> int | None:
-    if raw in (None, ""):
-        return None
-    value = as_id(raw)
-    if value is None:
-        raise FieldErrors({name: "Geef een geldig id."}, detail="Niet alle filters zijn bruikbaar.", status_code=400)
-    return value
-
-
-class ActiesApiController(Controller):
-    path = "/api/v1/acties"
-    guards = [requires_login]
-    tags = ["acties"]
-
-    @get("/", name="api-acties", summary="Acties van je overleggen (filters: overleg, partner, dossier, open)")
-    async def lijst(self, request: Request, overleg: FromQuery[str | None] = None,
-                    partner: FromQuery[str | None] = None, dossier: FromQuery[str | None] = None,
-                    open: FromQuery[str | None] = None) -> dict:
-        rows = await acties.list_acties(
-            request.user, overleg_id=_filter_id(overleg, "overleg"), partner_id=_filter_id(partner, "partner"),
-            dossier_id=_filter_id(dossier, "dossier"), open_only=open in ("1", "true", "ja"))
-        return {"items": [_out(r) for r in rows], "totaal": len(rows)}
-
-    @post("/", name="api-actie-nieuw", summary="Een actie aanmaken (voorzitter)", status_code=201,
-          responses=errors(400, 401, 403, 404, 422))
-    async def nieuw(self, request: Request) -> dict:
-        body = await read_json(request)
-        row = await acties.create_actie(
-            request.user, overleg_id=as_id(body.get("overleg")) or 0, agendapunt_id=body.get("agendapunt"),
-            dossier_id=body.get("dossier"), wat=body.get("wat"), partner_id=body.get("partner"),
-            deadline=body.get("deadline"), lens=body.get("lens"))
-        return _out(row)
-
-    @get("/{actie_id:str}", name="api-actie", summary="Eén actie", responses=errors(401, 404))
-    async def detail(self, request: Request, actie_id: FromPath[str]) -> dict:
-        return _out(await acties.get_actie(request.user, parse_id(actie_id)))
-
-    @post("/{actie_id:str}/status", name="api-actie-status", status_code=200,
-          summary='De status van een actie wijzigen: {"status", "versie"}')
-    async def status(self, request: Request, actie_id: FromPath[str]) -> dict:
-        body = await read_json(request)
-        row = await acties.update_actie_status(request.user, parse_id(actie_id), body.get("status"),
-                                               body.get("versie"))
-        return _out(row)

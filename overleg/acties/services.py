@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 
-from admin.guards import as_id, not_found
 from admin.sessions import CurrentUser
 from common.db import write_transaction
+from common.errors import Conflict, FieldErrors
+from common.ids import as_id, not_found
 from overleg import access
 from overleg.tables import Actie, ActieStatus, Agendapunt, Dossier, Lens, Partner
 from signalen.validation import clean_text, today
-from web.errors import FieldErrors
 
 STATUS_LABELS = {ActieStatus.open.value: "Open", ActieStatus.bezig.value: "Bezig",
                  ActieStatus.klaar.value: "Klaar", ActieStatus.geannuleerd.value: "Geannuleerd"}
@@ -27,17 +27,6 @@ LENS_LABELS = {Lens.preventie.value: "Preventie", Lens.versterking.value: "Verst
 OPEN = (ActieStatus.open.value, ActieStatus.bezig.value)
 MAX_WAT = 2000
 EARLIEST = dt.date(2000, 1, 1)
-
-
-class Conflict(HTTPException):
-    """409: the action changed since the form was loaded; `extra["huidig"]` holds the stored action."""
-
-    status_code = 409
-
-    def __init__(self, detail: str, current: dict) -> None:
-        super().__init__(detail=detail, status_code=409)
-        self.current = current
-        self.extra = {"huidig": {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in current.items()}}
 
 
 def _deadline(raw: Any, errors: dict[str, str]) -> dt.date | None:

@@ -1,6 +1,6 @@
 """The dossier JSON API (/api/v1/dossiers): thin handlers over overleg.dossiers and overleg.suggestions.
 
-Foreign, unknown and malformed ids answer 404; errors come from web.errors.handle_exception in Dutch.
+Foreign, unknown and malformed ids answer 404; errors come from common.errors.handle_exception in Dutch.
 """
 
 from __future__ import annotations
@@ -12,15 +12,16 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from admin.guards import not_found, path_id, requires_login
+from admin.guards import requires_login
 from admin.sessions import CurrentUser
+from common.errors import FieldErrors
+from common.ids import not_found, path_id
 from common.markdown import render_markdown
 from overleg import access
 from overleg.dossiers import schemas as s
 from overleg.dossiers import services as dossiers
 from overleg.dossiers import suggestions
 from signalen.schemas import Fout
-from web.errors import FieldErrors
 
 _DESCRIPTIONS = {
     400: "Ongeldige aanvraag (bv. geen JSON of een verkeerd JSON-type).",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from common.errors import Conflict, FieldErrors
 from overleg.tables import Dossier, DossierHistoriek, DossierStatus
-from signalen.services import Conflict, set_status
+from signalen.services import set_status
 from signalen.tables import Signaal, SignaalHistoriek, Status
-from web.errors import FieldErrors
 
 CLOSED = (Status.afgesloten.value, Status.niet_weerhouden.value)
 

@@ -12,16 +12,15 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
-from admin.guards import not_found, register_gemeente_ids, requires_login
+from admin.guards import register_gemeente_ids, requires_login
 from admin.sessions import CurrentUser
+from common.errors import Conflict, FieldErrors
+from common.flash import flash
+from common.ids import as_id, as_version, not_found, path_id
 from overleg import access
 from overleg.dossiers import services as dossiers
 from overleg.dossiers import suggestions
 from signalen import workflow
-from signalen.controllers import parse_id
-from signalen.services import Conflict
-from web.errors import FieldErrors
-from web.flash import flash
 
 ACTIES = {"aangemaakt": "Aangemaakt", "signalen_toegevoegd": "Signalen toegevoegd", "signaal_verwijderd":
           "Signaal uit het dossier gehaald", "signaal_verplaatst": "Signaal naar een ander dossier verplaatst",
@@ -63,7 +62,7 @@ def optional_id(raw: Any) -> int | None:
     raw = str(raw or "").strip()
     if not raw:
         return None
-    return parse_id(raw)
+    return path_id(raw)
 
 
 class DossierPagesController(Controller):
@@ -134,23 +133,23 @@ class DossierPagesController(Controller):
 
     @get("/{dossier_id:str}", name="dossier_detail")
     async def detail(self, request: Request, dossier_id: _Id) -> Template:
-        context = await self._detail_context(request.user, parse_id(dossier_id))
+        context = await self._detail_context(request.user, path_id(dossier_id))
         return Template("overleg/dossiers/detail.html", context=context)
 
     @get("/{dossier_id:str}/bewerken", name="dossier_bewerken")
     async def bewerken(self, request: Request, dossier_id: _Id) -> Template:
-        dossier = await dossiers.chair_dossier(request.user, parse_id(dossier_id))
+        dossier = await dossiers.chair_dossier(request.user, path_id(dossier_id))
         return Template("overleg/dossiers/bewerken.html", context={
             "dossier": dossier, "data": dossier, "fields": {}, "statussen": dossiers.STATUS_LABELS})
 
     @post("/{dossier_id:str}/bewerken", name="dossier_bewerken_post", status_code=303)
     async def bewaar(self, request: Request, dossier_id: _Id) -> Response:
         user = request.user
-        dossier = await dossiers.chair_dossier(user, parse_id(dossier_id))
+        dossier = await dossiers.chair_dossier(user, path_id(dossier_id))
         form = await request.form()
         data = {k: form.get(k, "") for k in ("titel", "omschrijving", "status")}
         raw = str(form.get("versie", ""))
-        versie = int(raw) if raw.isdigit() and len(raw) < 10 else None
+        versie = as_version(raw)
         context = {"dossier": dossier, "data": {**data, "versie": versie}, "fields": {},
                    "statussen": dossiers.STATUS_LABELS}
         try:
@@ -167,7 +166,7 @@ class DossierPagesController(Controller):
 
     @post("/{dossier_id:str}/signalen", name="dossier_signalen_post", status_code=303)
     async def signalen_toevoegen(self, request: Request, dossier_id: _Id) -> Response:
-        did = parse_id(dossier_id)
+        did = path_id(dossier_id)
         form = await request.form()
         try:
             row = await dossiers.add_signalen(request.user, did, form.getall("signalen", []),
@@ -178,20 +177,20 @@ class DossierPagesController(Controller):
 
     @post("/{dossier_id:str}/signalen/{signaal_id:str}/verwijderen", name="dossier_signaal_weg", status_code=303)
     async def signaal_weg(self, request: Request, dossier_id: _Id, signaal_id: _Id) -> Response:
-        did = parse_id(dossier_id)
+        did = path_id(dossier_id)
         form = await request.form()
         try:
-            await dossiers.remove_signaal(request.user, did, parse_id(signaal_id), form.get("toelichting", ""))
+            await dossiers.remove_signaal(request.user, did, path_id(signaal_id), form.get("toelichting", ""))
         except Conflict as exc:
             return back(did, failure(exc), "fout")
         return back(did, "Het signaal is uit het dossier gehaald en staat weer op ‘nieuw’.", anchor="#signalen")
 
     @post("/{dossier_id:str}/samenvoegen", name="dossier_samenvoegen", status_code=303)
     async def samenvoegen(self, request: Request, dossier_id: _Id) -> Response:
-        did = parse_id(dossier_id)
+        did = path_id(dossier_id)
         form = await request.form()
         raw = str(form.get("doel", ""))
-        doel = int(raw) if raw.isdigit() and len(raw) < 19 else None
+        doel = as_id(raw)
         try:
             row = await dossiers.merge_dossiers(request.user, did, doel)
         except (FieldErrors, Conflict) as exc:
@@ -200,7 +199,7 @@ class DossierPagesController(Controller):
 
     @post("/{dossier_id:str}/commentaar", name="dossier_commentaar", status_code=303)
     async def commentaar(self, request: Request, dossier_id: _Id) -> Response:
-        did = parse_id(dossier_id)
+        did = path_id(dossier_id)
         form = await request.form()
         tekst = str(form.get("tekst", ""))
         try:

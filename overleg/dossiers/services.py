@@ -16,18 +16,17 @@ from typing import Any
 from litestar.exceptions import NotFoundException
 from piccolo.query.functions.aggregate import Count, Max
 
-from admin.guards import as_id, not_found
 from admin.sessions import CurrentUser
 from common.db import write_transaction
+from common.errors import Conflict, FieldErrors
+from common.ids import as_id, not_found
 from overleg import access
 from overleg.dossiers import bundling
 from overleg.dossiers.evidence import evidence  # noqa: F401  (part of this module's API)
 from overleg.tables import Commentaar, Dossier, DossierHistoriek, DossierStatus
 from signalen import privacy
-from signalen.services import Conflict
 from signalen.tables import Signaal, Status
 from signalen.validation import clean_text
-from web.errors import FieldErrors
 
 STATUS_LABELS = {DossierStatus.open.value: "Open", DossierStatus.geagendeerd.value: "Geagendeerd",
                  DossierStatus.in_behandeling.value: "In behandeling", DossierStatus.afgerond.value: "Afgerond"}
@@ -63,7 +62,7 @@ def signal_ids(raw: Any, field: str = "signalen") -> list[int]:
         raise FieldErrors({field: f"Geef een lijst van hoogstens {MAX_SIGNALEN} signaal-ids."})
     ids: list[int] = []
     for item in items:
-        value = int(item) if isinstance(item, str) and item.isdigit() and len(item) <= 19 else item
+        value = as_id(item) or item
         if not valid_id(value):
             raise FieldErrors({field: "Elk signaal is een positief getal (id)."})
         if value not in ids:

@@ -14,14 +14,14 @@ from typing import Any
 
 from litestar.exceptions import PermissionDeniedException
 
-from admin.guards import not_found
 from admin.sessions import CurrentUser
+from common.errors import FieldErrors
+from common.ids import not_found
 from overleg import access
 from overleg.dossiers import clustering
 from overleg.dossiers import services as dossiers
 from overleg.tables import Afwijzing, Dossier, DossierStatus
 from signalen.tables import Signaal, Status
-from web.errors import FieldErrors
 
 MAX_SIGNALS = 2000
 MAX_GROUP = 100

@@ -14,13 +14,13 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from admin.guards import path_id, requires_login
-from overleg.notas import controllers as nota_controllers
-from overleg.notas import lifecycle
+from admin.guards import requires_login
+from common.errors import FieldErrors
+from common.ids import path_id
+from overleg.notas import documents, lifecycle
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
 from signalen.schemas import Fout
-from web.errors import FieldErrors
 
 _DESCRIPTIONS = {400: "Ongeldige aanvraag (geen JSON of een verkeerd JSON-type).", 401: "Niet aangemeld.",
                  403: "Geen CSRF-header, of alleen de voorzitter (of coördinator, bovenlokaal) mag dit.",
@@ -229,7 +229,7 @@ class NotaApiController(Controller):
          "PDF)", media_type="application/pdf", responses=_errors(401, 404))
     async def pdf(self, request: Request, id: _Id) -> Response[bytes]:
         nota = await notas.get_nota(request.user, path_id(id))
-        return nota_controllers.pdf_response(await nota_controllers.live_pdf(nota), nota)
+        return documents.pdf_response(await documents.live_pdf(nota), nota)
 
     @post("/{id:str}/versturen", name="api-nota-versturen", status_code=200, summary="De nota versturen: de PDF "
           "wordt bewaard met zijn SHA-256, de signalen worden gesignaleerd", responses=_errors(401, 403, 404, 409, 422))

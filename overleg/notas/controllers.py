@@ -5,31 +5,27 @@ reason and its status (409 for the wrong moment, 422 for bad input)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-import anyio
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
-from admin.guards import not_found, requires_login
+from admin.guards import requires_login
 from admin.sessions import CurrentUser
 from admin.tables import Rol
-from inzicht import bovenlokaal
-from inzicht.bovenlokaal_controllers import PERIODS
+from common.errors import Conflict, FieldErrors
+from common.flash import flash
+from common.ids import as_id, as_ids, as_version, not_found, path_id
 from overleg import access
-from overleg.notas import evidence, lifecycle
+from overleg.notas import documents, evidence, lifecycle
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
 from overleg.tables import Adressaat, Dossier, DossierStatus
-from signalen.controllers import parse_id
-from signalen.services import Conflict
 from signalen.validation import today
-from web.errors import FieldErrors
-from web.flash import flash
 
 _Id = Annotated[str, PathParameter()]
 UPLOAD_LIMIT = 10 * 1024 * 1024 + 65536
@@ -48,34 +44,6 @@ def composable_gemeenten(user: CurrentUser) -> list:
     return sorted(allowed, key=lambda g: g.naam)
 
 
-async def bovenlokaal_voorstel(user: CurrentUser, sleutel: str, periode: str) -> tuple[bovenlokaal.Thema, dict]:
-    """A theme of /bovenlokaal/ recomputed for this coördinator, and what a nota on it starts from; 404 for
-    anyone who is not coördinator, and for a theme that is not (or no longer) there."""
-    if not bovenlokaal.coordinator_gemeente_ids(user):
-        raise not_found()
-    if periode not in PERIODS:
-        raise FieldErrors({"periode": "Kies een periode uit de lijst."}, status_code=400)
-    theme = await bovenlokaal.find_theme(user, today() - dt.timedelta(days=int(periode) * 30), sleutel)
-    if theme is None:
-        raise NotFoundException("Dit thema komt niet (meer) terug in meerdere gemeenten. Kies een thema op de "
-                                "pagina met bovenlokale thema's.")
-    return theme, bovenlokaal.nota_voorstel(user, theme)
-
-
-def pdf_response(body: bytes, nota: dict) -> Response:
-    return Response(body, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="signaalnota-{nota["referentie"]}.pdf"'})
-
-
-async def live_pdf(nota: dict) -> bytes:
-    """The stored PDF of a sent nota; a concept is rendered now (marked as concept)."""
-    if not nota["bewerkbaar"]:
-        stored = await notas.stored_pdf(nota["id"])
-        if stored is not None:
-            return stored
-    return await anyio.to_thread.run_sync(functools.partial(nota_pdf.render, await notas.pdf_input(nota)))
-
-
 def form_values(form: Any) -> dict:
     data: dict[str, Any] = {name: str(form.get(name, "")) for name in (
         "onderwerp", "adressaat", "adressaat_tekst", "trekker", "antwoord_gevraagd_tegen")}
@@ -90,6 +58,11 @@ def preview_nota(nota: dict, values: dict) -> dict:
     if "secties" in cleaned:
         cleaned["secties"] = {**nota["secties"], **cleaned["secties"]}
     return {**nota, **cleaned}
+
+
+NotaThema = Callable[[CurrentUser, str, str], Awaitable[tuple[str, dict]]]
+"""(user, sleutel, periode) → (title, proposal) of a bovenlokaal theme. inzicht computes themes and sits above
+overleg, so app.py provides it as the dependency `nota_thema` instead of overleg importing inzicht."""
 
 
 class NotaPagesController(Controller):
@@ -120,16 +93,17 @@ class NotaPagesController(Controller):
         return {"gemeenten": gemeenten, "dossiers": rows, "data": data, "fields": {}, "adressaten": notas.ADRESSATEN,
                 "alleen_bovenlokaal": not any(g.id in chairs for g in gemeenten), **extra}
 
-    async def _thema_context(self, user: CurrentUser, thema: str, periode: str, data: dict, **extra: Any) -> dict:
+    async def _thema_context(self, user: CurrentUser, nota_thema: NotaThema, thema: str, periode: str, data: dict,
+                             **extra: Any) -> dict:
         """The new-nota form for a bovenlokaal theme: its aggregates per gemeente, its dossiers where the
         coördinator is a member (pre-checked on the first view), adressaat bovenlokaal."""
-        theme, voorstel = await bovenlokaal_voorstel(user, thema, periode)
+        titel, voorstel = await nota_thema(user, thema, periode)
         context = await self._new_context(user, data, **extra)
         open_ids = {row["id"] for row in context["dossiers"]}
         data.setdefault("dossiers", [i for i in voorstel["dossiers"] if i in open_ids])
-        data.setdefault("onderwerp", theme.titel)
+        data.setdefault("onderwerp", titel)
         data["adressaat"] = Adressaat.bovenlokaal.value
-        context.update(alleen_bovenlokaal=True, thema={"sleutel": thema, "periode": periode, "titel": theme.titel,
+        context.update(alleen_bovenlokaal=True, thema={"sleutel": thema, "periode": periode, "titel": titel,
                                                       "tabel": voorstel["onderbouwing"]})
         return context
 
@@ -137,13 +111,14 @@ class NotaPagesController(Controller):
     async def nieuw(self, request: Request, dossier: Annotated[list[str] | None, QueryParameter()] = None,
                     thema: Annotated[str | None, QueryParameter()] = None,
                     periode: Annotated[str | None, QueryParameter()] = None,
-                    onderwerp: Annotated[str | None, QueryParameter()] = None) -> Template:
+                    onderwerp: Annotated[str | None, QueryParameter()] = None, *,
+                    nota_thema: NamedDependency[NotaThema]) -> Template:
         user = request.user
         if thema is not None:
             data: dict[str, Any] = {"onderwerp": onderwerp.strip()[:300]} if onderwerp and onderwerp.strip() else {}
-            context = await self._thema_context(user, thema, periode or "12", data)
+            context = await self._thema_context(user, nota_thema, thema, periode or "12", data)
             return Template("overleg/notas/nieuw.html", context=context)
-        chosen = [parse_id(raw) for raw in dossier or []]
+        chosen = [path_id(raw) for raw in dossier or []]
         condition = await access.dossier_scope(user)
         if chosen and (condition is None or await Dossier.count().where(Dossier.id.is_in(chosen) & condition)
                        != len(set(chosen))):
@@ -160,7 +135,7 @@ class NotaPagesController(Controller):
         return Template("overleg/notas/nieuw.html", context=context)
 
     @post("/nieuw", name="nota_nieuw_post", status_code=303)
-    async def maak(self, request: Request) -> Response:
+    async def maak(self, request: Request, nota_thema: NamedDependency[NotaThema]) -> Response:
         user = request.user
         composable_gemeenten(user)
         form = await request.form()
@@ -169,15 +144,16 @@ class NotaPagesController(Controller):
         thema, periode = form.get("thema"), str(form.get("periode", "12"))
         inleiding = None
         if thema is not None:
-            _, voorstel = await bovenlokaal_voorstel(user, str(thema), periode)
+            _, voorstel = await nota_thema(user, str(thema), periode)
             data.update(adressaat=Adressaat.bovenlokaal.value, gemeente=voorstel["gemeente"])
             inleiding = {"aanleiding": voorstel["aanleiding"], "onderbouwing": voorstel["onderbouwing"]}
         try:
             nota = await notas.create_nota(user, data, inleiding=inleiding)
         except FieldErrors as exc:
-            data["dossiers"] = [int(d) for d in data["dossiers"] if d.isdigit() and len(d) < 19]
+            data["dossiers"] = as_ids(data["dossiers"])
             if thema is not None:
-                context = await self._thema_context(user, str(thema), periode, data, fields=exc.fields)
+                context = await self._thema_context(user, nota_thema, str(thema), periode, data,
+                                                          fields=exc.fields)
             else:
                 context = await self._new_context(user, data, fields=exc.fields)
             return Template("overleg/notas/nieuw.html", context=context, status_code=422)
@@ -202,7 +178,7 @@ class NotaPagesController(Controller):
 
     @get("/{nota_id:str}", name="nota_detail")
     async def detail(self, request: Request, nota_id: _Id) -> Template:
-        return await self._detail(request, parse_id(nota_id))
+        return await self._detail(request, path_id(nota_id))
 
     async def _edit_context(self, user: CurrentUser, nota: dict, values: dict | None = None, **extra: Any) -> dict:
         data = await notas.pdf_input(preview_nota(nota, values or {}))
@@ -214,7 +190,7 @@ class NotaPagesController(Controller):
                 "bewijs": data["evidence"], "grafieken": evidence.charts(data["evidence"]), **extra}
 
     async def _editable(self, request: Request, nota_id: str) -> dict:
-        nota = await notas.managed_nota(request.user, parse_id(nota_id))
+        nota = await notas.managed_nota(request.user, path_id(nota_id))
         if not nota["bewerkbaar"]:
             raise HTTPException(status_code=409, detail=notas.SENT)
         return nota
@@ -237,7 +213,7 @@ class NotaPagesController(Controller):
             return Template("overleg/notas/bewerken.html", context=context, status_code=200)
         raw = str(form.get("versie", ""))
         try:
-            await notas.update_nota(user, nota["id"], values, int(raw) if raw.isdigit() and len(raw) < 10 else None,
+            await notas.update_nota(user, nota["id"], values, as_version(raw),
                                     confirm=confirm)
         except FieldErrors as exc:
             context = await self._edit_context(user, nota, values, fields=exc.fields)
@@ -257,12 +233,12 @@ class NotaPagesController(Controller):
 
     @get("/{nota_id:str}/pdf", name="nota_pdf")
     async def pdf(self, request: Request, nota_id: _Id) -> Response:
-        nota = await notas.get_nota(request.user, parse_id(nota_id))
-        return pdf_response(await live_pdf(nota), nota)
+        nota = await notas.get_nota(request.user, path_id(nota_id))
+        return documents.pdf_response(await documents.live_pdf(nota), nota)
 
     async def _step(self, request: Request, nota_id: str, work, done: str, anchor: str = "") -> Response:
         """Run one lifecycle step; a refusal shows the nota again with the reason (409 or 422)."""
-        nid = parse_id(nota_id)
+        nid = path_id(nota_id)
         try:
             result = await work(nid)
         except (Conflict, FieldErrors) as exc:
@@ -303,7 +279,7 @@ class NotaPagesController(Controller):
 
     @get("/{nota_id:str}/antwoord.pdf", name="nota_antwoord_pdf")
     async def antwoord_pdf(self, request: Request, nota_id: _Id) -> Response:
-        nota = await notas.get_nota(request.user, parse_id(nota_id))
+        nota = await notas.get_nota(request.user, path_id(nota_id))
         found = await lifecycle.answer_document(nota["id"])
         if found is None:
             raise not_found()
@@ -324,14 +300,14 @@ class NotaPagesController(Controller):
     async def terugkoppeling(self, request: Request, nota_id: _Id) -> Response:
         form = await request.form()
         raw = str(form.get("dossier", ""))
-        dossier_id = int(raw) if raw.isdigit() and len(raw) < 19 else None
+        dossier_id = as_id(raw)
         values = {k: form.get(k, "") for k in ("datum", "hoe", "door", "wat")}
         return await self._step(request, nota_id, lambda nid: lifecycle.record_feedback(
             request.user, nid, dossier_id, values), "De terugkoppeling is geregistreerd.", "#terugkoppeling")
 
     @post("/{nota_id:str}/dossiers/{dossier_id:str}/afsluiten", name="nota_dossier_afsluiten", status_code=303)
     async def afsluiten(self, request: Request, nota_id: _Id, dossier_id: _Id) -> Response:
-        did = parse_id(dossier_id)
+        did = path_id(dossier_id)
         return await self._step(request, nota_id, lambda nid: lifecycle.close_dossier(request.user, nid, did),
                                 "Het dossier is afgerond; de signalen zijn afgesloten.", "#terugkoppeling")
 

@@ -18,6 +18,7 @@ import anyio
 from litestar.exceptions import PermissionDeniedException
 
 from common.db import write_transaction
+from common.errors import Conflict, FieldErrors
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
 from overleg.tables import (
@@ -32,10 +33,9 @@ from overleg.tables import (
     Signaalnota,
     Terugkoppeling,
 )
-from signalen.services import Conflict, set_status
+from signalen.services import set_status
 from signalen.tables import Signaal, Status
 from signalen.validation import clean_text, today
-from web.errors import FieldErrors
 
 BESLISSINGEN = {Beslissing.akkoord.value: "Akkoord", Beslissing.deels.value: "Deels akkoord",
                 Beslissing.afgewezen.value: "Afgewezen", Beslissing.niet_bevoegd.value: "Niet bevoegd"}

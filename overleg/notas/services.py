@@ -15,17 +15,17 @@ from typing import Any
 from litestar.exceptions import PermissionDeniedException
 from piccolo.columns.combination import Where
 
-from admin.guards import as_id, gemeente_ids_with, not_found, roles_in
+from admin.guards import gemeente_ids_with, roles_in
 from admin.sessions import CurrentUser
 from admin.tables import Rol
 from common.db import write_transaction
+from common.errors import Conflict, FieldErrors
+from common.ids import as_id, not_found
 from overleg import access
 from overleg.notas import evidence
 from overleg.notas import pdf as nota_pdf
 from overleg.tables import Adressaat, Dossier, DossierStatus, Huisstijl, NotaDossier, NotaStatus, Overleg, Signaalnota
-from signalen.services import Conflict
 from signalen.validation import clean_text, today
-from web.errors import FieldErrors
 
 STATUS_LABELS = {NotaStatus.concept.value: "Concept", NotaStatus.ter_goedkeuring.value: "Ter goedkeuring",
                  NotaStatus.verstuurd.value: "Verstuurd", NotaStatus.beantwoord.value: "Beantwoord"}
@@ -206,7 +206,7 @@ def clean(values: dict, errors: dict, *, partial: bool = False) -> dict:
 async def _dossiers(user: CurrentUser, raw: Any, errors: dict, any_dossier: bool,
                     allow_empty: bool = False) -> tuple[int | None, list[dict]]:
     ids = raw if isinstance(raw, list) else []
-    ids = list(dict.fromkeys(int(i) if isinstance(i, str) and i.isdigit() and len(i) < 19 else i for i in ids))
+    ids = list(dict.fromkeys(as_id(i) or i for i in ids))
     if not ids and allow_empty:
         return None, []
     if not ids or len(ids) > MAX_DOSSIERS or not all(valid_id(i) for i in ids):

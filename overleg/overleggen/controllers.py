@@ -1,5 +1,5 @@
-"""Pages for the overleg itself: the user's overleggen, one overleg with its partners and members (chair edits),
-and GET /api/v1/overleggen. Every form works without JavaScript; services in overleg.overleg_beheer."""
+"""Pages for the overleg itself: the user's overleggen, one overleg with its partners and members (chair edits).
+The API is in api.py. Every form works without JavaScript; services in overleg.overleg_beheer."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from admin.guards import as_id, not_found, requires_login
-from admin.guards import path_id as parse_id
+from admin.guards import requires_login
+from common.errors import FieldErrors
+from common.flash import flash
+from common.ids import as_id, not_found, path_id
 from overleg import access
 from overleg.overleggen import services as beheer
-from web.errors import FieldErrors
-from web.flash import flash
 
 OVERLEG_FIELDS = ("naam", "omschrijving", "werkernamen_in_nota", "gemeente")
 PARTNER_FIELDS = ("naam", "soort", "netwerken")
@@ -65,11 +65,11 @@ class OverlegPagesController(Controller):
 
     @get("/{overleg_id:str}", name="overleg_detail")
     async def detail(self, request: Request, overleg_id: FromPath[str]) -> Template:
-        return await self._detail_page(request, parse_id(overleg_id))
+        return await self._detail_page(request, path_id(overleg_id))
 
     @post("/{overleg_id:str}", name="overleg_bewerken", status_code=303)
     async def bewerken(self, request: Request, overleg_id: FromPath[str]) -> Response:
-        oid = parse_id(overleg_id)
+        oid = path_id(overleg_id)
         data = await _form(request, OVERLEG_FIELDS)
         try:
             await beheer.update_overleg(request.user, oid, data)
@@ -79,7 +79,7 @@ class OverlegPagesController(Controller):
 
     @post("/{overleg_id:str}/partners", name="overleg_partner_nieuw", status_code=303)
     async def partner_nieuw(self, request: Request, overleg_id: FromPath[str]) -> Response:
-        oid = parse_id(overleg_id)
+        oid = path_id(overleg_id)
         data = await _form(request, PARTNER_FIELDS)
         try:
             row = await beheer.add_partner(request.user, oid, data)
@@ -90,7 +90,7 @@ class OverlegPagesController(Controller):
     @post("/{overleg_id:str}/partners/{partner_id:str}", name="overleg_partner_bewerken", status_code=303)
     async def partner_bewerken(self, request: Request, overleg_id: FromPath[str],
                                partner_id: FromPath[str]) -> Response:
-        oid, pid = parse_id(overleg_id), parse_id(partner_id)
+        oid, pid = path_id(overleg_id), path_id(partner_id)
         data = await _form(request, PARTNER_FIELDS)
         try:
             row = await beheer.update_partner(request.user, oid, pid, data)
@@ -103,7 +103,7 @@ class OverlegPagesController(Controller):
           status_code=303)
     async def partner_verwijderen(self, request: Request, overleg_id: FromPath[str],
                                   partner_id: FromPath[str]) -> Response:
-        oid, pid = parse_id(overleg_id), parse_id(partner_id)
+        oid, pid = path_id(overleg_id), path_id(partner_id)
         try:
             row = await beheer.remove_partner(request.user, oid, pid)
         except HTTPException as exc:
@@ -114,7 +114,7 @@ class OverlegPagesController(Controller):
 
     @post("/{overleg_id:str}/leden", name="overleg_lid_koppelen", status_code=303)
     async def lid_koppelen(self, request: Request, overleg_id: FromPath[str]) -> Response:
-        oid = parse_id(overleg_id)
+        oid = path_id(overleg_id)
         form = await request.form()
         lid, partner = as_id(form.get("lid")), as_id(form.get("partner"))
         if form.get("partner") and partner is None:
@@ -126,18 +126,3 @@ class OverlegPagesController(Controller):
         message = (f"{entry['naam']} zit in het overleg voor {entry['partner_naam']}." if entry["partner"]
                    else f"{entry['naam']} is niet meer aan een partner gekoppeld.")
         return flash(Redirect(f"/overleg/{oid}#leden", status_code=303), message)
-
-
-@get("/api/v1/overleggen", name="api-overleggen", guards=[requires_login], tags=["overleg"],
-     summary="De overleggen waarin je zit")
-async def api_overleggen(request: Request) -> dict:
-    items = []
-    for overleg in await access.overleggen(request.user):
-        items.append({
-            "id": overleg["id"], "naam": overleg["naam"], "omschrijving": overleg["omschrijving"],
-            "gemeente": overleg["gemeente_slug"], "gemeente_naam": overleg["gemeente_naam"],
-            "functies": overleg["functies"], "werkernamen_in_nota": overleg["werkernamen_in_nota"],
-            "partners": [{"id": p["id"], "naam": p["naam"], "soort": p["soort"]}
-                         for p in await beheer.partners(overleg["id"])],
-        })
-    return {"items": items, "totaal": len(items)}

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from litestar.exceptions import HTTPException
 
-from admin.guards import not_found
 from admin.sessions import CurrentUser, GemeenteRef
 from admin.tables import Lidmaatschap, Rol
 from common.db import write_transaction
+from common.errors import FieldErrors
+from common.ids import not_found
 from overleg import access
 from overleg.tables import Actie, Deelnemer, Functie, Overleg, Overleglid, Partner, PartnerSoort
 from signalen.validation import clean_text
-from web.errors import FieldErrors
 
 FUNCTIE_LABELS = {Functie.forum.value: "Forum", Functie.actie.value: "Actie",
                   Functie.signaal_advies.value: "Signaal & advies"}

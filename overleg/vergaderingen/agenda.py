@@ -12,15 +12,15 @@ import datetime as dt
 
 from litestar.exceptions import HTTPException
 
-from admin.guards import not_found
 from admin.sessions import CurrentUser
 from common.db import write_transaction
+from common.errors import FieldErrors
+from common.ids import not_found
 from overleg.access import PUBLISHED
 from overleg.tables import Agendapunt, Dossier, DossierStatus, Vergadering, VergaderingStatus
 from overleg.vergaderingen import services as V
 from signalen.tables import Status
 from signalen.validation import clean_text, today
-from web.errors import FieldErrors
 
 CANDIDATE_STATUSES = (DossierStatus.open.value, DossierStatus.geagendeerd.value)
 UNTREATED = (Status.nieuw.value, Status.gebundeld.value, Status.geagendeerd.value)

@@ -15,12 +15,13 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from msgspec import Meta, Struct
 
 from admin.guards import requires_login
+from common.errors import FieldErrors
+from common.ids import path_id
 from overleg.access import get_overleg, is_chair
 from overleg.tables import VergaderingStatus
 from overleg.vergaderingen import agenda
 from overleg.vergaderingen import services as V
-from signalen.api import _errors as errors
-from web.errors import FieldErrors
+from signalen.api import error_responses as errors
 
 
 class VergaderingNieuw(Struct, kw_only=True):
@@ -124,9 +125,9 @@ class VergaderingApiController(Controller):
             description="Alleen de vergaderingen van dit overleg (id).")] = None) -> VergaderingLijst:
         overleg_id = None
         if overleg is not None:
-            if not (overleg.isascii() and overleg.isdigit() and len(overleg) < 19):
+            if not (overleg.isascii() and overleg.isdigit()):
                 raise FieldErrors({"overleg": "Geef het id van een overleg."}, status_code=400)
-            overleg_id = (await get_overleg(request.user, int(overleg)))["id"]
+            overleg_id = (await get_overleg(request.user, path_id(overleg)))["id"]
         rows = await V.list_vergaderingen(request.user, overleg_id)
         return VergaderingLijst(items=[Vergadering(**_vergadering(r)) for r in rows], totaal=len(rows))
 
@@ -135,7 +136,7 @@ class VergaderingApiController(Controller):
     async def nieuw(self, request: Request, data: JSONBody[VergaderingNieuw]) -> VergaderingDetail:
         if data.overleg is None:
             raise FieldErrors({"overleg": "Kies een overleg."})
-        overleg_id = V.parse_id(data.overleg)
+        overleg_id = path_id(data.overleg)
         values = {"datum": data.datum, "begin": data.begin, "plaats": data.plaats}
         row = await V.create_vergadering(request.user, overleg_id, values, data.partners)
         return await _detail(row)
@@ -143,12 +144,12 @@ class VergaderingApiController(Controller):
     @get("/{vergadering_id:str}", name="api-vergadering", summary="Eén vergadering, met de uitgenodigden",
          responses=errors(401, 404))
     async def detail(self, request: Request, vergadering_id: _Id) -> VergaderingDetail:
-        return await _detail(await V.get_vergadering(request.user, V.parse_id(vergadering_id)))
+        return await _detail(await V.get_vergadering(request.user, path_id(vergadering_id)))
 
     @get("/{vergadering_id:str}/agenda", name="api-vergadering-agenda", summary="De agenda, en voor de voorzitter de "
          "voorgestelde dossiers", responses=errors(401, 404))
     async def agenda_view(self, request: Request, vergadering_id: _Id) -> Agenda:
-        row = await V.get_vergadering(request.user, V.parse_id(vergadering_id))
+        row = await V.get_vergadering(request.user, path_id(vergadering_id))
         punten = await agenda.list_punten(row)
         voorstellen = []
         if is_chair(request.user, row["gemeente"]) and row["status"] != VergaderingStatus.gehouden.value:

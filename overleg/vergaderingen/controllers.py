@@ -14,7 +14,10 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from admin.guards import not_found, requires_login
+from admin.guards import requires_login
+from common.errors import Conflict, FieldErrors
+from common.flash import flash
+from common.ids import as_ids, not_found, path_id
 from common.markdown import render_markdown
 from common.pdf import PdfMeta, render_pdf
 from overleg.access import get_overleg, is_chair, member_gemeente_ids, overleggen
@@ -22,8 +25,6 @@ from overleg.tables import FUNCTIE_LABELS, Actie, VergaderingStatus
 from overleg.vergaderingen import agenda, ics
 from overleg.vergaderingen import services as vergaderingen
 from signalen.validation import today
-from web.errors import FieldErrors
-from web.flash import flash
 
 V = vergaderingen
 AANWEZIGHEID_KEUZES = {k: v for k, v in V.AANWEZIGHEID_LABELS.items() if k != "uitgenodigd"}
@@ -109,7 +110,7 @@ class VergaderingPagesController(Controller):
         if overleg:
             chosen = next((o for o in eigen if str(o["id"]) == overleg), None)
             if chosen is None:
-                V.parse_id(overleg)
+                path_id(overleg)
                 await get_overleg(user, int(overleg))  # 404 for strangers
                 raise PermissionDeniedException("Dit kan alleen de voorzitter van het overleg.")
             eigen = [chosen]
@@ -131,8 +132,8 @@ class VergaderingPagesController(Controller):
         form = await request.form()
         data = {k: str(form.get(k, "")) for k in ("overleg", "datum", "begin", "plaats")}
         raw_partners = form.getall("partners") if "partners" in form else []
-        data["partners"] = [int(p) for p in raw_partners if str(p).isdigit() and len(str(p)) < 19]
-        overleg_id = V.parse_id(data["overleg"])
+        data["partners"] = as_ids(raw_partners)
+        overleg_id = path_id(data["overleg"])
         try:
             created = await V.create_vergadering(request.user, overleg_id, data, data["partners"])
         except FieldErrors as exc:
@@ -142,8 +143,8 @@ class VergaderingPagesController(Controller):
     @get("/{vergadering_id:str}", name="vergadering")
     async def detail(self, request: Request, vergadering_id: FromPath[str]) -> Response:
         if vergadering_id.endswith(".ics"):
-            return await self._ics(request, V.parse_id(vergadering_id[:-4]))
-        context = await agenda_context(request, V.parse_id(vergadering_id))
+            return await self._ics(request, path_id(vergadering_id[:-4]))
+        context = await agenda_context(request, path_id(vergadering_id))
         return Template("overleg/vergaderingen/detail.html", context=context)
 
     async def _ics(self, request: Request, vergadering_id: int) -> Response:
@@ -156,7 +157,7 @@ class VergaderingPagesController(Controller):
 
     @get("/{vergadering_id:str}/agenda.pdf", name="vergadering_pdf")
     async def pdf(self, request: Request, vergadering_id: FromPath[str]) -> Response:
-        context = await agenda_context(request, V.parse_id(vergadering_id))
+        context = await agenda_context(request, path_id(vergadering_id))
         html = request.app.template_engine.get_template("pdf/agenda.html").render(**context)
         v = context["v"]
         meta = PdfMeta(title=f"Agenda {v['overleg_naam']} {v['datum']:%d/%m/%Y}", author=v["overleg_naam"],
@@ -178,60 +179,59 @@ class VergaderingPagesController(Controller):
 
     @post("/{vergadering_id:str}/publiceren", name="vergadering_publiceren", status_code=303)
     async def publiceren(self, request: Request, vergadering_id: FromPath[str]) -> Response:
-        v = V.parse_id(vergadering_id)
+        v = path_id(vergadering_id)
         return await self._agenda_or_error(request, v, agenda.publish(request.user, v),
                                            "De agenda is gepubliceerd: de leden en partners zien ze nu.")
 
     @post("/{vergadering_id:str}/afsluiten", name="vergadering_afsluiten", status_code=303)
     async def afsluiten(self, request: Request, vergadering_id: FromPath[str]) -> Response:
-        v = V.parse_id(vergadering_id)
+        v = path_id(vergadering_id)
         return await self._agenda_or_error(request, v, V.close(request.user, v), "De vergadering is afgesloten.")
 
     @post("/{vergadering_id:str}/deelnemers", name="vergadering_deelnemers", status_code=303)
     async def deelnemers(self, request: Request, vergadering_id: FromPath[str]) -> Response:
-        v = V.parse_id(vergadering_id)
+        v = path_id(vergadering_id)
         form = await request.form()
-        ids = [int(p) for p in form.getall("partners") if str(p).isdigit() and len(str(p)) < 19] \
-            if "partners" in form else []
+        ids = as_ids(form.getall("partners")) if "partners" in form else []
         return await self._agenda_or_error(request, v, V.set_uitgenodigden(request.user, v, ids),
                                            "Uitnodigingen bijgewerkt.", "#deelnemers")
 
     @post("/{vergadering_id:str}/aanwezigheid", name="vergadering_aanwezigheid", status_code=303)
     async def aanwezigheid(self, request: Request, vergadering_id: FromPath[str]) -> Response:
-        v = V.parse_id(vergadering_id)
+        v = path_id(vergadering_id)
         form = await request.form()
-        keuzes = {V.parse_id(k.removeprefix("d-")): str(val) for k, val in form.items() if k.startswith("d-")}
+        keuzes = {path_id(k.removeprefix("d-")): str(val) for k, val in form.items() if k.startswith("d-")}
         await V.set_aanwezigheid(request.user, v, keuzes)
         punt = str(form.get("punt", ""))
-        page = f"/leiden?punt={V.parse_id(punt)}" if punt else "/leiden"
+        page = f"/leiden?punt={path_id(punt)}" if punt else "/leiden"
         return _back(v, "Aanwezigheid bewaard.", "#aanwezigheid", page)
 
     @post("/{vergadering_id:str}/punten", name="vergadering_punt_nieuw", status_code=303)
     async def punt_nieuw(self, request: Request, vergadering_id: FromPath[str]) -> Response:
-        v = V.parse_id(vergadering_id)
+        v = path_id(vergadering_id)
         form = await request.form()
         if form.get("dossier"):
-            work = agenda.add_dossier_punt(request.user, v, V.parse_id(form.get("dossier")))
+            work = agenda.add_dossier_punt(request.user, v, path_id(form.get("dossier")))
         else:
             work = agenda.add_vrij_punt(request.user, v, str(form.get("soort", "")), str(form.get("titel", "")))
         return await self._agenda_or_error(request, v, work, "Punt toegevoegd aan de agenda.", "#agenda")
 
     @post("/{vergadering_id:str}/punten/{pid:str}/verwijderen", name="vergadering_punt_weg", status_code=303)
     async def punt_weg(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
-        v = V.parse_id(vergadering_id)
-        return await self._agenda_or_error(request, v, agenda.remove_punt(request.user, v, V.parse_id(pid)),
+        v = path_id(vergadering_id)
+        return await self._agenda_or_error(request, v, agenda.remove_punt(request.user, v, path_id(pid)),
                                            "Punt van de agenda gehaald.", "#agenda")
 
     @post("/{vergadering_id:str}/punten/{pid:str}/verplaatsen", name="vergadering_punt_verplaatsen", status_code=303)
     async def verplaatsen(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
-        v, p = V.parse_id(vergadering_id), V.parse_id(pid)
+        v, p = path_id(vergadering_id), path_id(pid)
         form = await request.form()
         work = agenda.move_punt(request.user, v, p, str(form.get("richting", "")))
         return await self._agenda_or_error(request, v, work, "Volgorde aangepast.", f"#punt-{p}")
 
     @post("/{vergadering_id:str}/punten/{pid:str}/duur", name="vergadering_punt_duur", status_code=303)
     async def duur(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
-        v, p = V.parse_id(vergadering_id), V.parse_id(pid)
+        v, p = path_id(vergadering_id), path_id(pid)
         form = await request.form()
         work = agenda.set_duur(request.user, v, p, str(form.get("duur_minuten", "")))
         return await self._agenda_or_error(request, v, work, "Duur aangepast.", f"#punt-{p}")
@@ -239,7 +239,7 @@ class VergaderingPagesController(Controller):
     @get("/{vergadering_id:str}/leiden", name="vergadering_leiden")
     async def leiden(self, request: Request, vergadering_id: FromPath[str],
                      punt: FromQuery[str | None] = None) -> Template:
-        context = await leiden_context(request, V.parse_id(vergadering_id), V.parse_id(punt) if punt else None)
+        context = await leiden_context(request, path_id(vergadering_id), path_id(punt) if punt else None)
         return Template("overleg/vergaderingen/leiden.html", context=context)
 
     async def _leiden_error(self, request: Request, v: int, p: int, exc: HTTPException, **extra) -> Template:
@@ -249,13 +249,13 @@ class VergaderingPagesController(Controller):
 
     @post("/{vergadering_id:str}/punten/{pid:str}/notities", name="vergadering_punt_notities", status_code=303)
     async def notities(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
-        v, p = V.parse_id(vergadering_id), V.parse_id(pid)
+        v, p = path_id(vergadering_id), path_id(pid)
         form = await request.form()
         as_json = "application/json" in request.headers.get("accept", "")
         try:
             punt = await V.save_notities(request.user, v, p, notities=form.get("notities", ""),
                                          besluit=form.get("besluit"), versie=form.get("versie"))
-        except V.Conflict as exc:
+        except Conflict as exc:
             if as_json:
                 huidig = {**exc.huidig, "notities_html": str(render_markdown(exc.huidig["notities"]))}
                 return Response({"detail": exc.detail, "huidig": huidig, "jouw": exc.jouw}, status_code=409,
@@ -274,7 +274,7 @@ class VergaderingPagesController(Controller):
 
     @post("/{vergadering_id:str}/punten/{pid:str}/functies", name="vergadering_punt_functies", status_code=303)
     async def functies(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
-        v, p = V.parse_id(vergadering_id), V.parse_id(pid)
+        v, p = path_id(vergadering_id), path_id(pid)
         form = await request.form()
         chosen = [str(f) for f in form.getall("functies")] if "functies" in form else []
         try:
@@ -285,7 +285,7 @@ class VergaderingPagesController(Controller):
 
     @post("/{vergadering_id:str}/punten/{pid:str}/acties", name="vergadering_punt_actie", status_code=303)
     async def actie(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
-        v, p = V.parse_id(vergadering_id), V.parse_id(pid)
+        v, p = path_id(vergadering_id), path_id(pid)
         form = await request.form()
         values = {k: str(form.get(k, "")) for k in ("wat", "partner", "deadline", "lens")}
         try:

@@ -9,12 +9,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from admin.guards import not_found, requires_login
+from admin.guards import requires_login
 from admin.sessions import resolve_user
+from common.flash import flash
+from common.ids import not_found
 from overleg.access import vergadering_scope
 from overleg.tables import Kalenderfeed, Vergadering
 from overleg.vergaderingen.ics import feed_ics
-from web.flash import flash
 
 STATUS_LABELS = {"concept": "Concept", "gepubliceerd": "Gepubliceerd", "gehouden": "Gehouden"}
 

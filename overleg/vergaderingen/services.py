@@ -14,9 +14,10 @@ import json
 
 from litestar.exceptions import HTTPException
 
-from admin.guards import not_found
 from admin.sessions import CurrentUser
 from common.db import write_transaction
+from common.errors import Conflict, FieldErrors
+from common.ids import as_version, not_found
 from overleg.access import get_overleg, require_chair, vergadering_scope
 from overleg.tables import (
     Aanwezigheid,
@@ -33,34 +34,13 @@ from overleg.tables import (
 from signalen.services import set_status
 from signalen.tables import Signaal, Status
 from signalen.validation import EARLIEST, clean_text
-from web.errors import FieldErrors
 
-MAX_ID = 2**63 - 1
 MAX_TEKST = 20_000
 LATEST = dt.date(2100, 12, 31)
 AANWEZIGHEID_LABELS = {Aanwezigheid.uitgenodigd.value: "Uitgenodigd", Aanwezigheid.aanwezig.value: "Aanwezig",
                        Aanwezigheid.verontschuldigd.value: "Verontschuldigd", Aanwezigheid.afwezig.value: "Afwezig"}
 STATUS_LABELS = {VergaderingStatus.concept.value: "Concept", VergaderingStatus.gepubliceerd.value: "Gepubliceerd",
                  VergaderingStatus.gehouden.value: "Gehouden"}
-
-
-class Conflict(HTTPException):
-    """409: the point changed since the version the edit is based on. Both texts travel with it: nothing lost."""
-
-    status_code = 409
-
-    def __init__(self, detail: str, huidig: dict, jouw: dict) -> None:
-        super().__init__(detail=detail, status_code=409)
-        self.huidig, self.jouw = huidig, jouw
-        self.extra = {"huidig": huidig, "jouw": jouw}
-
-
-def parse_id(raw: object) -> int:
-    """A path or form id: a positive integer a row could have, else 404."""
-    text = str(raw)
-    if not text.isascii() or not text.isdigit() or len(text) > 19 or not 0 < int(text) <= MAX_ID:
-        raise not_found()
-    return int(text)
 
 
 DAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -295,9 +275,8 @@ async def save_notities(user: CurrentUser, vergadering_id: int, punt_id: int, *,
     punt = await get_punt(vergadering, punt_id)
     texts = {"notities": clean_text(notities), "besluit": clean_text(punt["besluit"] if besluit is None else besluit)}
     errors = {k: "Hoogstens 20 000 tekens." for k, v in texts.items() if len(v) > MAX_TEKST}
-    if isinstance(versie, str) and versie.strip().isdigit():
-        versie = int(versie.strip())
-    if isinstance(versie, bool) or not isinstance(versie, int):
+    versie = as_version(versie)
+    if versie is None:
         errors["versie"] = "Geef de versie waarop je wijziging steunt."
     if errors:
         raise FieldErrors(errors)

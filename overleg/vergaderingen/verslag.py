@@ -15,15 +15,15 @@ from typing import Any
 
 from litestar.exceptions import HTTPException
 
-from admin.guards import as_id, not_found
 from admin.sessions import CurrentUser
 from common.db import write_transaction
+from common.errors import Conflict, FieldErrors
+from common.ids import as_id, as_version, not_found
 from overleg import access
 from overleg.acties.services import LENS_LABELS, STATUS_LABELS
 from overleg.overleggen.services import FUNCTIE_LABELS
 from overleg.tables import Aanwezigheid, Actie, Agendapunt, Deelnemer, Vergadering, Verslag
 from signalen.validation import clean_text, today
-from web.errors import FieldErrors
 
 CONCEPT, GOEDGEKEURD = "concept", "goedgekeurd"
 MAX_TEXT = 100_000
@@ -38,18 +38,6 @@ AANWEZIGHEID_LABELS = {
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 _SPACE = re.compile(r"\s+")
 FROZEN = "Dit verslag is goedgekeurd en kan niet meer gewijzigd worden."
-
-
-class VerslagConflict(HTTPException):
-    """409 for an edit on an old version: the stored text (`huidig`) and the submitted one (`jouw`)."""
-
-    status_code = 409
-
-    def __init__(self, huidig: dict, jouw: str) -> None:
-        super().__init__(detail="Het verslag is intussen door iemand anders gewijzigd. Je tekst is niet opgeslagen.",
-                         status_code=409)
-        self.huidig, self.jouw = huidig, jouw
-        self.extra = {"huidig": huidig, "jouw": {"inhoud": jouw}}
 
 
 def datum_lang(value: dt.date | None) -> str:
@@ -176,10 +164,8 @@ def _text(inhoud: Any) -> str:
 def _versie(versie: Any, *, required: bool = True) -> int | None:
     if versie in (None, "") and not required:
         return None
-    if isinstance(versie, int) and not isinstance(versie, bool) and versie >= 0:
-        return versie
-    if isinstance(versie, str) and versie.strip().isdigit() and len(versie.strip()) <= 18:
-        return int(versie.strip())
+    if (value := as_version(versie)) is not None:
+        return value
     raise FieldErrors({"versie": "Ongeldige of ontbrekende versie."})
 
 
@@ -198,7 +184,8 @@ async def _store(vergadering_id: int, text: str, expected: int | None, *,
         current = row["versie"] if row else 0
         if expected is not None and expected != current:
             stored = row["inhoud"] if row else await generate_text(vergadering_id)
-            raise VerslagConflict({"inhoud": stored, "versie": current}, text)
+            raise Conflict("Het verslag is intussen door iemand anders gewijzigd. Je tekst is niet opgeslagen.",
+                           {"inhoud": stored, "versie": current}, {"inhoud": text})
         values: dict = {Verslag.inhoud: text, Verslag.versie: current + 1}
         if approve:
             values.update({Verslag.status: GOEDGEKEURD, Verslag.goedgekeurd_in: approve[0],
@@ -211,7 +198,7 @@ async def _store(vergadering_id: int, text: str, expected: int | None, *,
 
 
 async def save_verslag(user: CurrentUser, vergadering_id: int | None, inhoud: Any, versie: Any) -> dict:
-    """Store the chair's text. Approved → 409; an old versie → VerslagConflict (409 with both texts)."""
+    """Store the chair's text. Approved → 409; an old versie → Conflict (409 with both texts)."""
     vergadering = await _chair_meeting(user, vergadering_id)
     text, expected = _text(inhoud), _versie(versie)
     await _store(vergadering["id"], text, expected)

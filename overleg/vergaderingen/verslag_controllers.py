@@ -11,16 +11,16 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from admin.guards import path_id as parse_id
 from admin.guards import requires_login
+from common.api import read_json
+from common.errors import Conflict, FieldErrors
+from common.flash import flash
+from common.ids import path_id
 from common.markdown import render_markdown
 from common.pdf import PRINT_CSS, PdfMeta, render_pdf
 from overleg import access
-from overleg.acties.controllers import read_json
 from overleg.vergaderingen import verslag as service
-from signalen.api import _errors as errors
-from web.errors import FieldErrors
-from web.flash import flash
+from signalen.api import error_responses as errors
 
 
 def _context(verslag: dict, **extra) -> dict:
@@ -52,14 +52,14 @@ class VerslagPagesController(Controller):
 
     @get("/{vergadering_id:str}/verslag", name="verslag")
     async def page(self, request: Request, vergadering_id: FromPath[str]) -> Template:
-        verslag = await service.get_verslag(request.user, parse_id(vergadering_id))
+        verslag = await service.get_verslag(request.user, path_id(vergadering_id))
         later = await service.later_meetings(verslag["vergadering"]) if verslag["mag_bewerken"] else []
         return Template("overleg/verslag/verslag.html", context=_context(
             verslag, later=[{**m, "label": service.datum_lang(m["datum"])} for m in later]))
 
     @get("/{vergadering_id:str}/verslag.pdf", name="verslag_pdf")
     async def pdf(self, request: Request, vergadering_id: FromPath[str]) -> Response:
-        verslag = await service.get_verslag(request.user, parse_id(vergadering_id))
+        verslag = await service.get_verslag(request.user, path_id(vergadering_id))
         body = await verslag_pdf(request, verslag)
         name = f"verslag-{verslag['vergadering']['datum'].isoformat()}.pdf"
         return Response(body, media_type="application/pdf", headers={
@@ -67,7 +67,7 @@ class VerslagPagesController(Controller):
 
     @get("/{vergadering_id:str}/verslag/bewerken", name="verslag_bewerken")
     async def edit(self, request: Request, vergadering_id: FromPath[str]) -> Template:
-        verslag = await service.get_verslag(request.user, parse_id(vergadering_id))
+        verslag = await service.get_verslag(request.user, path_id(vergadering_id))
         access.require_chair(request.user, verslag["vergadering"]["gemeente_id"])
         if verslag["status"] == service.GOEDGEKEURD:
             raise HTTPException(status_code=409, detail=service.FROZEN)
@@ -76,12 +76,12 @@ class VerslagPagesController(Controller):
 
     @post("/{vergadering_id:str}/verslag/bewerken", name="verslag_bewerken_post", status_code=303)
     async def save(self, request: Request, vergadering_id: FromPath[str]) -> Response:
-        vid = parse_id(vergadering_id)
+        vid = path_id(vergadering_id)
         form = await request.form()
         tekst = str(form.get("inhoud", ""))
         try:
             await service.save_verslag(request.user, vid, tekst, str(form.get("versie", "")))
-        except service.VerslagConflict as exc:
+        except Conflict as exc:
             verslag = await service.get_verslag(request.user, vid)
             return Template("overleg/verslag/bewerken.html", status_code=409, context=_context(
                 verslag, tekst=tekst, versie=exc.huidig["versie"], conflict=exc.huidig))
@@ -93,7 +93,7 @@ class VerslagPagesController(Controller):
 
     @post("/{vergadering_id:str}/verslag/opnieuw", name="verslag_opnieuw", status_code=303)
     async def regenerate(self, request: Request, vergadering_id: FromPath[str]) -> Response:
-        vid = parse_id(vergadering_id)
+        vid = path_id(vergadering_id)
         form = await request.form()
         await service.regenerate(request.user, vid, str(form.get("versie", "")))
         return flash(Redirect(f"/vergaderingen/{vid}/verslag", status_code=303),
@@ -101,7 +101,7 @@ class VerslagPagesController(Controller):
 
     @post("/{vergadering_id:str}/verslag/goedkeuren", name="verslag_goedkeuren", status_code=303)
     async def approve(self, request: Request, vergadering_id: FromPath[str]) -> Response:
-        vid = parse_id(vergadering_id)
+        vid = path_id(vergadering_id)
         form = await request.form()
         try:
             await service.approve(request.user, vid, form.get("goedgekeurd_in"), str(form.get("versie", "")))
@@ -129,18 +129,18 @@ class VerslagApiController(Controller):
     @get("/{vergadering_id:str}/verslag", name="api-verslag", summary="Het verslag van een vergadering",
          responses=errors(401, 404))
     async def detail(self, request: Request, vergadering_id: FromPath[str]) -> dict:
-        return _out(await service.get_verslag(request.user, parse_id(vergadering_id)))
+        return _out(await service.get_verslag(request.user, path_id(vergadering_id)))
 
     @put("/{vergadering_id:str}/verslag", name="api-verslag-opslaan",
          summary='Het verslag opslaan (voorzitter): {"inhoud", "versie"}; 409 met beide teksten bij een oude versie')
     async def save(self, request: Request, vergadering_id: FromPath[str]) -> dict:
         body = await read_json(request)
-        return _out(await service.save_verslag(request.user, parse_id(vergadering_id), body.get("inhoud"),
+        return _out(await service.save_verslag(request.user, path_id(vergadering_id), body.get("inhoud"),
                                                body.get("versie")))
 
     @post("/{vergadering_id:str}/verslag/goedkeuren", name="api-verslag-goedkeuren", status_code=200,
           summary='Het verslag goedkeuren in een latere vergadering: {"goedgekeurd_in", "versie"?}')
     async def approve(self, request: Request, vergadering_id: FromPath[str]) -> dict:
         body = await read_json(request)
-        return _out(await service.approve(request.user, parse_id(vergadering_id), body.get("goedgekeurd_in"),
+        return _out(await service.approve(request.user, path_id(vergadering_id), body.get("goedgekeurd_in"),
                                           body.get("versie")))

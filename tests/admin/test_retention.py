@@ -9,8 +9,8 @@ import logging
 import pytest
 
 import manage
-from admin.retention import ANONYMOUS_TITLE, apply_retention, years_before
 from admin.tables import Gemeente
+from signalen.retention import ANONYMOUS_TITLE, apply_retention, years_before
 from signalen.tables import Signaal, SignaalHistoriek
 from tests.support import make_signaal, sync
 

@@ -11,8 +11,8 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 import manage
-from admin import rights
 from admin.tables import LoginPoging
+from signalen import rights
 from signalen.tables import Signaal
 from tests.support import PASSWORD, login_as, make_signaal, sync
 

@@ -216,7 +216,7 @@ def test_the_chair_creates_an_action_and_gets_it_back(voorzitter, ov):
     ({"dossier_id": "foreign"}, "dossier", "Kies een dossier van deze gemeente."),
 ])
 def test_create_actie_refuses_bad_input_with_dutch_messages(voorzitter, ov, overrides, field, message):
-    from web.errors import FieldErrors
+    from common.errors import FieldErrors
 
     foreign = {"partner_id": ov.ocmw_h, "agendapunt_id": ov.punt_h, "dossier_id": ov.dossier_h}
     overrides = {k: (foreign[k] if v == "foreign" else v) for k, v in overrides.items()}

@@ -9,10 +9,10 @@ from html import escape
 
 import pytest
 
+from common.errors import FieldErrors
 from overleg.dossiers import services as dossiers
 from overleg.tables import Commentaar
 from tests.support import current_user, make_signaal, publish_dossier, sync
-from web.errors import FieldErrors
 
 API = "/api/v1/dossiers"
 CLEAN = "Het CAW neemt contact op met de school over de laatste bus."

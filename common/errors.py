@@ -42,6 +42,33 @@ class FieldErrors(HTTPException):
         self.extra = extra or {}
 
 
+def jsonable(row: dict) -> dict:
+    """A stored row as JSON can carry it: dates and times as ISO text."""
+    import datetime as dt
+
+    return {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime | dt.time) else v) for k, v in row.items()}
+
+
+class Conflict(HTTPException):
+    """409: an illegal transition, or an edit based on an old version. Nothing is lost: `huidig` is the stored
+    version and `jouw` what was submitted but not saved; both travel to the client in the body."""
+
+    status_code = 409
+
+    def __init__(self, detail: str, huidig: dict | None = None, jouw: dict | None = None) -> None:
+        super().__init__(detail=detail, status_code=409)
+        self.huidig, self.jouw = huidig, jouw
+        self.extra: dict = {}
+        if huidig:
+            self.extra["huidig"] = jsonable(huidig)
+        if jouw is not None:
+            self.extra["jouw"] = jouw
+
+    @property
+    def current(self) -> dict | None:
+        return self.huidig
+
+
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path.startswith("/schema")
 
