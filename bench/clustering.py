@@ -19,15 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from overleg.dossiers import clustering  # noqa: E402
+from overleg.dossiers import clustering, terms_nl  # noqa: E402
 from overleg.dossiers.clustering import (  # noqa: E402
     DossierProfile,
     SignalText,
-    adjusted_rand_index,
     match_existing,
     suggest,
     suggest_new_groups,
 )
+from overleg.dossiers.evaluation import adjusted_rand_index  # noqa: E402
 
 LABELLED = Path(__file__).resolve().parents[1] / "tests" / "overleg" / "data" / "clustering_signals.jsonl"
 PLACES = "Mechelen Lier Heist-op-den-Berg Duffel Bonheiden Willebroek Puurs Boom Niel Zemst".split()
@@ -119,14 +119,14 @@ def quality() -> list[str]:
         saved = {key: getattr(clustering, key) for key in [*change, "GROUP_THRESHOLD"]}
         for key, value in change.items():
             setattr(clustering, key, value)
-        clustering._WORD_CACHE.clear()
+        terms_nl._WORD_CACHE.clear()
         scores = []
         for threshold in (0.06, 0.08, 0.10, 0.12, 0.14):
             clustering.GROUP_THRESHOLD = threshold
             scores.append(f"**{ari():.3f}**" if threshold == 0.10 else f"{ari():.3f}")
         for key, value in saved.items():
             setattr(clustering, key, value)
-        clustering._WORD_CACHE.clear()
+        terms_nl._WORD_CACHE.clear()
         lines.append(f"| {name} | {' / '.join(scores)} |")
     notes = [
         "",

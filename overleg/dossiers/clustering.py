@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime
 import heapq
 import math
-import re
-import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
@@ -25,9 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-import snowballstemmer
-
-from overleg.dossiers.stopwords_nl import ALL_STOPWORDS, COMPOUND_TAILS, NOT_HEADS, SYNONYMS
+from overleg.dossiers.terms_nl import WORD, analyze, clean, terms  # noqa: F401  (terms: part of this API)
 
 TITLE_WEIGHT = 2
 PLACE_BOOST = 0.5  # strong: a shared place multiplies the text similarity by 1.5
@@ -38,9 +34,6 @@ MATCH_THRESHOLD = 0.20
 MAX_DF, MAX_DF_FLOOR, SCAN_BUDGET, K_NEIGHBOURS, K_MIN, POOL, LARGE = 0.25, 100, 120, 15, 8, 1.5, 2000
 
 MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
-_WORD = re.compile(r"[^\W\d_]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
-_stemmer = snowballstemmer.stemmer("dutch")
 
 
 @dataclass(frozen=True)
@@ -78,63 +71,6 @@ class ExistingMatch:
     score: float
 
 
-@lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    return _stemmer.stemWord(word)
-
-
-_TAIL_STEMS = sorted({(_stem(t), t) for t in COMPOUND_TAILS}, key=lambda p: -len(p[0]))
-
-
-_WORD_CACHE: dict[str, tuple[tuple[str, str], ...]] = {}
-
-
-def _analyze_word(raw: str) -> tuple[tuple[str, str], ...]:
-    """(stem, surface) pairs for one lowercased word: synonyms resolved, stopwords dropped, compounds split.
-
-    Compound splitting is cheap: a stem that ends in a word of COMPOUND_TAILS after a head of >= 3 letters
-    also yields head and tail, so "ontmoetingsplekken" shares "plek" with "plek", "ontmoet" with "ontmoeting".
-    """
-    out = []
-    for word in SYNONYMS.get(raw, raw).split():
-        if len(word) < 2 or word in ALL_STOPWORDS:
-            continue
-        stem = _stem(word)
-        out.append((stem, word))
-        for tail_stem, tail in _TAIL_STEMS:
-            head = stem[: -len(tail_stem)]
-            if stem.endswith(tail_stem) and len(head) >= 3:
-                head = head[:-1] if head.endswith(("ings", "heids", "teits", "schaps")) else head  # linking s
-                head_stem = _stem(head)
-                if head not in NOT_HEADS and not {head, head_stem} & ALL_STOPWORDS and len(head_stem) >= 3:
-                    out += [(head_stem, head), (tail_stem, tail)]
-                break
-    return tuple(out)
-
-
-def _clean(text: object) -> str:
-    text = text if isinstance(text, str) else str(text or "")
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-
-
-def _analyze(text: object) -> list[tuple[str, str]]:
-    if len(_WORD_CACHE) > 500_000:  # bound the memory of a long-running server
-        _WORD_CACHE.clear()
-    cache = _WORD_CACHE
-    out: list[tuple[str, str]] = []
-    for word in _WORD.findall(_clean(text).lower()):
-        pairs = cache.get(word)
-        if pairs is None:
-            pairs = cache[word] = _analyze_word(word)
-        out += pairs
-    return out
-
-
-def terms(text: str) -> list[str]:
-    """Lowercased Dutch Snowball stems, stopwords removed, compounds also split into head and tail."""
-    return [stem for stem, _ in _analyze(text)]
-
-
 def _unit(vec: dict) -> dict:
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {t: v / norm for t, v in vec.items()}
@@ -151,7 +87,7 @@ class _Corpus:
         pairs: Counter = Counter()
         counts = []
         for titel, body in docs:
-            found = _analyze(titel) * TITLE_WEIGHT + _analyze(body)
+            found = analyze(titel) * TITLE_WEIGHT + analyze(body)
             pairs.update(found)
             counts.append(Counter(map(itemgetter(0), found)))
         self.df = Counter(t for tf in counts for t in tf)
@@ -173,7 +109,7 @@ def _place(s: SignalText) -> str:
 
 @lru_cache(maxsize=4096)
 def _place_key(plek: str) -> str:
-    return " ".join(_WORD.findall(_clean(plek).lower()))
+    return " ".join(WORD.findall(clean(plek).lower()))
 
 
 class _Meta:
@@ -286,7 +222,7 @@ def _rejected(pairs: Collection[tuple[int, int]]) -> set[tuple]:
 def _reason(members: Sequence[SignalText], words: str, dossier: Sequence[SignalText] | None = None) -> str:
     """Reason in Dutch: shared words; place and type (shared in the group or with the dossier); period."""
     parts, n = [words] if words else [], len(members)
-    labels = {_place(s): _clean(s.plek).strip() for s in (*(dossier or ()), *members) if _place(s)}
+    labels = {_place(s): clean(s.plek).strip() for s in (*(dossier or ()), *members) if _place(s)}
     in_dossier = {_place(s) for s in dossier or ()}
     places = Counter(p for p in map(_place, members) if p and (dossier is None or p in in_dossier))
     for key, k in places.most_common(1):
@@ -369,7 +305,7 @@ def suggest_new_groups(
         shared = sorted((t for t, c in counts.items() if c >= need), key=lambda t: (-counts[t] * idf[t], t))
         shared = shared or [t for t, c in counts.most_common(3) if c >= 2]
         words = corpus.readable(shared[:6])[:4]
-        places = Counter(_clean(s.plek).strip() for s in members)
+        places = Counter(clean(s.plek).strip() for s in members)
         place, n_place = places.most_common(1)[0]
         title = ", ".join(words[:2]).capitalize() or "Nieuwe bundel"
         title += f" – {place}" if place and n_place * 2 > len(members) else ""
@@ -454,20 +390,3 @@ def suggest(
     taken = {i for m in matches for i in m.signalen} | {s.id for d in dossiers for s in d.signalen}
     rest = [s for s in signals if s.id not in taken]
     return matches, suggest_new_groups(rest, rejected_pairs=rejected_pairs)
-
-
-def adjusted_rand_index(labels_true: Sequence, labels_pred: Sequence) -> float:
-    """Adjusted Rand index (Hubert & Arabie 1985) of two labelings of the same items; 1.0 = identical."""
-    if len(labels_true) != len(labels_pred):
-        raise ValueError("labelings must have the same length")
-    n = len(labels_true)
-    if n < 2:
-        return 1.0
-    pairs = sum(c * (c - 1) // 2 for c in Counter(zip(labels_true, labels_pred, strict=True)).values())
-    sum_a = sum(c * (c - 1) // 2 for c in Counter(labels_true).values())
-    sum_b = sum(c * (c - 1) // 2 for c in Counter(labels_pred).values())
-    expected = sum_a * sum_b / (n * (n - 1) // 2)
-    maximum = (sum_a + sum_b) / 2
-    if maximum == expected:  # only when both labelings are all-singletons or both one cluster: identical
-        return 1.0
-    return (pairs - expected) / (maximum - expected)

@@ -13,12 +13,12 @@ from overleg.dossiers.clustering import (
     ExistingMatch,
     NewGroup,
     SignalText,
-    adjusted_rand_index,
     match_existing,
     suggest,
     suggest_new_groups,
     terms,
 )
+from overleg.dossiers.evaluation import adjusted_rand_index  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "clustering_signals.jsonl"
 

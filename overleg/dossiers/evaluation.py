@@ -1,0 +1,23 @@
+"""How well a grouping matches a labelled one: for the clustering tests and bench/clustering.py."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+
+def adjusted_rand_index(labels_true: Sequence, labels_pred: Sequence) -> float:
+    """Adjusted Rand index (Hubert & Arabie 1985) of two labelings of the same items; 1.0 = identical."""
+    if len(labels_true) != len(labels_pred):
+        raise ValueError("labelings must have the same length")
+    n = len(labels_true)
+    if n < 2:
+        return 1.0
+    pairs = sum(c * (c - 1) // 2 for c in Counter(zip(labels_true, labels_pred, strict=True)).values())
+    sum_a = sum(c * (c - 1) // 2 for c in Counter(labels_true).values())
+    sum_b = sum(c * (c - 1) // 2 for c in Counter(labels_pred).values())
+    expected = sum_a * sum_b / (n * (n - 1) // 2)
+    maximum = (sum_a + sum_b) / 2
+    if maximum == expected:  # only when both labelings are all-singletons or both one cluster: identical
+        return 1.0
+    return (pairs - expected) / (maximum - expected)
