@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from piccolo.query.functions.aggregate import Count, Max, Min
 
-from admin.guards import aggregate_gemeente_ids, gemeente_ids_with
 from admin.sessions import CurrentUser
 from admin.tables import Rol
+from admin.tenancy import aggregate_gemeente_ids, gemeente_ids_with, in_gemeenten
 from overleg.dossiers import clustering
 from overleg.tables import Dossier
 from signalen.tables import Signaal, Signaaltype
@@ -47,7 +47,7 @@ def coordinator_gemeente_ids(user: CurrentUser) -> set[int]:
 async def by_type(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
     rows = await (Signaal.select(Signaal.signaaltype, Signaal.gemeente, Count(alias="n"),
                                  Min(Signaal.datum, alias="van"), Max(Signaal.datum, alias="tot"))
-                  .where(Signaal.gemeente.is_in(gemeente_ids) & (Signaal.datum >= since)
+                  .where(in_gemeenten(Signaal.gemeente, gemeente_ids) & (Signaal.datum >= since)
                          & Signaal.signaaltype.is_not_null() & (Signaal.status != "niet_weerhouden"))
                   .group_by(Signaal.signaaltype, Signaal.gemeente))
     names = {r["id"]: r["naam"] for r in await Signaaltype.select(Signaaltype.id, Signaaltype.naam)}
@@ -66,7 +66,7 @@ def _date(value) -> dt.date | None:
 
 async def by_wording(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
     dossiers = await (Dossier.select(Dossier.id, Dossier.gemeente, Dossier.titel, Dossier.omschrijving)
-                      .where(Dossier.gemeente.is_in(gemeente_ids) & Dossier.samengevoegd_in.is_null()))
+                      .where(in_gemeenten(Dossier.gemeente, gemeente_ids) & Dossier.samengevoegd_in.is_null()))
     evidence = await (Signaal.select(Signaal.dossier, Count(alias="n"), Min(Signaal.datum, alias="van"),
                                      Max(Signaal.datum, alias="tot"))
                       .where(Signaal.dossier.is_in([d["id"] for d in dossiers] or [0]))
@@ -74,7 +74,7 @@ async def by_wording(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
     per_dossier = {row["dossier"]: row for row in evidence}
     loose = await (Signaal.select(Signaal.id, Signaal.gemeente, Signaal.titel, Signaal.omschrijving, Signaal.plek,
                                   Signaal.datum)
-                   .where(Signaal.gemeente.is_in(gemeente_ids) & Signaal.dossier.is_null()
+                   .where(in_gemeenten(Signaal.gemeente, gemeente_ids) & Signaal.dossier.is_null()
                           & (Signaal.status == "nieuw") & (Signaal.datum >= since))
                    .order_by(Signaal.datum, ascending=False).limit(RECENT_UNBUNDLED))
     texts, owner = [], {}

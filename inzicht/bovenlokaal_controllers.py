@@ -8,8 +8,9 @@ from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
-from admin.guards import register_gemeente_ids, requires_login
+from admin.guards import requires_login
 from admin.sessions import CurrentUser
+from admin.tenancy import register_gemeente_ids
 from common.errors import FieldErrors
 from common.ids import not_found
 from inzicht import bovenlokaal

@@ -9,7 +9,8 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from admin.guards import aggregate_gemeente_ids, gemeente_by_slug, requires_login, visible_gemeenten
+from admin.guards import requires_login
+from admin.tenancy import aggregate_gemeente_ids, gemeente_by_slug, visible_gemeenten
 from common.errors import FieldErrors
 from common.ids import not_found
 from inzicht import queries

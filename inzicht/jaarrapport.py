@@ -11,6 +11,7 @@ import anyio
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from piccolo.query.functions.aggregate import Count
 
+from admin.tenancy import in_gemeenten
 from common.pdf import PRINT_CSS, PdfMeta, render_pdf
 from inzicht import queries
 from inzicht.charts import Chart
@@ -33,9 +34,9 @@ async def gather(gemeente, jaar: int) -> dict:
         Chart("per-signaaltype", "Signalen per soort", "Soort signaal", await queries.per_signaaltype(scope)),
         Chart("per-plek", "Signalen per plek (top 15)", "Plek", await queries.per_plek(scope)),
     ]
-    in_year = (Dossier.gemeente == gemeente.id) & Dossier.samengevoegd_in.is_null()
+    in_year = in_gemeenten(Dossier.gemeente, gemeente.id) & Dossier.samengevoegd_in.is_null()
     dossiers = await Dossier.select(Dossier.titel, Dossier.status).where(in_year).order_by(Dossier.titel)
-    overleg_ids = [o["id"] for o in await Overleg.select(Overleg.id).where(Overleg.gemeente == gemeente.id)]
+    overleg_ids = [o["id"] for o in await Overleg.select(Overleg.id).where(in_gemeenten(Overleg.gemeente, gemeente.id))]
     overleg_ids = overleg_ids or [0]
     meetings = await Vergadering.count().where(
         Vergadering.overleg.is_in(overleg_ids) & (Vergadering.datum >= start) & (Vergadering.datum <= end)
@@ -48,7 +49,7 @@ async def gather(gemeente, jaar: int) -> dict:
                     .group_by(Actie.lens))
     feedback = await Terugkoppeling.count().where(
         (Terugkoppeling.datum >= start) & (Terugkoppeling.datum <= end)
-        & (Terugkoppeling.dossier.gemeente == gemeente.id))
+        & in_gemeenten(Terugkoppeling.dossier.gemeente, gemeente.id))
     return {
         "gemeente": gemeente, "jaar": jaar, "totalen": await queries.totals(scope), "charts": charts,
         "dossiers": dossiers, "vergaderingen": meetings,

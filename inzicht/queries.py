@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from piccolo.query.functions.aggregate import Count, Sum
 
-from overleg.tables import Antwoord, Dossier, Signaalnota
+from admin.sessions import CurrentUser
+from admin.tenancy import aggregate_gemeente_ids, in_gemeenten, register_gemeente_ids
+from overleg.tables import Antwoord, Dossier, DossierStatus, Signaalnota
 from signalen.tables import BRON_LABELS, Levensdomein, Signaal, Signaaltype
 
 
@@ -20,7 +22,7 @@ class Scope:
 
 
 def _signal_where(scope: Scope):
-    where = Signaal.gemeente.is_in(list(scope.gemeente_ids))
+    where = in_gemeenten(Signaal.gemeente, list(scope.gemeente_ids))
     if scope.van:
         where &= Signaal.datum >= scope.van
     if scope.tot:
@@ -111,7 +113,7 @@ async def totals(scope: Scope) -> dict:
 
 async def dossiers_per_status(scope: Scope) -> list[tuple[str, int]]:
     rows = await (Dossier.select(Dossier.status, Count(alias="aantal"))
-                  .where(Dossier.gemeente.is_in(list(scope.gemeente_ids)) & Dossier.samengevoegd_in.is_null())
+                  .where(in_gemeenten(Dossier.gemeente, list(scope.gemeente_ids)) & Dossier.samengevoegd_in.is_null())
                   .group_by(Dossier.status))
     labels = {"open": "Open", "geagendeerd": "Geagendeerd", "in_behandeling": "In behandeling",
               "afgerond": "Afgerond"}
@@ -120,7 +122,7 @@ async def dossiers_per_status(scope: Scope) -> list[tuple[str, int]]:
 
 async def nota_answers(scope: Scope) -> dict:
     """Sent notas, share answered, share akkoord and the median number of days to an answer."""
-    where = Signaalnota.gemeente.is_in(list(scope.gemeente_ids)) & Signaalnota.verstuurd_op.is_not_null()
+    where = in_gemeenten(Signaalnota.gemeente, list(scope.gemeente_ids)) & Signaalnota.verstuurd_op.is_not_null()
     if scope.van:
         where &= Signaalnota.verstuurd_op >= dt.datetime.combine(scope.van, dt.time(), dt.UTC)
     if scope.tot:
@@ -141,3 +143,27 @@ async def nota_answers(scope: Scope) -> dict:
         "mediaan_dagen": statistics.median(days) if days else None,
         "beslissingen": decisions,
     }
+
+
+async def per_gemeente(user: CurrentUser) -> list[dict]:
+    """A coördinator's gemeenten side by side: signals, new ones, open dossiers, sent notas (counts only)."""
+    ids = sorted(aggregate_gemeente_ids(user))
+    by_status = await (Signaal.select(Signaal.gemeente, Signaal.status, Count(alias="n"))
+                       .where(in_gemeenten(Signaal.gemeente, ids)).group_by(Signaal.gemeente, Signaal.status))
+    dossiers = await (Dossier.select(Dossier.gemeente, Count(alias="n"))
+                      .where(in_gemeenten(Dossier.gemeente, ids) & (Dossier.status != DossierStatus.afgerond.value)
+                             & Dossier.samengevoegd_in.is_null())
+                      .group_by(Dossier.gemeente))
+    notas = await (Signaalnota.select(Signaalnota.gemeente, Count(alias="n"))
+                   .where(in_gemeenten(Signaalnota.gemeente, ids) & Signaalnota.verstuurd_op.is_not_null())
+                   .group_by(Signaalnota.gemeente))
+    rows = []
+    for gemeente in sorted((user.gemeenten[i] for i in ids), key=lambda g: g.naam):
+        counts = {r["status"]: r["n"] for r in by_status if r["gemeente"] == gemeente.id}
+        rows.append({
+            "gemeente": gemeente, "signalen": sum(counts.values()), "nieuw": counts.get("nieuw", 0),
+            "dossiers": next((r["n"] for r in dossiers if r["gemeente"] == gemeente.id), 0),
+            "notas": next((r["n"] for r in notas if r["gemeente"] == gemeente.id), 0),
+            "lid": gemeente.id in register_gemeente_ids(user),
+        })
+    return rows

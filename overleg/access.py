@@ -1,72 +1,44 @@
-"""Who may see and do what in the overleg: built on admin.guards, the one tenancy layer.
+"""What of the overleg a user may reach, in terms of admin.tenancy (the one tenancy module):
 
 - voorzitter: manages the overleg, its dossiers, meetings and notas of their gemeente;
 - jeugdopbouwwerker and coördinator (member): read dossiers and meetings of their gemeente;
 - partner: reads published agendas and the dossiers on them, comments, updates their own actions;
 - nobody sees another gemeente's overleg (404).
+
+This module only says what "published to a partner" means for the overleg's tables; which gemeenten is
+tenancy's decision.
 """
 
 from __future__ import annotations
 
-from piccolo.columns.combination import Where
+from piccolo.custom_types import Combinable
 
-from admin.guards import gemeente_ids_with, register_gemeente_ids, roles_in
+from admin import tenancy
 from admin.sessions import CurrentUser
-from admin.tables import Rol
+from admin.tenancy import Toegang
 from common.ids import not_found
 from overleg.tables import Agendapunt, Dossier, Overleg, Overleglid, Vergadering, VergaderingStatus
 
-MEMBER_ROLES = frozenset({Rol.jeugdopbouwwerker, Rol.voorzitter, Rol.partner, Rol.coordinator})
 PUBLISHED = (VergaderingStatus.gepubliceerd.value, VergaderingStatus.gehouden.value)
 
 
-def member_gemeente_ids(user: CurrentUser) -> set[int]:
-    """Gemeenten whose overleg the user sits in or works for (any role held there)."""
-    return gemeente_ids_with(user, MEMBER_ROLES)
-
-
-def chair_gemeente_ids(user: CurrentUser) -> set[int]:
-    return gemeente_ids_with(user, {Rol.voorzitter})
-
-
-def is_chair(user: CurrentUser, gemeente_id: int) -> bool:
-    return Rol.voorzitter in roles_in(user, gemeente_id)
-
-
-def require_chair(user: CurrentUser, gemeente_id: int) -> None:
-    """Only the chair changes the overleg; others who can see it get 403, strangers 404."""
-    from litestar.exceptions import PermissionDeniedException
-
-    if gemeente_id not in member_gemeente_ids(user):
-        raise not_found()
-    if not is_chair(user, gemeente_id):
-        raise PermissionDeniedException("Dit kan alleen de voorzitter van het overleg.")
+def _overleg_query():
+    return Overleg.select(*Overleg.all_columns(), Overleg.gemeente.slug.as_alias("gemeente_slug"),
+                          Overleg.gemeente.naam.as_alias("gemeente_naam")).output(load_json=True)
 
 
 async def overleggen(user: CurrentUser) -> list[dict]:
-    ids = sorted(member_gemeente_ids(user))
-    if not ids:
+    condition = tenancy.where(user, Toegang.MEMBER, Overleg.gemeente)
+    if condition is None:
         return []
-    return await (
-        Overleg.select(*Overleg.all_columns(), Overleg.gemeente.slug.as_alias("gemeente_slug"),
-                       Overleg.gemeente.naam.as_alias("gemeente_naam"))
-        .where(Overleg.gemeente.is_in(ids))
-        .order_by(Overleg.naam)
-        .output(load_json=True)
-    )
+    return await _overleg_query().where(condition).order_by(Overleg.naam)
 
 
 async def get_overleg(user: CurrentUser, overleg_id: int) -> dict:
-    ids = sorted(member_gemeente_ids(user))
+    condition = tenancy.where(user, Toegang.MEMBER, Overleg.gemeente)
     row = None
-    if ids:
-        row = await (
-            Overleg.select(*Overleg.all_columns(), Overleg.gemeente.slug.as_alias("gemeente_slug"),
-                           Overleg.gemeente.naam.as_alias("gemeente_naam"))
-            .where((Overleg.id == overleg_id) & Overleg.gemeente.is_in(ids))
-            .first()
-            .output(load_json=True)
-        )
+    if condition is not None:
+        row = await _overleg_query().where((Overleg.id == overleg_id) & condition).first()
     if row is None:
         raise not_found()
     return row
@@ -80,17 +52,9 @@ def published_dossier_ids_query():
     )
 
 
-async def dossier_scope(user: CurrentUser) -> Where | None:
+async def dossier_scope(user: CurrentUser) -> Combinable | None:
     """The condition on Dossier rows this user may read; None when none at all."""
-    readers = register_gemeente_ids(user)
-    partner_only = gemeente_ids_with(user, {Rol.partner}) - readers
-    condition = None
-    if readers:
-        condition = Dossier.gemeente.is_in(sorted(readers))
-    if partner_only:
-        partner_part = Dossier.gemeente.is_in(sorted(partner_only)) & Dossier.id.is_in(published_dossier_ids_query())
-        condition = partner_part if condition is None else condition | partner_part
-    return condition
+    return tenancy.where(user, Toegang.READ, Dossier.gemeente, partner=Dossier.id.is_in(published_dossier_ids_query()))
 
 
 async def partner_ids_of(user: CurrentUser) -> set[int]:
@@ -100,15 +64,8 @@ async def partner_ids_of(user: CurrentUser) -> set[int]:
     return {row["partner"] for row in rows}
 
 
-async def vergadering_scope(user: CurrentUser) -> Where | None:
+async def vergadering_scope(user: CurrentUser) -> Combinable | None:
     """Meetings the user may read: all of their gemeenten's overleg for register roles; published ones for
     partners."""
-    readers = register_gemeente_ids(user)
-    partner_only = gemeente_ids_with(user, {Rol.partner}) - readers
-    condition = None
-    if readers:
-        condition = Vergadering.overleg.gemeente.is_in(sorted(readers))
-    if partner_only:
-        part = Vergadering.overleg.gemeente.is_in(sorted(partner_only)) & Vergadering.status.is_in(list(PUBLISHED))
-        condition = part if condition is None else condition | part
-    return condition
+    return tenancy.where(user, Toegang.READ, Vergadering.overleg.gemeente,
+                         partner=Vergadering.status.is_in(list(PUBLISHED)))

@@ -9,8 +9,9 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from admin.guards import REGISTER_ROLES, register_gemeente_ids, requires_login, visible_gemeenten
+from admin.guards import requires_login
 from admin.sessions import CurrentUser
+from admin.tenancy import REGISTER_ROLES, register_gemeente_ids, visible_gemeenten
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_version, not_found, path_id

@@ -20,8 +20,9 @@ from typing import Any
 import anyio
 from litestar import Controller, Request, Response, get
 
-from admin.guards import register_gemeente_ids, requires_login
+from admin.guards import requires_login
 from admin.sessions import CurrentUser
+from admin.tenancy import register_gemeente_ids
 from common import tabular
 from common.errors import FieldErrors
 from common.ids import not_found

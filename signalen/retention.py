@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from admin.tables import Gemeente
+from admin.tenancy import in_gemeenten
 
 logger = logging.getLogger("signaalwerk.bewaartermijn")
 
@@ -135,7 +136,7 @@ async def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = Fal
             Signaal.id, Signaal.titel, Signaal.omschrijving, Signaal.plek, Signaal.citaten,
             Signaal.persoonsgegevens, Signaal.zoektekst, Signaal.gewijzigd_op, Signaal.aangemaakt_op,
             Signaal.datum,
-        ).where((Signaal.gemeente == gemeente["id"]) & Signaal.status.is_in(list(CLOSED)))
+        ).where(in_gemeenten(Signaal.gemeente, gemeente["id"]) & Signaal.status.is_in(list(CLOSED)))
         pending = []
         for row in rows:
             if _is_anonymous(row):

@@ -10,9 +10,9 @@ from litestar.exceptions import HTTPException
 from piccolo.query import OrderByRaw
 from piccolo.query.functions.aggregate import Count
 
-from admin.guards import REGISTER_ROLES, gemeente_by_slug, register_gemeente_ids, roles_in
 from admin.sessions import CurrentUser
 from admin.tables import Rol
+from admin.tenancy import REGISTER_ROLES, gemeente_by_slug, in_gemeenten, register_gemeente_ids, roles_in
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import not_found
@@ -105,7 +105,7 @@ async def get_signaal(user: CurrentUser, signaal_id: int) -> dict:
         raise not_found()
     row = await (
         Signaal.select(*_columns())
-        .where((Signaal.id == signaal_id) & Signaal.gemeente.is_in(list(allowed)))
+        .where((Signaal.id == signaal_id) & in_gemeenten(Signaal.gemeente, list(allowed)))
         .first()
     )
     if row is None:
@@ -133,7 +133,7 @@ async def plekken(gemeente_ids: list[int], limit: int = 60) -> list[str]:
         return []
     rows = await (
         Signaal.select(Signaal.plek, Count(alias="n"))
-        .where(Signaal.gemeente.is_in(gemeente_ids) & (Signaal.plek != ""))
+        .where(in_gemeenten(Signaal.gemeente, gemeente_ids) & (Signaal.plek != ""))
         .group_by(Signaal.plek)
         .order_by(OrderByRaw("n"), ascending=False)
         .order_by(Signaal.plek)
@@ -319,7 +319,7 @@ async def list_signalen(user: CurrentUser, filters, *, limit: int | None = None)
         gemeente_ids = {gemeente_by_slug(user, filters.gemeente, REGISTER_ROLES).id}
     if not gemeente_ids:
         return [], 0
-    where = Signaal.gemeente.is_in(sorted(gemeente_ids))
+    where = in_gemeenten(Signaal.gemeente, sorted(gemeente_ids))
     if filters.levensdomein or filters.signaaltype:
         tax = await load_taxonomy()
         for name, known in (("levensdomein", tax.levensdomeinen), ("signaaltype", tax.signaaltypes)):

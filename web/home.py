@@ -6,8 +6,9 @@ from litestar import Controller, Request, get
 from litestar.response import Response, Template
 from piccolo.apps.user.tables import BaseUser
 
-from admin.guards import has_role, requires_login, roles_in, visible_gemeenten
+from admin.guards import requires_login
 from admin.tables import ROL_LABELS, Rol
+from admin.tenancy import has_role, roles_in, visible_gemeenten
 from settings import get_settings
 from web import dashboard
 

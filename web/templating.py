@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from admin.guards import has_role
 from admin.tables import Rol
+from admin.tenancy import has_role
 from common.flash import take_flash
 from common.markdown import render_markdown
 from signalen import workflow

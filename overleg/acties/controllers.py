@@ -8,7 +8,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from admin import tenancy
 from admin.guards import requires_login
+from admin.tenancy import in_gemeenten
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_id, not_found, path_id
@@ -36,10 +38,10 @@ def _back(overleg: Any, per: Any) -> str:
 
 async def _create_form(user, overleg: dict | None) -> dict | None:
     """Choices for the chair's 'new action' form: only on the page of one overleg the user chairs."""
-    if overleg is None or not access.is_chair(user, overleg["gemeente"]):
+    if overleg is None or not tenancy.is_chair(user, overleg["gemeente"]):
         return None
     dossiers = await Dossier.select(Dossier.id, Dossier.titel).where(
-        (Dossier.gemeente == overleg["gemeente"]) & Dossier.samengevoegd_in.is_null()).order_by(Dossier.titel)
+        in_gemeenten(Dossier.gemeente, overleg["gemeente"]) & Dossier.samengevoegd_in.is_null()).order_by(Dossier.titel)
     return {"partners": await partners(overleg["id"]), "dossiers": dossiers, "lenzen": acties.LENS_LABELS}
 
 
@@ -50,7 +52,7 @@ class ActiesPagesController(Controller):
 
     async def _page(self, request: Request, status_code: int = 200, **extra) -> Template:
         user = request.user
-        if not access.member_gemeente_ids(user):
+        if not tenancy.member_gemeente_ids(user):
             raise not_found()
         query = _query(request)
         overleggen = await access.overleggen(user)

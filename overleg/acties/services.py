@@ -12,7 +12,9 @@ from typing import Any
 
 from litestar.exceptions import PermissionDeniedException
 
+from admin import tenancy
 from admin.sessions import CurrentUser
+from admin.tenancy import in_gemeenten
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
@@ -69,7 +71,7 @@ def _decorate(row: dict, user: CurrentUser, own_partners: set[int], visible_doss
     row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
     row["lens_label"] = LENS_LABELS.get(row["lens"], row["lens"])
     row["achterstallig"] = bool(row["deadline"] and row["deadline"] < today() and row["status"] in OPEN)
-    row["mag_wijzigen"] = access.is_chair(user, row["gemeente_id"]) or (
+    row["mag_wijzigen"] = tenancy.is_chair(user, row["gemeente_id"]) or (
         row["partner"] is not None and row["partner"] in own_partners)
     if visible_dossiers is not None and row["dossier"] not in visible_dossiers:
         row["dossier_titel"] = None  # a dossier this reader may not open: no title
@@ -88,11 +90,11 @@ async def _visible_dossiers(user: CurrentUser, rows: list[dict]) -> set[int] | N
 
 
 async def _get(user: CurrentUser, actie_id: int | None) -> dict:
-    gemeenten = sorted(access.member_gemeente_ids(user))
+    gemeenten = sorted(tenancy.member_gemeente_ids(user))
     row = None
     if actie_id is not None and gemeenten:
         row = await Actie.select(*_columns()).where(
-            (Actie.id == actie_id) & Actie.overleg.gemeente.is_in(gemeenten)).first()
+            (Actie.id == actie_id) & in_gemeenten(Actie.overleg.gemeente, gemeenten)).first()
     if row is None:
         raise not_found()
     return _decorate(row, user, await access.partner_ids_of(user), await _visible_dossiers(user, [row]))
@@ -106,7 +108,7 @@ async def create_actie(user, *, overleg_id: int, agendapunt_id: int | None, doss
                        partner_id: int | None, deadline: dt.date | str | None, lens: str) -> dict:
     """Create an action in an overleg (chair only). Bad input → FieldErrors (422) with Dutch messages."""
     overleg = await access.get_overleg(user, as_id(overleg_id) or 0)
-    access.require_chair(user, overleg["gemeente"])
+    tenancy.require_chair(user, overleg["gemeente"])
     errors: dict[str, str] = {}
     text = clean_text(wat).strip() if isinstance(wat, str) else ""
     if not text:
@@ -128,7 +130,7 @@ async def create_actie(user, *, overleg_id: int, agendapunt_id: int | None, doss
     dossier = as_id(dossier_id)
     if dossier_id not in (None, ""):
         if dossier is None or not await Dossier.exists().where(
-                (Dossier.id == dossier) & (Dossier.gemeente == overleg["gemeente"])):
+                (Dossier.id == dossier) & in_gemeenten(Dossier.gemeente, overleg["gemeente"])):
             errors["dossier"] = "Kies een dossier van deze gemeente."
     elif punt_row is not None:
         dossier = punt_row["dossier"]
@@ -170,12 +172,12 @@ async def update_actie_status(user: CurrentUser, actie_id: int, status: str, ver
 async def list_acties(user: CurrentUser, *, overleg_id: int | None = None, partner_id: int | None = None,
                       dossier_id: int | None = None, open_only: bool = False) -> list[dict]:
     """The actions of the user's gemeenten, earliest deadline first (none last). A foreign overleg → 404."""
-    gemeenten = sorted(access.member_gemeente_ids(user))
+    gemeenten = sorted(tenancy.member_gemeente_ids(user))
     if overleg_id is not None:
         await access.get_overleg(user, overleg_id)
     if not gemeenten:
         return []
-    where = Actie.overleg.gemeente.is_in(gemeenten)
+    where = in_gemeenten(Actie.overleg.gemeente, gemeenten)
     if overleg_id is not None:
         where &= Actie.overleg == overleg_id
     if partner_id is not None:

@@ -12,12 +12,12 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from admin import tenancy
 from admin.guards import requires_login
 from admin.sessions import CurrentUser
 from common.errors import FieldErrors
 from common.ids import not_found, path_id
 from common.markdown import render_markdown
-from overleg import access
 from overleg.dossiers import schemas as s
 from overleg.dossiers import services as dossiers
 from overleg.dossiers import suggestions
@@ -80,7 +80,7 @@ def _commentaar(row: dict) -> s.DossierCommentaar:
 def _gemeente_id(user: CurrentUser, slug: str | None) -> int | None:
     if not slug:
         return None
-    members = access.member_gemeente_ids(user)
+    members = tenancy.member_gemeente_ids(user)
     for ref in user.gemeenten.values():
         if ref.slug == slug and ref.id in members:
             return ref.id

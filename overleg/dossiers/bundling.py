@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from admin.tenancy import in_gemeenten
 from common.errors import Conflict, FieldErrors
 from overleg.tables import Dossier, DossierHistoriek, DossierStatus
 from signalen.services import set_status
@@ -46,7 +47,7 @@ async def bundle(user_id: int | None, dossier: dict, ids: list[int], *, move: bo
         return 0
     did, titel = dossier["id"], dossier["titel"]
     rows = await Signaal.select(Signaal.id, Signaal.titel, Signaal.status, Signaal.dossier).where(
-        Signaal.id.is_in(ids) & (Signaal.gemeente == dossier["gemeente_id"]))
+        Signaal.id.is_in(ids) & in_gemeenten(Signaal.gemeente, dossier["gemeente_id"]))
     known = {r["id"] for r in rows}
     missing = [str(i) for i in ids if i not in known]
     if missing:

@@ -12,12 +12,13 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
-from admin.guards import register_gemeente_ids, requires_login
+from admin import tenancy
+from admin.guards import requires_login
 from admin.sessions import CurrentUser
+from admin.tenancy import register_gemeente_ids
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_id, as_version, not_found, path_id
-from overleg import access
 from overleg.dossiers import services as dossiers
 from overleg.dossiers import suggestions
 from signalen import workflow
@@ -34,13 +35,13 @@ CONFIRMED = ("1", "on", "ja")  # what a checked `bevestig` box sends
 
 
 def member_gemeenten(user: CurrentUser) -> list:
-    ids = access.member_gemeente_ids(user)
+    ids = tenancy.member_gemeente_ids(user)
     return sorted((g for g in user.gemeenten.values() if g.id in ids), key=lambda g: g.naam)
 
 
 def chair_gemeenten(user: CurrentUser) -> list:
     """Gemeenten the user chairs; 404 for someone outside every overleg, 403 for a member who chairs none."""
-    chaired = [g for g in member_gemeenten(user) if access.is_chair(user, g.id)]
+    chaired = [g for g in member_gemeenten(user) if tenancy.is_chair(user, g.id)]
     if not chaired:
         if not member_gemeenten(user):
             raise not_found()
@@ -83,7 +84,7 @@ class DossierPagesController(Controller):
             "items": await dossiers.list_dossiers(user, gemeente_id=gid, status=status),
             "tellingen": await dossiers.status_counts(user, gid), "statussen": dossiers.STATUS_LABELS,
             "gemeenten": gemeenten, "gekozen": chosen, "status": status,
-            "voorzitter": any(access.is_chair(user, g.id) for g in gemeenten),
+            "voorzitter": any(tenancy.is_chair(user, g.id) for g in gemeenten),
         })
 
     async def _new_context(self, user: CurrentUser, data: dict, **extra) -> dict:

@@ -1,7 +1,7 @@
 """Dossiers: signals of one gemeente bundled around one need. Plain async services over the tables; no HTTP.
 
 Reading goes through access.dossier_scope (foreign and unknown ids alike: 404); every change needs the chair of
-the dossier's gemeente (access.require_chair: 403 for other members). Signals change status only through
+the dossier's gemeente (tenancy.require_chair: 403 for other members). Signals change status only through
 signalen.services.set_status (history, 409 on an illegal move). A signal sits in at most one dossier: it is
 bundled with a conditional UPDATE, so two chairs bundling the same signal at once cannot both win.
 The moves themselves live in overleg.dossier_bundling, the evidence summary in overleg.dossier_evidence
@@ -16,7 +16,9 @@ from typing import Any
 from litestar.exceptions import NotFoundException
 from piccolo.query.functions.aggregate import Count, Max
 
+from admin import tenancy
 from admin.sessions import CurrentUser
+from admin.tenancy import in_gemeenten
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
@@ -95,14 +97,14 @@ async def get_dossier(user: CurrentUser, dossier_id: Any) -> dict:
     row = await Dossier.select(*_columns()).where((Dossier.id == dossier_id) & scope).first()
     if row is None:
         raise not_found()
-    row["mag_beheren"] = access.is_chair(user, row["gemeente_id"])
+    row["mag_beheren"] = tenancy.is_chair(user, row["gemeente_id"])
     return _label(row)
 
 
 async def chair_dossier(user: CurrentUser, dossier_id: Any) -> dict:
     """A dossier the user may change: 404 when they cannot read it, 403 when they are not its chair."""
     dossier = await get_dossier(user, dossier_id)
-    access.require_chair(user, dossier["gemeente_id"])
+    tenancy.require_chair(user, dossier["gemeente_id"])
     return dossier
 
 
@@ -114,7 +116,7 @@ async def list_dossiers(user: CurrentUser, *, gemeente_id: int | None = None, st
         return []
     where = scope
     if gemeente_id is not None:
-        where &= Dossier.gemeente == gemeente_id
+        where &= in_gemeenten(Dossier.gemeente, gemeente_id)
     if status:
         where &= Dossier.status == status
     if ids is not None:
@@ -140,7 +142,7 @@ async def status_counts(user: CurrentUser, gemeente_id: int | None = None) -> di
     scope = await access.dossier_scope(user)
     if scope is None:
         return {}
-    where = scope if gemeente_id is None else scope & (Dossier.gemeente == gemeente_id)
+    where = scope if gemeente_id is None else scope & in_gemeenten(Dossier.gemeente, gemeente_id)
     rows = await Dossier.select(Dossier.status, Count(alias="n")).where(where).group_by(Dossier.status)
     return {row["status"]: row["n"] for row in rows}
 
@@ -160,7 +162,8 @@ async def unbundled(gemeente_id: int, limit: int = 100) -> list[dict]:
     """Signals of a gemeente that sit in no dossier and are still `nieuw` (newest first)."""
     return await (
         Signaal.select(Signaal.id, Signaal.titel, Signaal.datum, Signaal.plek)
-        .where((Signaal.gemeente == gemeente_id) & Signaal.dossier.is_null() & (Signaal.status == Status.nieuw.value))
+        .where(in_gemeenten(Signaal.gemeente, gemeente_id) & Signaal.dossier.is_null()
+               & (Signaal.status == Status.nieuw.value))
         .order_by(Signaal.datum, ascending=False)
         .order_by(Signaal.id, ascending=False)
         .limit(limit)
@@ -203,12 +206,12 @@ def _refuse_if_closed(dossier: dict) -> None:
 
 def _gemeente_for(user: CurrentUser, gemeente: Any) -> int:
     """The gemeente (slug or id) the user sits in; 422 when unknown or foreign, 403 when not the chair."""
-    members = access.member_gemeente_ids(user)
+    members = tenancy.member_gemeente_ids(user)
     found = None if isinstance(gemeente, bool) else next(
         (g.id for g in user.gemeenten.values() if g.id in members and gemeente in (g.slug, g.id)), None)
     if found is None:
         raise FieldErrors({"gemeente": "Kies een gemeente waarvan je het overleg voorzit."})
-    access.require_chair(user, found)
+    tenancy.require_chair(user, found)
     return found
 
 

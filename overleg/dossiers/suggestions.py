@@ -14,10 +14,11 @@ from typing import Any
 
 from litestar.exceptions import PermissionDeniedException
 
+from admin import tenancy
 from admin.sessions import CurrentUser
+from admin.tenancy import in_gemeenten
 from common.errors import FieldErrors
 from common.ids import not_found
-from overleg import access
 from overleg.dossiers import clustering
 from overleg.dossiers import services as dossiers
 from overleg.tables import Afwijzing, Dossier, DossierStatus
@@ -32,19 +33,19 @@ def chair_gemeente(user: CurrentUser, gemeente: Any) -> Any:
     """The GemeenteRef the user chairs for this slug. No slug: their only chair gemeente, if there is one.
     A gemeente they do not sit in → 404; one where they are not the chair → 403."""
     if gemeente in (None, ""):
-        chaired = access.chair_gemeente_ids(user)
+        chaired = tenancy.chair_gemeente_ids(user)
         if len(chaired) == 1:
             return user.gemeenten[next(iter(chaired))]
         if chaired:
             raise FieldErrors({"gemeente": "Kies de gemeente."}, status_code=400)
-        if access.member_gemeente_ids(user):
+        if tenancy.member_gemeente_ids(user):
             raise PermissionDeniedException("Dit kan alleen de voorzitter van het overleg.")
         raise not_found()
-    members = access.member_gemeente_ids(user)
+    members = tenancy.member_gemeente_ids(user)
     ref = next((g for g in user.gemeenten.values() if g.slug == gemeente and g.id in members), None)
     if ref is None:
         raise not_found()
-    access.require_chair(user, ref.id)
+    tenancy.require_chair(user, ref.id)
     return ref
 
 
@@ -66,7 +67,8 @@ def _signal_columns() -> list:
 async def _unbundled(gemeente_id: int) -> list[dict]:
     return await (
         Signaal.select(*_signal_columns())
-        .where((Signaal.gemeente == gemeente_id) & Signaal.dossier.is_null() & (Signaal.status == Status.nieuw.value))
+        .where(in_gemeenten(Signaal.gemeente, gemeente_id) & Signaal.dossier.is_null()
+               & (Signaal.status == Status.nieuw.value))
         .order_by(Signaal.datum, ascending=False)
         .order_by(Signaal.id, ascending=False)
         .limit(MAX_SIGNALS)
@@ -75,7 +77,8 @@ async def _unbundled(gemeente_id: int) -> list[dict]:
 
 async def _profiles(gemeente_id: int) -> tuple[list[clustering.DossierProfile], dict[int, str]]:
     rows = await Dossier.select(Dossier.id, Dossier.titel, Dossier.omschrijving).where(
-        (Dossier.gemeente == gemeente_id) & Dossier.status.is_in(list(OPEN)) & Dossier.samengevoegd_in.is_null())
+        in_gemeenten(Dossier.gemeente, gemeente_id) & Dossier.status.is_in(list(OPEN))
+        & Dossier.samengevoegd_in.is_null())
     if not rows:
         return [], {}
     members = await Signaal.select(*_signal_columns()).where(Signaal.dossier.is_in([r["id"] for r in rows]))
@@ -89,7 +92,7 @@ async def _profiles(gemeente_id: int) -> tuple[list[clustering.DossierProfile], 
 
 async def _rejections(gemeente_id: int) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     rows = await Afwijzing.select(Afwijzing.signaal, Afwijzing.ander_signaal, Afwijzing.dossier).where(
-        Afwijzing.gemeente == gemeente_id)
+        in_gemeenten(Afwijzing.gemeente, gemeente_id))
     pairs = {(r["signaal"], r["ander_signaal"]) for r in rows if r["ander_signaal"] is not None}
     pairs |= {(b, a) for a, b in pairs}
     matches = {(r["signaal"], r["dossier"]) for r in rows if r["dossier"] is not None}
@@ -123,7 +126,7 @@ async def _checked(user: CurrentUser, gemeente: Any, signaal_ids: Any, dossier_i
     ids = dossiers.signal_ids(signaal_ids)
     if not ids or len(ids) > MAX_GROUP:
         raise FieldErrors({"signalen": f"Kies 1 tot {MAX_GROUP} signalen."})
-    found = await Signaal.select(Signaal.id).where(Signaal.id.is_in(ids) & (Signaal.gemeente == ref.id))
+    found = await Signaal.select(Signaal.id).where(Signaal.id.is_in(ids) & in_gemeenten(Signaal.gemeente, ref.id))
     if len(found) != len(ids):
         raise FieldErrors({"signalen": f"Alleen signalen van {ref.naam} kunnen in dit voorstel."})
     if dossier_id is not None:

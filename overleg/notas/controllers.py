@@ -14,9 +14,11 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
+from admin import tenancy
 from admin.guards import requires_login
 from admin.sessions import CurrentUser
 from admin.tables import Rol
+from admin.tenancy import in_gemeenten
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_id, as_ids, as_version, not_found, path_id
@@ -34,7 +36,7 @@ UPLOAD_LIMIT = 10 * 1024 * 1024 + 65536
 def composable_gemeenten(user: CurrentUser) -> list:
     """Gemeenten where the user may start a nota (chair; coördinator for a bovenlokale one); 404 for strangers,
     403 for members who may not."""
-    members = access.member_gemeente_ids(user)
+    members = tenancy.member_gemeente_ids(user)
     allowed = [g for g in user.gemeenten.values() if g.id in members and user.memberships.get(g.id, frozenset())
                & {Rol.voorzitter, Rol.coordinator}]
     if not allowed:
@@ -73,13 +75,13 @@ class NotaPagesController(Controller):
     @get("/", name="notas")
     async def lijst(self, request: Request, status: Annotated[str | None, QueryParameter()] = None) -> Template:
         user = request.user
-        if not access.member_gemeente_ids(user):
+        if not tenancy.member_gemeente_ids(user):
             raise not_found()
         status = status if status in notas.STATUS_LABELS else None
         return Template("overleg/notas/lijst.html", context={
             "items": await notas.list_notas(user, status=status), "statussen": notas.STATUS_LABELS, "status": status,
             "te_laat": await lifecycle.overdue_answers(user),
-            "mag_maken": bool(access.chair_gemeente_ids(user) or any(
+            "mag_maken": bool(tenancy.chair_gemeente_ids(user) or any(
                 Rol.coordinator in roles for roles in user.memberships.values()))})
 
     async def _new_context(self, user: CurrentUser, data: dict, **extra: Any) -> dict:
@@ -87,9 +89,9 @@ class NotaPagesController(Controller):
         condition = await access.dossier_scope(user)
         rows = [] if condition is None else await Dossier.select(
             Dossier.id, Dossier.titel, Dossier.gemeente, Dossier.status).where(
-            condition & Dossier.gemeente.is_in([g.id for g in gemeenten]) & Dossier.samengevoegd_in.is_null()
+            condition & in_gemeenten(Dossier.gemeente, [g.id for g in gemeenten]) & Dossier.samengevoegd_in.is_null()
             & (Dossier.status != DossierStatus.afgerond.value)).order_by(Dossier.titel)
-        chairs = access.chair_gemeente_ids(user)
+        chairs = tenancy.chair_gemeente_ids(user)
         return {"gemeenten": gemeenten, "dossiers": rows, "data": data, "fields": {}, "adressaten": notas.ADRESSATEN,
                 "alleen_bovenlokaal": not any(g.id in chairs for g in gemeenten), **extra}
 

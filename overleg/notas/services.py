@@ -15,9 +15,10 @@ from typing import Any
 from litestar.exceptions import PermissionDeniedException
 from piccolo.columns.combination import Where
 
-from admin.guards import gemeente_ids_with, roles_in
+from admin import tenancy
 from admin.sessions import CurrentUser
 from admin.tables import Rol
+from admin.tenancy import gemeente_ids_with, in_gemeenten, roles_in
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
@@ -64,16 +65,16 @@ def can_manage(user: CurrentUser, gemeente_id: int, bovenlokaal: bool) -> bool:
 
 def scope(user: CurrentUser) -> Where | None:
     """The notas this user may read: non-concepts of their overleg, and the concepts they manage."""
-    members = sorted(access.member_gemeente_ids(user))
+    members = sorted(tenancy.member_gemeente_ids(user))
     if not members:
         return None
-    condition = Signaalnota.gemeente.is_in(members) & (Signaalnota.status != NotaStatus.concept.value)
-    chairs = sorted(access.chair_gemeente_ids(user))
+    condition = in_gemeenten(Signaalnota.gemeente, members) & (Signaalnota.status != NotaStatus.concept.value)
+    chairs = sorted(tenancy.chair_gemeente_ids(user))
     if chairs:
-        condition = condition | Signaalnota.gemeente.is_in(chairs)
+        condition = condition | in_gemeenten(Signaalnota.gemeente, chairs)
     coordinators = sorted(gemeente_ids_with(user, {Rol.coordinator}))
     if coordinators:
-        condition = condition | (Signaalnota.gemeente.is_in(coordinators) & (Signaalnota.bovenlokaal == True))  # noqa: E712
+        condition = condition | (in_gemeenten(Signaalnota.gemeente, coordinators) & (Signaalnota.bovenlokaal == True))  # noqa: E712
     return condition
 
 
@@ -151,7 +152,7 @@ async def pdf_input(nota: dict) -> dict:
     ids = [d["id"] for d in nota["dossiers"]]
     rows = await evidence.signal_rows(ids)
     huisstijl = await Huisstijl.select(Huisstijl.logo, Huisstijl.afzender).where(
-        Huisstijl.gemeente == nota["gemeente_id"]).first()
+        in_gemeenten(Huisstijl.gemeente, nota["gemeente_id"])).first()
     sent = nota.get("verstuurd_op")
     return {"nota": nota, "evidence": await evidence.evidence(ids), "rows": rows,
             "dossiers": await evidence.dossiers(ids), "huisstijl": huisstijl,
@@ -265,7 +266,7 @@ async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = No
     values = clean(data, errors)
     if gemeente_id is not None and "adressaat" not in errors:
         if not can_manage(user, gemeente_id, values["adressaat"] == Adressaat.bovenlokaal.value):
-            if gemeente_id not in access.member_gemeente_ids(user):
+            if gemeente_id not in tenancy.member_gemeente_ids(user):
                 raise not_found()
             raise PermissionDeniedException("Alleen de voorzitter (of voor een bovenlokale nota de coördinator) "
                                             "maakt een signaalnota.")
@@ -273,7 +274,7 @@ async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = No
         raise FieldErrors(errors)
     ids = [row["id"] for row in dossier_rows]
     overleg = await Overleg.select(Overleg.id, Overleg.werkernamen_in_nota).where(
-        Overleg.gemeente == gemeente_id).order_by(Overleg.id).first()
+        in_gemeenten(Overleg.gemeente, gemeente_id)).order_by(Overleg.id).first()
     secties = await default_secties(ids, bool(overleg and overleg["werkernamen_in_nota"]))
     if not ids:  # a bovenlokale nota on aggregates only: no dossier texts to fill in
         secties.update({"aanleiding": "", "onderbouwing": "", "acties": ""})

@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from admin import tenancy
 from admin.guards import requires_login
 from common.errors import FieldErrors
 from common.flash import flash
@@ -39,7 +40,7 @@ class OverlegPagesController(Controller):
 
     async def _list_page(self, request: Request, status_code: int = 200, **extra) -> Template:
         user = request.user
-        if not access.member_gemeente_ids(user):
+        if not tenancy.member_gemeente_ids(user):
             raise not_found()
         context = {"overleggen": await access.overleggen(user), "nieuw_voor": await beheer.creatable_gemeenten(user),
                    "fields": {}, "data": {}, **_labels(), **extra}

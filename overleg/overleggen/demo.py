@@ -11,6 +11,7 @@ import datetime as dt
 from piccolo.apps.user.tables import BaseUser
 
 from admin.tables import Gemeente
+from admin.tenancy import in_gemeenten
 from overleg.tables import (
     Actie,
     Agendapunt,
@@ -71,7 +72,7 @@ async def _dossier(gemeente_id: int, chair: int, titel: str, omschrijving: str, 
                       aangemaakt_op=created, status="in_behandeling" if target == "in_actie" else "geagendeerd")
     await dossier.save()
     signalen = [row["id"] for row in await Signaal.select(Signaal.id).where(
-        (Signaal.gemeente == gemeente_id) & Signaal.titel.is_in(titels))]
+        in_gemeenten(Signaal.gemeente, gemeente_id) & Signaal.titel.is_in(titels))]
     await Signaal.update({Signaal.dossier: dossier.id}).where(Signaal.id.is_in(signalen or [0]))
     steps = [("gebundeld", f"Gebundeld in het dossier ‘{titel}’."),
              ("geagendeerd", f"Op de agenda van de vergadering van {datum_lang(meeting)}.")]

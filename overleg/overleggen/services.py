@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from litestar.exceptions import HTTPException
 
+from admin import tenancy
 from admin.sessions import CurrentUser, GemeenteRef
 from admin.tables import Lidmaatschap, Rol
+from admin.tenancy import in_gemeenten
 from common.db import write_transaction
 from common.errors import FieldErrors
 from common.ids import not_found
@@ -80,16 +82,17 @@ def check_partner(data: dict) -> dict:
 async def chaired_overleg(user: CurrentUser, overleg_id: int) -> dict:
     """The overleg, if the user may see it (else 404) and chairs it (else 403)."""
     overleg = await access.get_overleg(user, overleg_id)
-    access.require_chair(user, overleg["gemeente"])
+    tenancy.require_chair(user, overleg["gemeente"])
     return overleg
 
 
 async def creatable_gemeenten(user: CurrentUser) -> list[GemeenteRef]:
     """Gemeenten the user chairs that have no overleg yet."""
-    chaired = sorted(access.chair_gemeente_ids(user))
+    chaired = sorted(tenancy.chair_gemeente_ids(user))
     if not chaired:
         return []
-    taken = {row["gemeente"] for row in await Overleg.select(Overleg.gemeente).where(Overleg.gemeente.is_in(chaired))}
+    rows = await Overleg.select(Overleg.gemeente).where(in_gemeenten(Overleg.gemeente, chaired))
+    taken = {row["gemeente"] for row in rows}
     return [user.gemeenten[gid] for gid in chaired if gid not in taken and gid in user.gemeenten]
 
 
@@ -97,10 +100,10 @@ async def create_overleg(user: CurrentUser, gemeente_slug: str, data: dict) -> d
     gemeente = next((g for g in user.gemeenten.values() if g.slug == gemeente_slug), None)
     if gemeente is None:
         raise not_found()
-    access.require_chair(user, gemeente.id)
+    tenancy.require_chair(user, gemeente.id)
     values = check_overleg(data)
     async with write_transaction():
-        if await Overleg.exists().where(Overleg.gemeente == gemeente.id):
+        if await Overleg.exists().where(in_gemeenten(Overleg.gemeente, gemeente.id)):
             raise HTTPException(status_code=409, detail=f"{gemeente.naam} heeft al een overleg.")
         row = Overleg(gemeente=gemeente.id, **values)
         await row.save()
@@ -127,7 +130,7 @@ async def leden(overleg: dict) -> list[dict]:
     members = await Lidmaatschap.select(
         Lidmaatschap.user, Lidmaatschap.rol, Lidmaatschap.user.username, Lidmaatschap.user.first_name,
         Lidmaatschap.user.last_name,
-    ).where((Lidmaatschap.gemeente == overleg["gemeente"]) & Lidmaatschap.rol.is_in(list(LID_ROLES)))
+    ).where(in_gemeenten(Lidmaatschap.gemeente, overleg["gemeente"]) & Lidmaatschap.rol.is_in(list(LID_ROLES)))
     links = {row["user"]: row for row in await Overleglid.select(
         Overleglid.user, Overleglid.partner, Overleglid.partner.naam.as_alias("partner_naam"),
     ).where(Overleglid.overleg == overleg["id"])}
@@ -151,7 +154,7 @@ async def detail(user: CurrentUser, overleg_id: int) -> dict:
         "overleg": overleg,
         "partners": await partners(overleg_id),
         "leden": await leden(overleg),
-        "is_chair": access.is_chair(user, overleg["gemeente"]),
+        "is_chair": tenancy.is_chair(user, overleg["gemeente"]),
     }
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from litestar.exceptions import HTTPException
 
 from admin.sessions import CurrentUser
+from admin.tenancy import in_gemeenten
 from common.db import write_transaction
 from common.errors import FieldErrors
 from common.ids import not_found
@@ -166,7 +167,7 @@ async def add_dossier_punt(user: CurrentUser, vergadering_id: int, dossier_id: i
     agenda its signals become geagendeerd at once."""
     vergadering = await V.chair_vergadering(user, vergadering_id)
     dossier = await Dossier.select(Dossier.id, Dossier.titel).where(
-        (Dossier.id == dossier_id) & (Dossier.gemeente == vergadering["gemeente"])
+        (Dossier.id == dossier_id) & in_gemeenten(Dossier.gemeente, vergadering["gemeente"])
         & Dossier.samengevoegd_in.is_null()).first()
     if dossier is None:
         raise not_found()

@@ -15,9 +15,10 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from msgspec import Meta, Struct
 
 from admin.guards import requires_login
+from admin.tenancy import is_chair
 from common.errors import FieldErrors
 from common.ids import path_id
-from overleg.access import get_overleg, is_chair
+from overleg.access import get_overleg
 from overleg.tables import VergaderingStatus
 from overleg.vergaderingen import agenda
 from overleg.vergaderingen import services as V

@@ -15,12 +15,13 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from admin.guards import requires_login
+from admin.tenancy import is_chair, member_gemeente_ids
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_ids, not_found, path_id
 from common.markdown import render_markdown
 from common.pdf import PdfMeta, render_pdf
-from overleg.access import get_overleg, is_chair, member_gemeente_ids, overleggen
+from overleg.access import get_overleg, overleggen
 from overleg.tables import FUNCTIE_LABELS, Actie, VergaderingStatus
 from overleg.vergaderingen import agenda, ics
 from overleg.vergaderingen import services as vergaderingen

@@ -15,10 +15,11 @@ import json
 from litestar.exceptions import HTTPException
 
 from admin.sessions import CurrentUser
+from admin.tenancy import in_gemeenten, require_chair
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_version, not_found
-from overleg.access import get_overleg, require_chair, vergadering_scope
+from overleg.access import get_overleg, vergadering_scope
 from overleg.tables import (
     Aanwezigheid,
     Agendapunt,
@@ -224,7 +225,7 @@ async def dossier_status(user: CurrentUser, dossier_ids: list[int], van: list[st
 async def move_signals(user: CurrentUser, gemeente_id: int, dossier_ids: list[int], van: str, naar: str,
                        why: str) -> None:
     rows = await Signaal.select(Signaal.id).where(
-        Signaal.dossier.is_in(dossier_ids) & (Signaal.gemeente == gemeente_id) & (Signaal.status == van))
+        Signaal.dossier.is_in(dossier_ids) & in_gemeenten(Signaal.gemeente, gemeente_id) & (Signaal.status == van))
     await set_status([row["id"] for row in rows], naar, user.id, why)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from litestar.exceptions import HTTPException
 
+from admin import tenancy
 from admin.sessions import CurrentUser
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
@@ -133,7 +134,7 @@ async def later_meetings(vergadering: dict) -> list[dict]:
 async def get_verslag(user: CurrentUser, vergadering_id: int | None) -> dict:
     vergadering = await get_vergadering(user, vergadering_id)
     row = await Verslag.select().where(Verslag.vergadering == vergadering["id"]).first()
-    chair = access.is_chair(user, vergadering["gemeente_id"])
+    chair = tenancy.is_chair(user, vergadering["gemeente_id"])
     verslag = {
         "vergadering": vergadering,
         "inhoud": row["inhoud"] if row else await generate_text(vergadering["id"]),
@@ -171,7 +172,7 @@ def _versie(versie: Any, *, required: bool = True) -> int | None:
 
 async def _chair_meeting(user: CurrentUser, vergadering_id: int | None) -> dict:
     vergadering = await get_vergadering(user, vergadering_id)
-    access.require_chair(user, vergadering["gemeente_id"])
+    tenancy.require_chair(user, vergadering["gemeente_id"])
     return vergadering
 
 

@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from admin import tenancy
 from admin.guards import requires_login
 from common.api import read_json
 from common.errors import Conflict, FieldErrors
@@ -18,7 +19,6 @@ from common.flash import flash
 from common.ids import path_id
 from common.markdown import render_markdown
 from common.pdf import PRINT_CSS, PdfMeta, render_pdf
-from overleg import access
 from overleg.vergaderingen import verslag as service
 from signalen.api import error_responses as errors
 
@@ -68,7 +68,7 @@ class VerslagPagesController(Controller):
     @get("/{vergadering_id:str}/verslag/bewerken", name="verslag_bewerken")
     async def edit(self, request: Request, vergadering_id: FromPath[str]) -> Template:
         verslag = await service.get_verslag(request.user, path_id(vergadering_id))
-        access.require_chair(request.user, verslag["vergadering"]["gemeente_id"])
+        tenancy.require_chair(request.user, verslag["vergadering"]["gemeente_id"])
         if verslag["status"] == service.GOEDGEKEURD:
             raise HTTPException(status_code=409, detail=service.FROZEN)
         return Template("overleg/verslag/bewerken.html", context=_context(

@@ -1,0 +1,61 @@
+"""What a chair and a partner see first at /: the next meeting, ripe dossiers, what waits and what is late; a
+partner's coming agendas and open actions."""
+
+from __future__ import annotations
+
+from piccolo.query.functions.aggregate import Count
+
+from admin.sessions import CurrentUser
+from admin.tables import Rol
+from admin.tenancy import gemeente_ids_with, in_gemeenten
+from overleg.access import PUBLISHED, partner_ids_of
+from overleg.notas import lifecycle as nota_lifecycle
+from overleg.tables import Actie, ActieStatus, Dossier, DossierStatus, Vergadering
+from signalen.tables import Signaal, Status
+from signalen.validation import today
+
+OPEN_ACTIONS = [ActieStatus.open.value, ActieStatus.bezig.value]
+
+
+async def chair(user: CurrentUser) -> dict:
+    ids = sorted(gemeente_ids_with(user, {Rol.voorzitter}))
+    day = today()
+    next_meeting = await (Vergadering.select(Vergadering.id, Vergadering.datum, Vergadering.begin,
+                                             Vergadering.plaats, Vergadering.status,
+                                             Vergadering.overleg.naam.as_alias("overleg"))
+                          .where(in_gemeenten(Vergadering.overleg.gemeente, ids) & (Vergadering.datum >= day))
+                          .order_by(Vergadering.datum).first())
+    ripe = await (Signaal.select(Signaal.dossier, Count(alias="signalen"))
+                  .where(in_gemeenten(Signaal.gemeente, ids) & Signaal.dossier.is_not_null())
+                  .group_by(Signaal.dossier))
+    counts = {r["dossier"]: r["signalen"] for r in ripe}
+    dossiers = await (Dossier.select(Dossier.id, Dossier.titel, Dossier.status)
+                      .where(in_gemeenten(Dossier.gemeente, ids) & (Dossier.status == DossierStatus.open.value)
+                             & Dossier.samengevoegd_in.is_null()))
+    ripe_dossiers = sorted(({**d, "signalen": counts.get(d["id"], 0)} for d in dossiers
+                            if counts.get(d["id"], 0) >= 3), key=lambda d: -d["signalen"])
+    unbundled = await Signaal.count().where(
+        in_gemeenten(Signaal.gemeente, ids) & (Signaal.status == Status.nieuw.value) & Signaal.dossier.is_null())
+    overdue_actions = await (Actie.select(Actie.id, Actie.wat, Actie.deadline, Actie.partner.naam.as_alias("partner"))
+                             .where(in_gemeenten(Actie.overleg.gemeente, ids) & (Actie.deadline < day)
+                                    & Actie.status.is_in(OPEN_ACTIONS))
+                             .order_by(Actie.deadline))
+    overdue_answers = await nota_lifecycle.overdue_answers(user)  # one definition of "overdue", shared
+    return {"volgende_vergadering": next_meeting, "rijpe_dossiers": ripe_dossiers[:8],
+            "ongebundeld": unbundled, "acties_te_laat": overdue_actions, "antwoorden_te_laat": overdue_answers}
+
+
+async def partner(user: CurrentUser) -> dict:
+    ids = sorted(gemeente_ids_with(user, {Rol.partner}))
+    agendas = await (Vergadering.select(Vergadering.id, Vergadering.datum, Vergadering.begin, Vergadering.plaats,
+                                        Vergadering.overleg.naam.as_alias("overleg"))
+                     .where(in_gemeenten(Vergadering.overleg.gemeente, ids) & Vergadering.status.is_in(list(PUBLISHED))
+                            & (Vergadering.datum >= today()))
+                     .order_by(Vergadering.datum).limit(5))
+    partners = sorted(await partner_ids_of(user))
+    actions = []
+    if partners:
+        actions = await (Actie.select(Actie.id, Actie.wat, Actie.deadline, Actie.status)
+                         .where(Actie.partner.is_in(partners) & Actie.status.is_in(OPEN_ACTIONS))
+                         .order_by(Actie.deadline))
+    return {"agendas": agendas, "acties": actions, "vandaag": today()}

@@ -1,0 +1,58 @@
+"""The layers of docs/architecture.md are checked by import-linter (pyproject.toml): the real tree keeps them,
+and a deliberately wrong import breaks them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("common", "admin", "audit", "signalen", "overleg", "inzicht", "web")
+LINT = Path(sys.executable).parent / "lint-imports"
+
+
+def lint(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(LINT), "--config", str(root / "pyproject.toml"), "--no-cache"], cwd=root,
+                          capture_output=True, text=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+
+
+def test_the_code_keeps_its_layers():
+    result = lint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def copy_of_the_code(tmp_path: Path) -> Path:
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_a_domain_importing_the_web_layer_breaks_the_build(tmp_path):
+    root = copy_of_the_code(tmp_path)
+    services = root / "signalen" / "services.py"
+    services.write_text(services.read_text() + "\nfrom web import dashboard  # noqa\n")
+    result = lint(root)
+    assert result.returncode != 0
+    assert "signalen is not allowed to import web" in result.stdout
+
+
+def test_signalen_importing_overleg_breaks_the_build(tmp_path):
+    root = copy_of_the_code(tmp_path)
+    workflow = root / "signalen" / "workflow.py"
+    workflow.write_text(workflow.read_text() + "\nfrom overleg import tables  # noqa\n")
+    result = lint(root)
+    assert result.returncode != 0
+    assert "signalen is not allowed to import overleg" in result.stdout
+
+
+def test_a_service_importing_its_controllers_breaks_the_build(tmp_path):
+    root = copy_of_the_code(tmp_path)
+    services = root / "overleg" / "notas" / "services.py"
+    services.write_text(services.read_text() + "\nfrom overleg.notas import controllers  # noqa\n")
+    result = lint(root)
+    assert result.returncode != 0
+    assert "overleg.notas.services is not allowed to import overleg.notas.controllers" in result.stdout
