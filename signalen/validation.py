@@ -16,7 +16,6 @@ MAX_CITATEN = 20
 MAX_JONGEREN = 10_000
 EARLIEST = dt.date(2000, 1, 1)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-TEXT_FIELDS = ("titel", "omschrijving", "plek")
 
 
 def today() -> dt.date:

@@ -351,10 +351,3 @@ async def update_nota(user: CurrentUser, nota_id: Any, data: dict, versie: Any,
     if not done:
         raise Conflict("Deze nota is intussen gewijzigd of verstuurd.")
     return await get_nota(user, nota["id"])
-
-
-async def overdue_answers(user: CurrentUser) -> list[dict]:
-    """Sent notas whose requested answer date passed (for the dashboard); see nota_lifecycle.overdue_answers."""
-    from overleg.notas.lifecycle import overdue_answers as overdue
-
-    return await overdue(user)
