@@ -16,7 +16,7 @@ from common.ids import not_found
 REGISTER_ROLES = frozenset({Rol.jeugdopbouwwerker, Rol.voorzitter, Rol.coordinator})
 
 def current_user(connection: ASGIConnection) -> CurrentUser | None:
-    return connection.scope.get("user")  # type: ignore[return-value]
+    return connection.scope.get("user")
 
 
 def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:

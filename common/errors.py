@@ -98,7 +98,7 @@ def _fields_from_validation(exc: ValidationException) -> dict[str, str]:
         if not isinstance(item, dict):
             continue
         key = str(item.get("key") or "")
-        name = re.match(r"[A-Za-z_]*", key).group()
+        name = re.match(r"[A-Za-z_]*", key).group()  # type: ignore[union-attr]  # `*` matches every string
         if name and name != "data":  # "citaten[1]": an element of a list of texts
             message = _TYPE_MESSAGES["array"] if key != name else _type_message(str(item.get("message") or ""))
             fields.setdefault(name, message)

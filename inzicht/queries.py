@@ -6,6 +6,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
+from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count, Sum
 
 from overleg.tables import Antwoord, Dossier, Signaalnota
@@ -20,7 +21,7 @@ class Scope:
 
 
 def _signal_where(scope: Scope):
-    where = Signaal.gemeente.is_in(list(scope.gemeente_ids))
+    where: Combinable = Signaal.gemeente.is_in(list(scope.gemeente_ids))
     if scope.van:
         where &= Signaal.datum >= scope.van
     if scope.tot:

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns.combination import Where
+from piccolo.custom_types import Combinable
 
 from admin.guards import gemeente_ids_with, register_gemeente_ids, roles_in
 from admin.sessions import CurrentUser
@@ -80,11 +80,11 @@ def published_dossier_ids_query():
     )
 
 
-async def dossier_scope(user: CurrentUser) -> Where | None:
+async def dossier_scope(user: CurrentUser) -> Combinable | None:
     """The condition on Dossier rows this user may read; None when none at all."""
     readers = register_gemeente_ids(user)
     partner_only = gemeente_ids_with(user, {Rol.partner}) - readers
-    condition = None
+    condition: Combinable | None = None
     if readers:
         condition = Dossier.gemeente.is_in(sorted(readers))
     if partner_only:
@@ -100,12 +100,12 @@ async def partner_ids_of(user: CurrentUser) -> set[int]:
     return {row["partner"] for row in rows}
 
 
-async def vergadering_scope(user: CurrentUser) -> Where | None:
+async def vergadering_scope(user: CurrentUser) -> Combinable | None:
     """Meetings the user may read: all of their gemeenten's overleg for register roles; published ones for
     partners."""
     readers = register_gemeente_ids(user)
     partner_only = gemeente_ids_with(user, {Rol.partner}) - readers
-    condition = None
+    condition: Combinable | None = None
     if readers:
         condition = Vergadering.overleg.gemeente.is_in(sorted(readers))
     if partner_only:

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from litestar.exceptions import HTTPException
+from piccolo.custom_types import Combinable
 from piccolo.query import OrderByRaw
 from piccolo.query.functions.aggregate import Count
 
@@ -208,6 +209,7 @@ async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bo
     errors.update(checked.errors)
     if errors:
         raise FieldErrors(errors)
+    assert gemeente is not None  # no gemeente is an error above
     values = checked.values
     found = guard_privacy(values, user, confirm=confirm, previous=[])
     now = dt.datetime.now(dt.UTC)
@@ -319,7 +321,7 @@ async def list_signalen(user: CurrentUser, filters, *, limit: int | None = None)
         gemeente_ids = {gemeente_by_slug(user, filters.gemeente, REGISTER_ROLES).id}
     if not gemeente_ids:
         return [], 0
-    where = Signaal.gemeente.is_in(sorted(gemeente_ids))
+    where: Combinable = Signaal.gemeente.is_in(sorted(gemeente_ids))
     if filters.levensdomein or filters.signaaltype:
         tax = await load_taxonomy()
         for name, known in (("levensdomein", tax.levensdomeinen), ("signaaltype", tax.signaaltypes)):

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from litestar.exceptions import NotFoundException
+from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count, Max
 
 from admin.sessions import CurrentUser
@@ -112,7 +113,7 @@ async def list_dossiers(user: CurrentUser, *, gemeente_id: int | None = None, st
     scope = await access.dossier_scope(user)
     if scope is None:
         return []
-    where = scope
+    where: Combinable = scope
     if gemeente_id is not None:
         where &= Dossier.gemeente == gemeente_id
     if status:
@@ -217,6 +218,7 @@ async def create_dossier(user: CurrentUser, gemeente: Any, titel: Any, omschrijv
     """A new open dossier (chair only), optionally with signals bundled into it right away."""
     errors: dict[str, str] = {}
     values = {"titel": titel, "omschrijving": omschrijving}
+    clean: dict[str, Any]  # spread into Dossier(...) below
     clean = {"titel": _text(values, "titel", errors, required=True), "omschrijving": _text(values, "omschrijving",
                                                                                              errors)}
     try:

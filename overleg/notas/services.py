@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from litestar.exceptions import PermissionDeniedException
-from piccolo.columns.combination import Where
+from piccolo.custom_types import Combinable
 
 from admin.guards import gemeente_ids_with, roles_in
 from admin.sessions import CurrentUser
@@ -62,12 +62,12 @@ def can_manage(user: CurrentUser, gemeente_id: int, bovenlokaal: bool) -> bool:
     return Rol.voorzitter in roles or (bovenlokaal and Rol.coordinator in roles)
 
 
-def scope(user: CurrentUser) -> Where | None:
+def scope(user: CurrentUser) -> Combinable | None:
     """The notas this user may read: non-concepts of their overleg, and the concepts they manage."""
     members = sorted(access.member_gemeente_ids(user))
     if not members:
         return None
-    condition = Signaalnota.gemeente.is_in(members) & (Signaalnota.status != NotaStatus.concept.value)
+    condition: Combinable = Signaalnota.gemeente.is_in(members) & (Signaalnota.status != NotaStatus.concept.value)
     chairs = sorted(access.chair_gemeente_ids(user))
     if chairs:
         condition = condition | Signaalnota.gemeente.is_in(chairs)
