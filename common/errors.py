@@ -39,7 +39,7 @@ class FieldErrors(HTTPException):
                  extra: dict | None = None) -> None:
         super().__init__(detail=detail or MESSAGES[422], status_code=status_code)
         self.fields = fields
-        self.extra = extra or {}
+        self.extra: dict = extra or {}
 
 
 def jsonable(row: dict) -> dict:

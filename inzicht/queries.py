@@ -107,6 +107,7 @@ async def per_bron(scope: Scope) -> list[tuple[str, int]]:
 async def totals(scope: Scope) -> dict:
     row = await Signaal.select(Count(alias="signalen"), Sum(Signaal.aantal_jongeren, alias="jongeren")).where(
         _signal_where(scope)).first()
+    assert row is not None  # an aggregate without GROUP BY always has its one row
     return {"signalen": row["signalen"], "jongeren": row["jongeren"] or 0}
 
 

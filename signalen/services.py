@@ -257,7 +257,8 @@ async def update_signaal(user: CurrentUser, signaal_id: int, data: dict[str, Any
     if "citaten" in update:
         update["citaten"] = json.dumps(update["citaten"], ensure_ascii=False)
     async with write_transaction():
-        done = await Signaal.update(update).where((Signaal.id == signaal_id) & (Signaal.versie == versie)).returning(
+        # Piccolo takes column names too; its annotation (dict[Column | str, Any]) is invariant in the key.
+        done = await Signaal.update(update).where((Signaal.id == signaal_id) & (Signaal.versie == versie)).returning(  # type: ignore[arg-type]
             Signaal.id)
         if not done:
             raise Conflict("Iemand anders heeft dit signaal intussen gewijzigd.", await get_signaal(user, signaal_id))

@@ -307,7 +307,8 @@ async def update_dossier(user: CurrentUser, dossier_id: Any, data: dict[str, Any
         raise Conflict(f"Dit dossier is samengevoegd in dossier {current['samengevoegd_in']}; wijzig dat dossier.")
     changed = [k for k, v in values.items() if current[k] != v]
     async with write_transaction():
-        done = await Dossier.update({**values, "versie": versie + 1}).where(
+        # Piccolo takes column names too; its annotation (dict[Column | str, Any]) is invariant in the key.
+        done = await Dossier.update({**values, "versie": versie + 1}).where(  # type: ignore[dict-item]
             (Dossier.id == current["id"]) & (Dossier.versie == versie)).returning(Dossier.id)
         if not done:
             raise Conflict("Iemand anders heeft dit dossier intussen gewijzigd.",

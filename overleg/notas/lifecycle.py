@@ -161,7 +161,7 @@ async def record_answer(user, nota_id: Any, values: dict, document: bytes | None
     errors: dict[str, str] = {}
     sent = nota["verstuurd_op"]
     datum = _date(values.get("datum"), "datum", errors, earliest=sent.date() if sent else None)
-    beslissing = values.get("beslissing")
+    beslissing: Any = values.get("beslissing")
     if beslissing not in BESLISSINGEN:
         errors["beslissing"] = "Kies akkoord, deels, afgewezen of niet bevoegd."
     samenvatting = clean_text(values.get("samenvatting")).strip()

@@ -271,6 +271,7 @@ async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = No
                                             "maakt een signaalnota.")
     if errors:
         raise FieldErrors(errors)
+    assert gemeente_id is not None  # no dossiers and no own gemeente is an error above
     ids = [row["id"] for row in dossier_rows]
     overleg = await Overleg.select(Overleg.id, Overleg.werkernamen_in_nota).where(
         Overleg.gemeente == gemeente_id).order_by(Overleg.id).first()
