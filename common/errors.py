@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
@@ -42,7 +44,7 @@ class FieldErrors(HTTPException):
         self.extra: dict = extra or {}
 
 
-def jsonable(row: dict) -> dict:
+def jsonable(row: Mapping[str, Any]) -> dict:
     """A stored row as JSON can carry it: dates and times as ISO text."""
     import datetime as dt
 
@@ -55,7 +57,7 @@ class Conflict(HTTPException):
 
     status_code = 409
 
-    def __init__(self, detail: str, huidig: dict | None = None, jouw: dict | None = None) -> None:
+    def __init__(self, detail: str, huidig: Mapping[str, Any] | None = None, jouw: dict | None = None) -> None:
         super().__init__(detail=detail, status_code=409)
         self.huidig, self.jouw = huidig, jouw
         self.extra: dict = {}
@@ -65,7 +67,7 @@ class Conflict(HTTPException):
             self.extra["jouw"] = jouw
 
     @property
-    def current(self) -> dict | None:
+    def current(self) -> Mapping[str, Any] | None:
         return self.huidig
 
 
