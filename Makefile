@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test deps deps-dev syscheck migrate demo lint backup restore bench help
+.PHONY: run test deps deps-dev syscheck migrate demo lint typecheck backup restore bench help
 
 help:
 	@echo "make run    — installeren, migreren, demo-gegevens laden en serveren op http://$(HOST):$(PORT)"
@@ -54,6 +54,9 @@ test: deps-dev syscheck
 
 lint: deps-dev
 	$(VENV)/bin/ruff check .
+
+typecheck: deps-dev
+	$(VENV)/bin/mypy
 
 backup: deps
 	$(PY) manage.py backup

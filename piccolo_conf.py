@@ -9,7 +9,7 @@ from settings import get_settings
 _settings = get_settings()
 
 if _settings.engine == "postgres":
-    DB = PostgresEngine(config=_settings.postgres_config)
+    DB: PostgresEngine | PooledSQLiteEngine = PostgresEngine(config=_settings.postgres_config)
 else:
     _settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # timeout = SQLite's busy timeout: writers wait for the lock instead of failing with "database is locked".

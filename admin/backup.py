@@ -177,7 +177,7 @@ def restore(path: Path | str, *, settings: Settings | None = None, directory: Pa
     if settings.engine == "postgres":
         args, env = _pg_args(settings)
         _run([_pg_tool("pg_restore"), "--list", str(path)], env)  # not a pg_dump archive: refused before any change
-        safety = backup(directory, settings=settings, suffix="-voor-herstel")
+        safety: Path | None = backup(directory, settings=settings, suffix="-voor-herstel")
         _pg_restore(settings, path)
         return safety
     _check_sqlite_backup(path)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from piccolo.apps.user.tables import BaseUser
 
 from admin.tables import Gemeente, Lidmaatschap, Organisatie, Rol
 
 DEMO_PASSWORD = "demo-demo"  # noqa: S105 - documented demo password, demo mode only
-ORGANISATIE = {"naam": "Steunpunt Jeugdopbouwwerk Vlaanderen", "slug": "steunpunt"}
-GEMEENTEN = [
+ORGANISATIE: dict[str, Any] = {"naam": "Steunpunt Jeugdopbouwwerk Vlaanderen", "slug": "steunpunt"}
+GEMEENTEN: list[dict[str, Any]] = [
     {"naam": "Mechelen", "slug": "mechelen"},
     {"naam": "Hoeilaart", "slug": "hoeilaart"},
 ]
@@ -31,7 +34,7 @@ async def create_user(
     last_name: str = "",
     email: str = "",
     admin: bool = False,
-    memberships: list[tuple[str, Rol]] = (),
+    memberships: Sequence[tuple[str, Rol]] = (),
 ) -> BaseUser:
     """A user with memberships (gemeente slug, rol); an unknown gemeente is an error, nothing half-made."""
     slugs = {slug for slug, _ in memberships}

@@ -11,7 +11,7 @@ from admin.sessions import CurrentUser
 
 
 def current_user(connection: ASGIConnection) -> CurrentUser | None:
-    return connection.scope.get("user")  # type: ignore[return-value]
+    return connection.scope.get("user")
 
 
 def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:

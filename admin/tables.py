@@ -10,6 +10,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Timestamptz,
     Varchar,
 )
@@ -33,6 +34,7 @@ ROL_LABELS = {
 
 
 class Organisatie(Table):
+    id: Serial  # Piccolo adds the primary key at runtime; declared here for the type checker
     naam = Varchar(length=200, required=True, unique=True)
     slug = Varchar(length=80, required=True, unique=True)
 
@@ -42,6 +44,7 @@ class Organisatie(Table):
 
 
 class Gemeente(Table):
+    id: Serial
     naam = Varchar(length=120, required=True, unique=True)
     slug = Varchar(length=80, required=True, unique=True, index=True)
     organisatie = ForeignKey(Organisatie, null=False, on_delete=OnDelete.restrict)
@@ -56,6 +59,7 @@ class Gemeente(Table):
 
 
 class Lidmaatschap(Table):
+    id: Serial
     user = ForeignKey(BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
     gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.cascade, index=True)
     rol = Varchar(length=32, choices=Rol, required=True)
@@ -71,6 +75,7 @@ class Lidmaatschap(Table):
 class LoginPoging(Table):
     """Every login attempt, kept in the database so the rate limit holds across workers."""
 
+    id: Serial
     username = Varchar(length=150, index=True)
     client = Varchar(length=64, index=True)
     geslaagd = Boolean(default=False)
@@ -80,5 +85,6 @@ class LoginPoging(Table):
 class Teller(Table):
     """Per-gemeente, per-year counters (reference numbers such as SN-2026-004)."""
 
+    id: Serial
     sleutel = Varchar(length=120, unique=True)
     waarde = Integer(default=0)

@@ -21,7 +21,6 @@ import enum
 from collections.abc import Iterable
 
 from piccolo.columns import Column
-from piccolo.columns.combination import Where
 from piccolo.custom_types import Combinable
 
 from admin.sessions import CurrentUser, GemeenteRef
@@ -122,7 +121,7 @@ def gemeente_by_slug(user: CurrentUser, slug: str, roles: frozenset[Rol] | None 
     raise not_found()
 
 
-def in_gemeenten(gemeente: Column, ids: int | Iterable[int]) -> Where:
+def in_gemeenten(gemeente: Column, ids: int | Iterable[int]) -> Combinable:
     """The condition "this row's gemeente is one of `ids`", on the query's path to its gemeente column. The ids
     must come from this module or from a row the user was already allowed to read."""
     wanted = [ids] if isinstance(ids, int) else sorted(set(ids))

@@ -76,7 +76,7 @@ async def audit_hook(message: Message, scope: Scope) -> None:
     template = scope.get("path_template") or ""
     if not template or template.startswith(("/static", "/admin", "/login", "/logout", "/health", "/schema")):
         return
-    method = scope.get("method", "GET")
+    method = str(scope.get("method", "GET"))  # a websocket scope has none: GET
     what = classify(method, template, scope.get("path_params") or {})
     if what is None:
         return

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Integer, Timestamptz, Varchar
+from piccolo.columns import Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
 
 class Audit(Table):
+    id: Serial  # Piccolo adds the primary key at runtime; declared here for the type checker
     tijdstip = Timestamptz(index=True)
     gebruiker = Integer(null=True, default=None, index=True)  # user id; kept as a number so erasure keeps the trail
     gebruikersnaam = Varchar(length=150, default="")

@@ -7,13 +7,16 @@ from piccolo.engine.sqlite import TransactionType
 
 
 def engine_name() -> str:
-    return "postgres" if engine_finder().engine_type == "postgres" else "sqlite"
+    engine = engine_finder()
+    assert engine is not None  # piccolo_conf.py always defines DB
+    return "postgres" if engine.engine_type == "postgres" else "sqlite"
 
 
 def write_transaction():
     """A transaction for read-then-write work. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so two
     writers queue on the busy timeout instead of one failing with "database is locked" halfway."""
     engine = engine_finder()
+    assert engine is not None  # piccolo_conf.py always defines DB
     if engine.engine_type == "sqlite":
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
@@ -39,10 +41,10 @@ class FieldErrors(HTTPException):
                  extra: dict | None = None) -> None:
         super().__init__(detail=detail or MESSAGES[422], status_code=status_code)
         self.fields = fields
-        self.extra = extra or {}
+        self.extra: dict = extra or {}
 
 
-def jsonable(row: dict) -> dict:
+def jsonable(row: Mapping[str, Any]) -> dict:
     """A stored row as JSON can carry it: dates and times as ISO text."""
     import datetime as dt
 
@@ -55,7 +57,7 @@ class Conflict(HTTPException):
 
     status_code = 409
 
-    def __init__(self, detail: str, huidig: dict | None = None, jouw: dict | None = None) -> None:
+    def __init__(self, detail: str, huidig: Mapping[str, Any] | None = None, jouw: dict | None = None) -> None:
         super().__init__(detail=detail, status_code=409)
         self.huidig, self.jouw = huidig, jouw
         self.extra: dict = {}
@@ -65,7 +67,7 @@ class Conflict(HTTPException):
             self.extra["jouw"] = jouw
 
     @property
-    def current(self) -> dict | None:
+    def current(self) -> Mapping[str, Any] | None:
         return self.huidig
 
 
@@ -98,7 +100,7 @@ def _fields_from_validation(exc: ValidationException) -> dict[str, str]:
         if not isinstance(item, dict):
             continue
         key = str(item.get("key") or "")
-        name = re.match(r"[A-Za-z_]*", key).group()
+        name = re.match(r"[A-Za-z_]*", key).group()  # type: ignore[union-attr]  # `*` matches every string
         if name and name != "data":  # "citaten[1]": an element of a list of texts
             message = _TYPE_MESSAGES["array"] if key != name else _type_message(str(item.get("message") or ""))
             fields.setdefault(name, message)

@@ -117,9 +117,9 @@ class _NoRawHtmlExtension(Extension):
         for name in _LINK_PATTERNS:
             if name in md.inlinePatterns:
                 processor = md.inlinePatterns[name]
-                processor.getText = types.MethodType(_bounded_get_text, processor)  # type: ignore[method-assign]
+                processor.getText = types.MethodType(_bounded_get_text, processor)
                 if hasattr(processor, "getLink"):
-                    processor.getLink = types.MethodType(_bounded_get_link, processor)  # type: ignore[method-assign]
+                    processor.getLink = types.MethodType(_bounded_get_link, processor)
         # Run after "inline" (20) so images created from inline patterns are seen.
         md.treeprocessors.register(_SafeTreeprocessor(md), "signaalwerk_safe", 15)
 

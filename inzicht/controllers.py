@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from typing import cast
 
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
@@ -38,7 +39,7 @@ def parse_scope(request: Request) -> tuple[queries.Scope, dict, dict]:
     gemeente_ids = tuple(sorted(allowed))
     if slug:
         gemeente_ids = (gemeente_by_slug(user, slug).id,)
-    dates = {}
+    dates: dict[str, dt.date | None] = {}
     for name in ("van", "tot"):
         raw = (params.get(name) or "").strip()
         dates[name] = None
@@ -71,7 +72,7 @@ class InzichtController(Controller):
         # The aggregates are independent: run them side by side (each on its own pooled connection).
         *data, totalen, notas = await asyncio.gather(*(fetch(scope) for _, _, fetch in CHARTS.values()),
                                                      queries.totals(scope), queries.nota_answers(scope))
-        charts = [Chart(slug, titel, kolom, rows)
+        charts = [Chart(slug, titel, kolom, cast(list[tuple[str, int]], rows))
                   for (slug, (titel, kolom, _)), rows in zip(CHARTS.items(), data, strict=True)]
         user = request.user
         gemeenten = [g for g in visible_gemeenten(user) if g.id in aggregate_gemeente_ids(user)]

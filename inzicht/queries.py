@@ -6,6 +6,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
+from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count, Sum
 
 from admin.sessions import CurrentUser
@@ -22,7 +23,7 @@ class Scope:
 
 
 def _signal_where(scope: Scope):
-    where = in_gemeenten(Signaal.gemeente, list(scope.gemeente_ids))
+    where: Combinable = in_gemeenten(Signaal.gemeente, list(scope.gemeente_ids))
     if scope.van:
         where &= Signaal.datum >= scope.van
     if scope.tot:
@@ -108,6 +109,7 @@ async def per_bron(scope: Scope) -> list[tuple[str, int]]:
 async def totals(scope: Scope) -> dict:
     row = await Signaal.select(Count(alias="signalen"), Sum(Signaal.aantal_jongeren, alias="jongeren")).where(
         _signal_where(scope)).first()
+    assert row is not None  # an aggregate without GROUP BY always has its one row
     return {"signalen": row["signalen"], "jongeren": row["jongeren"] or 0}
 
 

@@ -13,6 +13,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Time,
     Timestamptz,
@@ -81,6 +82,7 @@ class Lens(str, enum.Enum):
 
 
 class Overleg(Table):
+    id: Serial  # Piccolo adds the primary key at runtime; declared here for the type checker
     gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.restrict, unique=True)  # one overleg per gemeente
     naam = Varchar(length=200, required=True)
     omschrijving = Text(default="")
@@ -95,6 +97,7 @@ class Overleg(Table):
 class Partner(Table):
     """A partner organisation in an overleg (CAW, CLB, OCMW, …)."""
 
+    id: Serial
     overleg = ForeignKey(Overleg, null=False, on_delete=OnDelete.cascade, index=True)
     naam = Varchar(length=200, required=True)
     soort = Varchar(length=32, choices=PartnerSoort, default=PartnerSoort.ander.value)
@@ -108,6 +111,7 @@ class Partner(Table):
 class Overleglid(Table):
     """A person sitting in the overleg, for a partner organisation or as chair."""
 
+    id: Serial
     overleg = ForeignKey(Overleg, null=False, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
     partner = ForeignKey(Partner, null=True, on_delete=OnDelete.set_null)
@@ -119,6 +123,7 @@ class Overleglid(Table):
 
 
 class Dossier(Table):
+    id: Serial
     gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.restrict, index=True)
     titel = Varchar(length=200, required=True)
     omschrijving = Text(default="")
@@ -134,6 +139,7 @@ class Dossier(Table):
 
 
 class DossierHistoriek(Table):
+    id: Serial
     dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.cascade, index=True)
     tijdstip = Timestamptz()
     gebruiker = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
@@ -144,6 +150,7 @@ class DossierHistoriek(Table):
 class Afwijzing(Table):
     """A bundling suggestion a person rejected: never proposed again."""
 
+    id: Serial
     gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.cascade, index=True)
     signaal = ForeignKey(Signaal, null=False, on_delete=OnDelete.cascade)
     ander_signaal = ForeignKey(Signaal, null=True, on_delete=OnDelete.cascade)
@@ -153,6 +160,7 @@ class Afwijzing(Table):
 
 
 class Vergadering(Table):
+    id: Serial
     overleg = ForeignKey(Overleg, null=False, on_delete=OnDelete.restrict, index=True)
     datum = Date(required=True)
     begin = Time(required=True)
@@ -169,6 +177,7 @@ class Vergadering(Table):
 class Deelnemer(Table):
     """Invitation and attendance per partner organisation (or person) for a meeting."""
 
+    id: Serial
     vergadering = ForeignKey(Vergadering, null=False, on_delete=OnDelete.cascade, index=True)
     partner = ForeignKey(Partner, null=True, on_delete=OnDelete.cascade)
     user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
@@ -177,6 +186,7 @@ class Deelnemer(Table):
 
 
 class Agendapunt(Table):
+    id: Serial
     vergadering = ForeignKey(Vergadering, null=False, on_delete=OnDelete.cascade, index=True)
     volgorde = Integer(default=0)
     titel = Varchar(length=200, required=True)
@@ -191,6 +201,7 @@ class Agendapunt(Table):
 
 
 class Actie(Table):
+    id: Serial
     overleg = ForeignKey(Overleg, null=False, on_delete=OnDelete.cascade, index=True)
     agendapunt = ForeignKey(Agendapunt, null=True, on_delete=OnDelete.set_null)
     dossier = ForeignKey(Dossier, null=True, on_delete=OnDelete.set_null, index=True)
@@ -204,6 +215,7 @@ class Actie(Table):
 
 
 class Verslag(Table):
+    id: Serial
     vergadering = ForeignKey(Vergadering, null=False, on_delete=OnDelete.cascade, unique=True)
     inhoud = Text(default="")
     status = Varchar(length=32, default="concept")  # concept | goedgekeurd
@@ -213,6 +225,7 @@ class Verslag(Table):
 
 
 class Commentaar(Table):
+    id: Serial
     dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     tekst = Text(required=True)
@@ -240,6 +253,7 @@ class Beslissing(str, enum.Enum):
 
 
 class Signaalnota(Table):
+    id: Serial
     gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.restrict, index=True)
     overleg = ForeignKey(Overleg, null=True, on_delete=OnDelete.set_null)
     referentie = Varchar(length=40, unique=True)  # SN-2026-004: per gemeente and year
@@ -267,11 +281,13 @@ class Signaalnota(Table):
 
 
 class NotaDossier(Table):
+    id: Serial
     nota = ForeignKey(Signaalnota, null=False, on_delete=OnDelete.cascade, index=True)
     dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, index=True)
 
 
 class NotaCommentaar(Table):
+    id: Serial
     nota = ForeignKey(Signaalnota, null=False, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     tekst = Text(required=True)
@@ -279,6 +295,7 @@ class NotaCommentaar(Table):
 
 
 class Antwoord(Table):
+    id: Serial
     nota = ForeignKey(Signaalnota, null=False, on_delete=OnDelete.cascade, unique=True)
     datum = Date(required=True)
     beslissing = Varchar(length=32, choices=Beslissing)
@@ -292,6 +309,7 @@ class Antwoord(Table):
 class Terugkoppeling(Table):
     """How the outcome was brought back to the young people."""
 
+    id: Serial
     dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.cascade, index=True)
     datum = Date(required=True)
     hoe = Varchar(length=200, default="")
@@ -304,6 +322,7 @@ class Terugkoppeling(Table):
 class Huisstijl(Table):
     """Letterhead of a gemeente's notas: a logo (PNG, JPEG or sanitised SVG, ≤ 1 MiB) and a sender line."""
 
+    id: Serial
     gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.cascade, unique=True)
     logo = Varchar(length=300, default="")  # path under the media folder, uploaded in the admin
     afzender = Varchar(length=300, default="")
@@ -316,6 +335,7 @@ class Huisstijl(Table):
 class Kalenderfeed(Table):
     """A secret, revocable per-user URL with the meetings of the user's overleggen (for a calendar app)."""
 
+    id: Serial
     user = ForeignKey(BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
     token = Varchar(length=64, unique=True, secret=True)
     aangemaakt_op = Timestamptz()

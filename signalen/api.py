@@ -7,6 +7,7 @@ common.errors.handle_exception as `{"detail", "status_code", "fields"?, ...}` in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import msgspec
@@ -63,7 +64,7 @@ def _persoonsgegevens(items: Any) -> list[schemas.Persoonsgegeven]:
     )
 
 
-def _fields(row: dict, user: CurrentUser) -> dict[str, Any]:
+def _fields(row: Mapping[str, Any], user: CurrentUser) -> dict[str, Any]:
     return {
         "id": row["id"],
         "gemeente": row["gemeente"],
@@ -95,12 +96,12 @@ def _fields(row: dict, user: CurrentUser) -> dict[str, Any]:
     }
 
 
-def signaal_out(row: dict, user: CurrentUser) -> schemas.Signaal:
+def signaal_out(row: Mapping[str, Any], user: CurrentUser) -> schemas.Signaal:
     """A row as shaped by services (get_signaal / list_signalen) → the API's Signaal."""
     return schemas.Signaal(**_fields(row, user))
 
 
-async def signaal_detail(row: dict, user: CurrentUser) -> schemas.SignaalDetail:
+async def signaal_detail(row: Mapping[str, Any], user: CurrentUser) -> schemas.SignaalDetail:
     historiek = [
         schemas.SignaalHistoriekItem(
             tijdstip=item["tijdstip"],

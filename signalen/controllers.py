@@ -87,6 +87,7 @@ class SignaalPagesController(Controller):
         gemeenten = creatable_gemeenten(user)
         if not gemeenten:
             raise not_found()
+        data: dict[str, Any]  # the form is refilled with whatever was sent
         data = {"gemeente": gemeenten[0].slug if len(gemeenten) == 1 else "", "datum": today().isoformat(),
                 "citaten": []}
         return Template("signalen/nieuw.html", context=await self._form_context(user, data))
@@ -168,6 +169,7 @@ class SignaalPagesController(Controller):
         try:
             await services.update_signaal(user, signaal["id"], changes, versie, confirm=data["bevestig"])
         except Conflict as exc:
+            assert exc.current is not None  # update_signaal's conflicts carry the stored signal
             context = await self._form_context(user, {**data, "versie": exc.current["versie"]}, signaal=exc.current,
                                                conflict=True, huidig=exc.current)
             return Template("signalen/bewerken.html", context=context, status_code=409)

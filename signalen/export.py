@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import anyio
@@ -29,6 +29,7 @@ from common.ids import not_found
 from common.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from signalen import filters as register_filters
 from signalen import workflow
+from signalen.rows import SignaalRow
 from signalen.services import list_signalen, taxonomy_lists
 from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
 from signalen.validation import BRUSSELS, today
@@ -83,7 +84,7 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-def values(row: dict) -> list[Any]:
+def values(row: Mapping[str, Any]) -> list[Any]:
     """One signal as typed cell values, in the order of HEADERS (None for empty)."""
     citaten = row.get("citaten") or []
     return [
@@ -106,11 +107,11 @@ def values(row: dict) -> list[Any]:
     ]
 
 
-def build_csv(rows: Iterable[dict]) -> bytes:
+def build_csv(rows: Iterable[Mapping[str, Any]]) -> bytes:
     return tabular.build_csv(HEADERS, (values(row) for row in rows))
 
 
-def build_xlsx(rows: list[dict], summary: list[tuple[str, Any]]) -> bytes:
+def build_xlsx(rows: Sequence[Mapping[str, Any]], summary: list[tuple[str, Any]]) -> bytes:
     return tabular.build_xlsx("Signalen", COLUMNS, [values(row) for row in rows], summary)
 
 
@@ -121,7 +122,7 @@ def filename(chosen: register_filters.Filters, extension: str) -> str:
     return f"signalen-{gemeente}-{today().isoformat()}.{extension}"
 
 
-async def summary(user: CurrentUser, chosen: register_filters.Filters, rows: list[dict], total: int,
+async def summary(user: CurrentUser, chosen: register_filters.Filters, rows: Sequence[Mapping[str, Any]], total: int,
                   exported_at: dt.datetime) -> list[tuple[str, Any]]:
     """The filters used, in words, for the "Filters" sheet (empty ones as "alle")."""
     alle = "alle"
@@ -160,7 +161,7 @@ async def summary(user: CurrentUser, chosen: register_filters.Filters, rows: lis
     return result
 
 
-async def _select(request: Request) -> tuple[CurrentUser, register_filters.Filters, list[dict], int]:
+async def _select(request: Request) -> tuple[CurrentUser, register_filters.Filters, list[SignaalRow], int]:
     user: CurrentUser = request.user
     if not register_gemeente_ids(user):
         raise not_found()  # a partner (or a beheerder without membership) has no register to export

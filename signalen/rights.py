@@ -18,6 +18,7 @@ from typing import Any
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import ForeignKey, Timestamp, Timestamptz, Varchar
 from piccolo.columns.column_types import Date
+from piccolo.table import Table
 
 from admin.sessions import end_all_sessions
 from admin.tables import Lidmaatschap, LoginPoging
@@ -50,7 +51,7 @@ async def _user_row(username: str) -> dict:
     return row
 
 
-def _tables_pointing_at_users() -> list[tuple[type, list[ForeignKey]]]:
+def _tables_pointing_at_users() -> list[tuple[type[Table], list[ForeignKey]]]:
     """Every table with a foreign key to the user table (found at run time: new tables are included too)."""
     from piccolo.conf.apps import Finder
 

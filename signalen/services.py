@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from litestar.exceptions import HTTPException
+from piccolo.custom_types import Combinable
 from piccolo.query import OrderByRaw
 from piccolo.query.functions.aggregate import Count
 
@@ -17,6 +19,7 @@ from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import not_found
 from signalen import privacy, search, workflow
+from signalen.rows import SignaalRow
 from signalen.tables import Levensdomein, Signaal, SignaalHistoriek, Signaaltype, Status
 from signalen.validation import Taxonomy, check
 
@@ -85,7 +88,7 @@ def _columns():
     ]
 
 
-def _shape(row: dict) -> dict:
+def _shape(row: dict) -> SignaalRow:
     row["levensdomein_id"], row["signaaltype_id"] = row["levensdomein"], row["signaaltype"]
     row["levensdomein"] = row.pop("levensdomein_slug")
     row["signaaltype"] = row.pop("signaaltype_slug")
@@ -95,10 +98,10 @@ def _shape(row: dict) -> dict:
             row[key] = json.loads(row[key] or "[]")
     if isinstance(row.get("datum"), str):
         row["datum"] = dt.date.fromisoformat(row["datum"])
-    return row
+    return row  # type: ignore[return-value]  # the keys of _columns(), reshaped above
 
 
-async def get_signaal(user: CurrentUser, signaal_id: int) -> dict:
+async def get_signaal(user: CurrentUser, signaal_id: int) -> SignaalRow:
     """A signal of a gemeente whose register the user may read; 404 otherwise (foreign and unknown alike)."""
     allowed = register_gemeente_ids(user)
     if not allowed or not isinstance(signaal_id, int) or not 0 < signaal_id < 2**63:
@@ -148,12 +151,12 @@ def can_create_in(user: CurrentUser, gemeente_id: int) -> bool:
     return bool(roles_in(user, gemeente_id) & REGISTER_ROLES)
 
 
-def can_edit(user: CurrentUser, signaal: dict) -> bool:
+def can_edit(user: CurrentUser, signaal: Mapping[str, Any]) -> bool:
     roles = roles_in(user, signaal["gemeente_id"])
     return Rol.voorzitter in roles or (signaal["auteur"] == user.id and bool(roles & REGISTER_ROLES))
 
 
-def allowed_statuses(user: CurrentUser, signaal: dict) -> list[Status]:
+def allowed_statuses(user: CurrentUser, signaal: Mapping[str, Any]) -> list[Status]:
     """The statuses this user may move the signal to by hand."""
     roles = roles_in(user, signaal["gemeente_id"])
     following = workflow.next_statuses(signaal["status"])
@@ -193,7 +196,7 @@ def guard_privacy(values: dict, user: CurrentUser, *, confirm: bool, previous: l
     return _confirm(findings, user, previous)
 
 
-async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bool = False) -> dict:
+async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bool = False) -> SignaalRow:
     errors: dict[str, str] = {}
     gemeente = None
     slug = data.get("gemeente")
@@ -208,6 +211,7 @@ async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bo
     errors.update(checked.errors)
     if errors:
         raise FieldErrors(errors)
+    assert gemeente is not None  # no gemeente is an error above
     values = checked.values
     found = guard_privacy(values, user, confirm=confirm, previous=[])
     now = dt.datetime.now(dt.UTC)
@@ -230,7 +234,7 @@ EDITABLE = ("titel", "omschrijving", "datum", "plek", "bron", "levensdomein", "s
 
 
 async def update_signaal(user: CurrentUser, signaal_id: int, data: dict[str, Any], versie: Any,
-                         *, confirm: bool = False) -> dict:
+                         *, confirm: bool = False) -> SignaalRow:
     current = await get_signaal(user, signaal_id)
     if not can_edit(user, current):
         raise not_found() if not roles_in(user, current["gemeente_id"]) else HTTPException(
@@ -245,7 +249,7 @@ async def update_signaal(user: CurrentUser, signaal_id: int, data: dict[str, Any
     if checked.errors:
         raise FieldErrors(checked.errors)
     values = checked.values
-    merged = {name: values.get(name, current[name]) for name in FREE_TEXT}
+    merged: dict[str, Any] = {name: values.get(name, current[name]) for name in FREE_TEXT}  # type: ignore[literal-required]
     found = guard_privacy(merged, user, confirm=confirm, previous=current["persoonsgegevens"])
     changed = sorted(k for k, v in values.items() if _comparable(current, k) != v)
     now = dt.datetime.now(dt.UTC)
@@ -255,7 +259,8 @@ async def update_signaal(user: CurrentUser, signaal_id: int, data: dict[str, Any
     if "citaten" in update:
         update["citaten"] = json.dumps(update["citaten"], ensure_ascii=False)
     async with write_transaction():
-        done = await Signaal.update(update).where((Signaal.id == signaal_id) & (Signaal.versie == versie)).returning(
+        # Piccolo takes column names too; its annotation (dict[Column | str, Any]) is invariant in the key.
+        done = await Signaal.update(update).where((Signaal.id == signaal_id) & (Signaal.versie == versie)).returning(  # type: ignore[arg-type]
             Signaal.id)
         if not done:
             raise Conflict("Iemand anders heeft dit signaal intussen gewijzigd.", await get_signaal(user, signaal_id))
@@ -265,12 +270,12 @@ async def update_signaal(user: CurrentUser, signaal_id: int, data: dict[str, Any
     return await get_signaal(user, signaal_id)
 
 
-def _comparable(current: dict, key: str):
+def _comparable(current: Mapping[str, Any], key: str):
     """The stored value in the shape `check` produces (taxonomy as ids)."""
     return current.get(f"{key}_id") if key in ("levensdomein", "signaaltype") else current.get(key)
 
 
-async def change_status(user: CurrentUser, signaal_id: int, target: Any, reason: Any) -> dict:
+async def change_status(user: CurrentUser, signaal_id: int, target: Any, reason: Any) -> SignaalRow:
     current = await get_signaal(user, signaal_id)
     reason = reason if isinstance(reason, str) else ""
     if not isinstance(target, str) or target not in {s.value for s in Status}:
@@ -309,7 +314,7 @@ async def set_status(signaal_ids: list[int], target: str, user_id: int | None, r
 
 # ----------------------------------------------------------------------------- the register
 
-async def list_signalen(user: CurrentUser, filters, *, limit: int | None = None) -> tuple[list[dict], int]:
+async def list_signalen(user: CurrentUser, filters, *, limit: int | None = None) -> tuple[list[SignaalRow], int]:
     """The filtered register within the user's gemeenten: (page of signals, total). `limit` overrides paging
     (exports). A gemeente filter for a gemeente the user may not read answers 404."""
     from common.db import engine_name
@@ -319,7 +324,7 @@ async def list_signalen(user: CurrentUser, filters, *, limit: int | None = None)
         gemeente_ids = {gemeente_by_slug(user, filters.gemeente, REGISTER_ROLES).id}
     if not gemeente_ids:
         return [], 0
-    where = in_gemeenten(Signaal.gemeente, sorted(gemeente_ids))
+    where: Combinable = in_gemeenten(Signaal.gemeente, sorted(gemeente_ids))
     if filters.levensdomein or filters.signaaltype:
         tax = await load_taxonomy()
         for name, known in (("levensdomein", tax.levensdomeinen), ("signaaltype", tax.signaaltypes)):

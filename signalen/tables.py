@@ -12,6 +12,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -66,6 +67,7 @@ LEEFTIJD_LABELS = {
 }
 
 class _Taxonomie(Table):
+    id: Serial  # Piccolo adds the primary key at runtime; declared here for the type checker
     naam = Varchar(length=120, required=True)
     slug = Varchar(length=80, required=True, unique=True)
     omschrijving = Text(default="")
@@ -86,6 +88,7 @@ class Signaaltype(_Taxonomie):
 
 
 class Signaal(Table):
+    id: Serial
     gemeente = ForeignKey(Gemeente, null=False, on_delete=OnDelete.restrict)
     titel = Varchar(length=120, required=True)
     omschrijving = Text(default="")
@@ -117,6 +120,7 @@ class Signaal(Table):
 class SignaalHistoriek(Table):
     """Who changed what, when and why: status changes, edits, bundling."""
 
+    id: Serial
     signaal = ForeignKey(Signaal, null=False, on_delete=OnDelete.cascade, index=True)
     tijdstip = Timestamptz()
     gebruiker = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)

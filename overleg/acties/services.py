@@ -60,10 +60,10 @@ def _columns() -> list:
         Actie.dossier.titel.as_alias("dossier_titel"),
         Actie.overleg.naam.as_alias("overleg_naam"),
         Actie.overleg.gemeente.as_alias("gemeente_id"),
-        Actie.overleg.gemeente.naam.as_alias("gemeente_naam"),
+        Actie.overleg._.gemeente.naam.as_alias("gemeente_naam"),
         Actie.agendapunt.titel.as_alias("agendapunt_titel"),
         Actie.agendapunt.vergadering.as_alias("vergadering_id"),
-        Actie.agendapunt.vergadering.datum.as_alias("vergadering_datum"),
+        Actie.agendapunt._.vergadering.datum.as_alias("vergadering_datum"),
     ]
 
 
@@ -104,8 +104,8 @@ async def get_actie(user: CurrentUser, actie_id: int | None) -> dict:
     return await _get(user, actie_id)
 
 
-async def create_actie(user, *, overleg_id: int, agendapunt_id: int | None, dossier_id: int | None, wat: str,
-                       partner_id: int | None, deadline: dt.date | str | None, lens: str) -> dict:
+async def create_actie(user, *, overleg_id: int, agendapunt_id: object, dossier_id: object, wat: object,
+                       partner_id: object, deadline: object, lens: object) -> dict:
     """Create an action in an overleg (chair only). Bad input → FieldErrors (422) with Dutch messages."""
     overleg = await access.get_overleg(user, as_id(overleg_id) or 0)
     tenancy.require_chair(user, overleg["gemeente"])
@@ -145,7 +145,7 @@ async def create_actie(user, *, overleg_id: int, agendapunt_id: int | None, doss
     return await _get(user, row.id)
 
 
-async def update_actie_status(user: CurrentUser, actie_id: int, status: str, versie: int | str | None) -> dict:
+async def update_actie_status(user: CurrentUser, actie_id: int, status: object, versie: object) -> dict:
     """The chair updates every action of the gemeente; a partner only those of their own organisation (403)."""
     current = await _get(user, as_id(actie_id))
     if not current["mag_wijzigen"]:

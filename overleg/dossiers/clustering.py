@@ -156,7 +156,7 @@ def _candidates(query: dict, postings: dict, budget: int, center: int | None, k:
             ids += post
             budget -= len(post)
     counts = Counter(ids)
-    counts.pop(center, None)
+    counts.pop(center, None)  # type: ignore[arg-type]  # center None: nothing to pop
     return [j for j, _ in sorted(counts.items(), key=itemgetter(1), reverse=True)[:k]]
 
 
@@ -268,12 +268,12 @@ def suggest_new_groups(
     vecs, pool = corpus.vecs, int(POOL * k)
     seen: list[dict[int, float]] = [{} for _ in sigs]  # pair similarities computed from the other side
     for i, vec in enumerate(vecs):
-        row, known, keys = {}, seen[i], vec.keys()
+        row, known, vec_keys = {}, seen[i], vec.keys()
         for j in _candidates(vec, postings, SCAN_BUDGET, i, pool):
             sim = known.get(j)
             if sim is None:
                 other = vecs[j]
-                sim = seen[j][i] = similarity(i, j, sum([vec[t] * other[t] for t in keys & other.keys()]))
+                sim = seen[j][i] = similarity(i, j, sum([vec[t] * other[t] for t in vec_keys & other.keys()]))
             row[j] = sim
         seen[i] = {}
         for j, sim in sorted(row.items(), key=itemgetter(1), reverse=True)[:k]:
@@ -367,8 +367,8 @@ def match_existing(
         for s in members:
             weight.update({t: w * profiles[k][t] for t, w in vec_of[s.id].items() if t in profiles[k]})
         words = corpus.readable([t for t, _ in weight.most_common(6)])[:4]
-        words = "Gedeelde kernwoorden met het dossier: " + ", ".join(words) if words else ""
-        reason = _reason(members, words, dossiers[k].signalen)
+        shared = "Gedeelde kernwoorden met het dossier: " + ", ".join(words) if words else ""
+        reason = _reason(members, shared, dossiers[k].signalen)
         score = round(min(1.0, sum(sc for sc, _ in found) / len(found)), 4)
         out.append(ExistingMatch(dossiers[k].id, tuple(s.id for s in members), reason, score))
     out.sort(key=lambda m: (-m.score, str(m.dossier)))

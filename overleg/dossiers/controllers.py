@@ -151,7 +151,7 @@ class DossierPagesController(Controller):
         data = {k: form.get(k, "") for k in ("titel", "omschrijving", "status")}
         raw = str(form.get("versie", ""))
         versie = as_version(raw)
-        context = {"dossier": dossier, "data": {**data, "versie": versie}, "fields": {},
+        context: dict[str, Any] = {"dossier": dossier, "data": {**data, "versie": versie}, "fields": {},
                    "statussen": dossiers.STATUS_LABELS}
         try:
             await dossiers.update_dossier(user, dossier["id"], data, versie)

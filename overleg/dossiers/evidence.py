@@ -60,7 +60,7 @@ def _months(counts: dict[str, int]) -> list[dict]:
         return []
     first, last = min(counts), max(counts)
     year, month = int(first[:4]), int(first[5:7])
-    out = []
+    out: list[dict] = []
     while f"{year:04d}-{month:02d}" <= last and len(out) < 120:
         key = f"{year:04d}-{month:02d}"
         out.append({"maand": key, "label": month_label(key), "aantal": counts.get(key, 0)})

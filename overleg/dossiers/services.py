@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from litestar.exceptions import NotFoundException
+from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count, Max
 
 from admin import tenancy
@@ -114,7 +115,7 @@ async def list_dossiers(user: CurrentUser, *, gemeente_id: int | None = None, st
     scope = await access.dossier_scope(user)
     if scope is None:
         return []
-    where = scope
+    where: Combinable = scope
     if gemeente_id is not None:
         where &= in_gemeenten(Dossier.gemeente, gemeente_id)
     if status:
@@ -220,6 +221,7 @@ async def create_dossier(user: CurrentUser, gemeente: Any, titel: Any, omschrijv
     """A new open dossier (chair only), optionally with signals bundled into it right away."""
     errors: dict[str, str] = {}
     values = {"titel": titel, "omschrijving": omschrijving}
+    clean: dict[str, Any]  # spread into Dossier(...) below
     clean = {"titel": _text(values, "titel", errors, required=True), "omschrijving": _text(values, "omschrijving",
                                                                                              errors)}
     try:
@@ -308,7 +310,8 @@ async def update_dossier(user: CurrentUser, dossier_id: Any, data: dict[str, Any
         raise Conflict(f"Dit dossier is samengevoegd in dossier {current['samengevoegd_in']}; wijzig dat dossier.")
     changed = [k for k, v in values.items() if current[k] != v]
     async with write_transaction():
-        done = await Dossier.update({**values, "versie": versie + 1}).where(
+        # Piccolo takes column names too; its annotation (dict[Column | str, Any]) is invariant in the key.
+        done = await Dossier.update({**values, "versie": versie + 1}).where(  # type: ignore[dict-item]
             (Dossier.id == current["id"]) & (Dossier.versie == versie)).returning(Dossier.id)
         if not done:
             raise Conflict("Iemand anders heeft dit dossier intussen gewijzigd.",

@@ -141,6 +141,7 @@ class NotaPagesController(Controller):
         user = request.user
         composable_gemeenten(user)
         form = await request.form()
+        data: dict[str, Any]  # the form is refilled with whatever was sent
         data = {"dossiers": [str(d) for d in form.getall("dossiers", [])], "adressaat": str(form.get("adressaat", "")),
                 "adressaat_tekst": str(form.get("adressaat_tekst", "")), "onderwerp": str(form.get("onderwerp", ""))}
         thema, periode = form.get("thema"), str(form.get("periode", "12"))

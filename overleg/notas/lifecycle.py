@@ -161,7 +161,7 @@ async def record_answer(user, nota_id: Any, values: dict, document: bytes | None
     errors: dict[str, str] = {}
     sent = nota["verstuurd_op"]
     datum = _date(values.get("datum"), "datum", errors, earliest=sent.date() if sent else None)
-    beslissing = values.get("beslissing")
+    beslissing: Any = values.get("beslissing")
     if beslissing not in BESLISSINGEN:
         errors["beslissing"] = "Kies akkoord, deels, afgewezen of niet bevoegd."
     samenvatting = clean_text(values.get("samenvatting")).strip()
@@ -263,7 +263,7 @@ async def record_feedback(user, nota_id: Any, dossier_id: Any, values: dict) -> 
     dossier = _in_nota(nota, dossier_id)
     errors: dict[str, str] = {}
     datum = _date(values.get("datum"), "datum", errors)
-    texts = {name: clean_text(values.get(name)).strip() for name in ("hoe", "door", "wat")}
+    texts: dict[str, Any] = {name: clean_text(values.get(name)).strip() for name in ("hoe", "door", "wat")}
     for name, limit, message in (("hoe", 200, "Hoe bracht je het terug (bv. op het jongerenoverleg)?"),
                                  ("door", 200, ""), ("wat", 5000, "Wat werd er gezegd?")):
         if message and not texts[name]:

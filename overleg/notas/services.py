@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from litestar.exceptions import PermissionDeniedException
-from piccolo.columns.combination import Where
+from piccolo.custom_types import Combinable
 
 from admin import tenancy
 from admin.sessions import CurrentUser
@@ -63,12 +63,13 @@ def can_manage(user: CurrentUser, gemeente_id: int, bovenlokaal: bool) -> bool:
     return Rol.voorzitter in roles or (bovenlokaal and Rol.coordinator in roles)
 
 
-def scope(user: CurrentUser) -> Where | None:
+def scope(user: CurrentUser) -> Combinable | None:
     """The notas this user may read: non-concepts of their overleg, and the concepts they manage."""
     members = sorted(tenancy.member_gemeente_ids(user))
     if not members:
         return None
-    condition = in_gemeenten(Signaalnota.gemeente, members) & (Signaalnota.status != NotaStatus.concept.value)
+    condition: Combinable = (in_gemeenten(Signaalnota.gemeente, members)
+                             & (Signaalnota.status != NotaStatus.concept.value))
     chairs = sorted(tenancy.chair_gemeente_ids(user))
     if chairs:
         condition = condition | in_gemeenten(Signaalnota.gemeente, chairs)
@@ -272,6 +273,7 @@ async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = No
                                             "maakt een signaalnota.")
     if errors:
         raise FieldErrors(errors)
+    assert gemeente_id is not None  # no dossiers and no own gemeente is an error above
     ids = [row["id"] for row in dossier_rows]
     overleg = await Overleg.select(Overleg.id, Overleg.werkernamen_in_nota).where(
         in_gemeenten(Overleg.gemeente, gemeente_id)).order_by(Overleg.id).first()

@@ -6,6 +6,8 @@ are not the chair). No HTTP here beyond the exceptions access raises.
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.exceptions import HTTPException
 
 from admin import tenancy
@@ -46,7 +48,7 @@ def _text(data: dict, name: str, errors: dict[str, str], *, required: bool = Fal
 
 def check_overleg(data: dict) -> dict:
     errors: dict[str, str] = {}
-    values = {
+    values: dict[str, Any] = {
         "naam": _text(data, "naam", errors, required=True, label="naam"),
         "omschrijving": _text(data, "omschrijving", errors),
     }

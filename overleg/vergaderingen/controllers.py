@@ -131,7 +131,7 @@ class VergaderingPagesController(Controller):
     @post("/nieuw", name="vergadering_nieuw_post", status_code=303)
     async def create(self, request: Request) -> Response:
         form = await request.form()
-        data = {k: str(form.get(k, "")) for k in ("overleg", "datum", "begin", "plaats")}
+        data: dict[str, Any] = {k: str(form.get(k, "")) for k in ("overleg", "datum", "begin", "plaats")}
         raw_partners = form.getall("partners") if "partners" in form else []
         data["partners"] = as_ids(raw_partners)
         overleg_id = path_id(data["overleg"])
@@ -159,6 +159,7 @@ class VergaderingPagesController(Controller):
     @get("/{vergadering_id:str}/agenda.pdf", name="vergadering_pdf")
     async def pdf(self, request: Request, vergadering_id: FromPath[str]) -> Response:
         context = await agenda_context(request, path_id(vergadering_id))
+        assert request.app.template_engine is not None  # app.py configures Jinja
         html = request.app.template_engine.get_template("pdf/agenda.html").render(**context)
         v = context["v"]
         meta = PdfMeta(title=f"Agenda {v['overleg_naam']} {v['datum']:%d/%m/%Y}", author=v["overleg_naam"],
@@ -257,6 +258,7 @@ class VergaderingPagesController(Controller):
             punt = await V.save_notities(request.user, v, p, notities=form.get("notities", ""),
                                          besluit=form.get("besluit"), versie=form.get("versie"))
         except Conflict as exc:
+            assert exc.huidig is not None  # save_notities' conflicts carry the stored texts
             if as_json:
                 huidig = {**exc.huidig, "notities_html": str(render_markdown(exc.huidig["notities"]))}
                 return Response({"detail": exc.detail, "huidig": huidig, "jouw": exc.jouw}, status_code=409,

@@ -70,9 +70,9 @@ def _as_time(value) -> dt.time:
 
 def _columns():
     return [*Vergadering.all_columns(), Vergadering.overleg.naam.as_alias("overleg_naam"),
-            Vergadering.overleg.gemeente.id.as_alias("gemeente"),
-            Vergadering.overleg.gemeente.slug.as_alias("gemeente_slug"),
-            Vergadering.overleg.gemeente.naam.as_alias("gemeente_naam")]
+            Vergadering.overleg._.gemeente.id.as_alias("gemeente"),
+            Vergadering.overleg._.gemeente.slug.as_alias("gemeente_slug"),
+            Vergadering.overleg._.gemeente.naam.as_alias("gemeente_naam")]
 
 
 def _shape(row: dict) -> dict:

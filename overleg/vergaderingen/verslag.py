@@ -117,7 +117,7 @@ async def get_vergadering(user: CurrentUser, vergadering_id: int | None) -> dict
         row = await Vergadering.select(
             *Vergadering.all_columns(), Vergadering.overleg.naam.as_alias("overleg_naam"),
             Vergadering.overleg.gemeente.as_alias("gemeente_id"),
-            Vergadering.overleg.gemeente.naam.as_alias("gemeente_naam"),
+            Vergadering.overleg._.gemeente.naam.as_alias("gemeente_naam"),
         ).where(scope & (Vergadering.id == vergadering_id)).first()
     if row is None:
         raise not_found()
@@ -221,7 +221,7 @@ async def approve(user: CurrentUser, vergadering_id: int | None, goedgekeurd_in:
     expected = _versie(versie, required=False)
     later_id = as_id(goedgekeurd_in)
     choices = {row["id"]: row for row in await later_meetings(vergadering)}
-    if later_id not in choices:
+    if later_id is None or later_id not in choices:
         raise FieldErrors({"goedgekeurd_in": "Kies een latere vergadering van dit overleg die al plaatsvond."})
     row = await Verslag.select(Verslag.inhoud, Verslag.status).where(
         Verslag.vergadering == vergadering["id"]).first()

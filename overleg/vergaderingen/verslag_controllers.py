@@ -34,6 +34,7 @@ def _context(verslag: dict, **extra) -> dict:
 
 async def verslag_pdf(request: Request, verslag: dict) -> bytes:
     vergadering = verslag["vergadering"]
+    assert request.app.template_engine is not None  # app.py configures Jinja
     html = request.app.template_engine.get_template("pdf/verslag.html").render(
         **_context(verslag), print_css=PRINT_CSS)
     meta = PdfMeta(
@@ -82,6 +83,7 @@ class VerslagPagesController(Controller):
         try:
             await service.save_verslag(request.user, vid, tekst, str(form.get("versie", "")))
         except Conflict as exc:
+            assert exc.huidig is not None  # _store's conflicts carry the stored text
             verslag = await service.get_verslag(request.user, vid)
             return Template("overleg/verslag/bewerken.html", status_code=409, context=_context(
                 verslag, tekst=tekst, versie=exc.huidig["versie"], conflict=exc.huidig))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from litestar.exceptions import NotFoundException
 
-from admin import guards
+from admin import tenancy as guards
 from admin.sessions import resolve
 from admin.tables import Rol
 from tests.support import sync
