@@ -11,6 +11,7 @@ import anyio
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from piccolo.query.functions.aggregate import Count
 
+from common.dates import today
 from common.pdf import PRINT_CSS, PdfMeta, render_pdf
 from inzicht import queries
 from inzicht.charts import Chart
@@ -54,7 +55,7 @@ async def gather(gemeente, jaar: int) -> dict:
         "dossiers": dossiers, "vergaderingen": meetings,
         "acties": [(LENS_LABELS.get(r["lens"], r["lens"]), r["aantal"]) for r in lenses],
         "notas": await queries.nota_answers(scope), "beslissingen": BESLISSING_LABELS,
-        "terugkoppelingen": feedback, "gemaakt_op": dt.date.today(),
+        "terugkoppelingen": feedback, "gemaakt_op": today(),
     }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from piccolo.query.functions.aggregate import Count, Sum
 
+from common.dates import month_label
 from overleg.tables import Antwoord, Dossier, Signaalnota
 from signalen.tables import BRON_LABELS, Levensdomein, Signaal, Signaaltype
 
@@ -64,15 +65,6 @@ async def per_month(scope: Scope) -> list[tuple[str, int]]:
     if not counts:
         return []
     return [(month_label(m), counts.get(m, 0)) for m in _months(min(counts), max(counts))]
-
-
-MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
-
-
-def month_label(key: str) -> str:
-    """'2026-03' → 'mrt 2026', as people here write it."""
-    year, month = key.split("-")
-    return f"{MONTHS[int(month) - 1]} {year}"
 
 
 def _months(first: str, last: str) -> list[str]:

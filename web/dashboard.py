@@ -10,11 +10,11 @@ from piccolo.query.functions.aggregate import Count
 from admin.guards import aggregate_gemeente_ids, gemeente_ids_with, register_gemeente_ids
 from admin.sessions import CurrentUser
 from admin.tables import LoginPoging, Rol
+from common.dates import today
 from overleg.access import PUBLISHED, partner_ids_of
 from overleg.notas import lifecycle as nota_lifecycle
 from overleg.tables import Actie, Dossier, Signaalnota, Vergadering
 from signalen.tables import Signaal, SignaalHistoriek
-from signalen.validation import today
 
 OPEN_ACTIONS = ["open", "bezig"]
 

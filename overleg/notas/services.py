@@ -18,6 +18,8 @@ from piccolo.columns.combination import Where
 from admin.guards import gemeente_ids_with, roles_in
 from admin.sessions import CurrentUser
 from admin.tables import Rol
+from common import dates
+from common.dates import today
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
@@ -25,7 +27,7 @@ from overleg import access
 from overleg.notas import evidence
 from overleg.notas import pdf as nota_pdf
 from overleg.tables import Adressaat, Dossier, DossierStatus, Huisstijl, NotaDossier, NotaStatus, Overleg, Signaalnota
-from signalen.validation import clean_text, today
+from signalen.validation import clean_text
 
 STATUS_LABELS = {NotaStatus.concept.value: "Concept", NotaStatus.ter_goedkeuring.value: "Ter goedkeuring",
                  NotaStatus.verstuurd.value: "Verstuurd", NotaStatus.beantwoord.value: "Beantwoord"}
@@ -41,9 +43,6 @@ SENT = "Deze nota is verstuurd en kan niet meer wijzigen. Maak een nieuwe versie
 def valid_id(value: Any) -> bool:
     return not isinstance(value, str) and as_id(value) is not None
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -281,7 +280,7 @@ async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = No
         if key in secties and text:
             secties[key] = f"{text}\n\n{secties[key]}".strip()
     secties.update({k: v for k, v in values.pop("secties", {}).items() if v})
-    now = _now()
+    now = dates.now()
     slug = user.gemeenten[gemeente_id].slug if gemeente_id in user.gemeenten else str(gemeente_id)
     async with write_transaction():
         nota = Signaalnota(
@@ -304,7 +303,7 @@ async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = No
 
 def _confirmations(user: CurrentUser, found: list[dict], keys: set[str] | bool, previous: list[dict]) -> list[dict]:
     """Findings confirmed for this nota: the chosen keys (or all with True), keeping who confirmed them first."""
-    now = _now().isoformat(timespec="seconds")
+    now = dates.now().isoformat(timespec="seconds")
     known = {(c.get("soort"), c.get("tekst")): c for c in previous}
     out = []
     for finding in found:
