@@ -35,6 +35,11 @@ def local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(BRUSSELS)
 
 
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight in Brussels at the start of this date, aware: the bound to compare stored timestamps with."""
+    return dt.datetime.combine(day, dt.time(), BRUSSELS)
+
+
 def local_time(value: dt.datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
     """A moment as people in Flanders read it: Brussels time ('' for none)."""
     return local(value).strftime(fmt) if value is not None else ""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from piccolo.query.functions.aggregate import Count, Sum
 
-from common.dates import month_label
+from common.dates import local, month_label, start_of_day
 from overleg.tables import Antwoord, Dossier, Signaalnota
 from signalen.tables import BRON_LABELS, Levensdomein, Signaal, Signaaltype
 
@@ -114,14 +114,14 @@ async def nota_answers(scope: Scope) -> dict:
     """Sent notas, share answered, share akkoord and the median number of days to an answer."""
     where = Signaalnota.gemeente.is_in(list(scope.gemeente_ids)) & Signaalnota.verstuurd_op.is_not_null()
     if scope.van:
-        where &= Signaalnota.verstuurd_op >= dt.datetime.combine(scope.van, dt.time(), dt.UTC)
+        where &= Signaalnota.verstuurd_op >= start_of_day(scope.van)
     if scope.tot:
-        where &= Signaalnota.verstuurd_op < dt.datetime.combine(scope.tot + dt.timedelta(days=1), dt.time(), dt.UTC)
+        where &= Signaalnota.verstuurd_op < start_of_day(scope.tot + dt.timedelta(days=1))
     sent = await Signaalnota.select(Signaalnota.id, Signaalnota.verstuurd_op).where(where)
     answers = await Antwoord.select(Antwoord.nota, Antwoord.datum, Antwoord.beslissing).where(
         Antwoord.nota.is_in([n["id"] for n in sent] or [0]))
     sent_on = {n["id"]: n["verstuurd_op"] for n in sent}
-    days = [(a["datum"] - sent_on[a["nota"]].date()).days for a in answers if a["nota"] in sent_on]
+    days = [(a["datum"] - local(sent_on[a["nota"]]).date()).days for a in answers if a["nota"] in sent_on]
     decisions: dict[str, int] = {}
     for answer in answers:
         decisions[answer["beslissing"]] = decisions.get(answer["beslissing"], 0) + 1

@@ -158,7 +158,7 @@ async def record_answer(user, nota_id: Any, values: dict, document: bytes | None
         raise Conflict("Het antwoord op deze nota is al geregistreerd.")
     errors: dict[str, str] = {}
     sent = nota["verstuurd_op"]
-    datum = _date(values.get("datum"), "datum", errors, earliest=sent.date() if sent else None)
+    datum = _date(values.get("datum"), "datum", errors, earliest=dates.local(sent).date() if sent else None)
     beslissing = values.get("beslissing")
     if beslissing not in BESLISSINGEN:
         errors["beslissing"] = "Kies akkoord, deels, afgewezen of niet bevoegd."

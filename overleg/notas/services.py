@@ -154,7 +154,7 @@ async def pdf_input(nota: dict) -> dict:
     sent = nota.get("verstuurd_op")
     return {"nota": nota, "evidence": await evidence.evidence(ids), "rows": rows,
             "dossiers": await evidence.dossiers(ids), "huisstijl": huisstijl,
-            "datum": sent.date() if isinstance(sent, dt.datetime) else today(),
+            "datum": dates.local(sent).date() if isinstance(sent, dt.datetime) else today(),
             "concept": nota["status"] in EDITABLE, "vorige": nota.get("vorige_referentie", "")}
 
 
