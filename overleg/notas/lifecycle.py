@@ -56,7 +56,7 @@ def _date(raw: Any, name: str, errors: dict, *, earliest: dt.date | None = None)
     elif value > today() + dt.timedelta(days=1):
         errors[name] = "De datum mag niet in de toekomst liggen."
     elif earliest and value < earliest:
-        errors[name] = f"De datum mag niet voor {earliest.strftime('%d/%m/%Y')} liggen."
+        errors[name] = f"De datum mag niet voor {dates.short_date(earliest)} liggen."
     return value
 
 
@@ -232,7 +232,7 @@ async def to_bovenlokaal(user, nota_id: Any) -> dict:
     if not found or found["beslissing"] != Beslissing.niet_bevoegd.value:
         raise Conflict("Dit kan alleen wanneer het antwoord ‘niet bevoegd’ was.")
     intro = (f"Op nota {nota['referentie']} antwoordde {nota['adressaat_label'].lower()} op "
-             f"{found['datum'].strftime('%d/%m/%Y')} dat het hiervoor niet bevoegd is.")
+             f"{dates.short_date(found['datum'])} dat het hiervoor niet bevoegd is.")
     secties = {**nota["secties"], "aanleiding": intro + "\n\n" + nota["secties"]["aanleiding"]}
     data = {"dossiers": [d["id"] for d in nota["dossiers"]], "adressaat": Adressaat.bovenlokaal.value,
             "onderwerp": nota["onderwerp"], "secties": secties, "citaten": nota["citaten"], "trekker": nota["trekker"]}

@@ -285,7 +285,7 @@ async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = No
     async with write_transaction():
         nota = Signaalnota(
             gemeente=gemeente_id, overleg=overleg["id"] if overleg else None, status=NotaStatus.concept.value,
-            referentie=vorige["referentie_nieuw"] if vorige else await next_referentie(gemeente_id, slug, now.year),
+            referentie=vorige["referentie_nieuw"] if vorige else await next_referentie(gemeente_id, slug, today().year),
             adressaat_tekst=values.get("adressaat_tekst", ""), trekker=values.get("trekker", ""),
             onderwerp=values["onderwerp"], adressaat=values["adressaat"],
             bovenlokaal=values["adressaat"] == Adressaat.bovenlokaal.value,

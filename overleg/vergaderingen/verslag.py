@@ -17,7 +17,7 @@ from litestar.exceptions import HTTPException
 
 from admin.sessions import CurrentUser
 from common import dates
-from common.dates import today
+from common.dates import short_date, today
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, as_version, not_found
@@ -56,7 +56,7 @@ def _person(row: dict) -> str:
 
 def _actie_line(row: dict) -> str:
     parts = [f"**{plain(row['partner_naam'])}**: " if row["partner_naam"] else "", plain(row["wat"])]
-    extra = [f"deadline {row['deadline'].strftime('%d/%m/%Y')}"] if row["deadline"] else []
+    extra = [f"deadline {short_date(row['deadline'])}"] if row["deadline"] else []
     extra += [LENS_LABELS.get(row["lens"], row["lens"]).lower(),
               STATUS_LABELS.get(row["status"], row["status"]).lower()]
     return f"- {''.join(parts)} ({', '.join(extra)})"
