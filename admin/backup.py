@@ -10,13 +10,13 @@ the wrong file can itself be undone. Backups hold data about minors: the folder 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
+from common.dates import local_time, now
 from settings import BASE_DIR, Settings, get_settings
 
 BACKUP_DIR = BASE_DIR / "data" / "backups"
@@ -31,7 +31,7 @@ class BackupError(RuntimeError):
 def _target(directory: Path, extension: str, suffix: str = "") -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     directory.chmod(0o700)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = local_time(now(), "%Y%m%d-%H%M%S")
     path = directory / f"{PREFIX}-{stamp}{suffix}{extension}"
     n = 2
     while path.exists() or path.with_name(path.name + ".partial").exists():

@@ -15,6 +15,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 from admin.tables import LoginPoging, Rol
+from common import dates
 
 SESSION_COOKIE = "id"  # the name Piccolo Admin reads, so one login serves both
 IDLE = dt.timedelta(minutes=30)
@@ -71,7 +72,7 @@ async def _verify(password: str, stored: str | None) -> bool:
 
 
 async def too_many_failures(username: str, client: str) -> bool:
-    since = dt.datetime.now(dt.UTC) - FAIL_WINDOW
+    since = dates.now() - FAIL_WINDOW
     failed = (LoginPoging.geslaagd == False) & (LoginPoging.tijdstip >= since)  # noqa: E712
     by_user = await LoginPoging.count().where(failed & (LoginPoging.username == username.lower()))
     if by_user >= MAX_FAILURES:
@@ -86,7 +87,7 @@ async def record_attempt(username: str, client: str, succeeded: bool) -> None:
             username=username.lower()[:150],
             client=client[:64],
             geslaagd=succeeded,
-            tijdstip=dt.datetime.now(dt.UTC),
+            tijdstip=dates.now(),
         )
     )
 

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from litestar.types import Message, Scope
 
 from audit.tables import Audit
+from common import dates
 
 logger = logging.getLogger("signaalwerk.audit")
 
@@ -59,7 +59,7 @@ async def record(actie: str, *, user=None, user_id: int | None = None, username:
                  object_id: str = "", uitkomst: str = "", client: str = "", route: str = "") -> None:
     """One audit row (and one encoded log line). `user` is a CurrentUser; or give user_id/username."""
     row = Audit(
-        tijdstip=dt.datetime.now(dt.UTC), gebruiker=getattr(user, "id", user_id),
+        tijdstip=dates.now(), gebruiker=getattr(user, "id", user_id),
         gebruikersnaam=(getattr(user, "username", None) or username)[:150], actie=actie,
         object_type=object_type[:32], object_id=safe(object_id, 40), uitkomst=str(uitkomst)[:32],
         client=client[:64], route=route[:200],

@@ -15,6 +15,7 @@ from piccolo.query.functions.aggregate import Count, Max, Min
 from admin.sessions import CurrentUser
 from admin.tables import Rol
 from admin.tenancy import aggregate_gemeente_ids, gemeente_ids_with, in_gemeenten
+from common.dates import short_date
 from overleg.dossiers import clustering
 from overleg.tables import Dossier
 from signalen.tables import Signaal, Signaaltype
@@ -121,7 +122,7 @@ async def find_theme(user: CurrentUser, since: dt.date, sleutel: str) -> Thema |
 def _periode(cijfers: dict) -> str:
     if not cijfers.get("van"):
         return "—"
-    return f"{cijfers['van'].strftime('%d/%m/%Y')} – {cijfers['tot'].strftime('%d/%m/%Y')}"
+    return f"{short_date(cijfers['van'])} – {short_date(cijfers['tot'])}"
 
 
 def aggregate_table(theme: Thema, namen: dict[int, str]) -> str:

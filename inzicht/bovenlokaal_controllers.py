@@ -11,10 +11,10 @@ from litestar.response import Template
 from admin.guards import requires_login
 from admin.sessions import CurrentUser
 from admin.tenancy import register_gemeente_ids
+from common.dates import today
 from common.errors import FieldErrors
 from common.ids import not_found
 from inzicht import bovenlokaal
-from signalen.validation import today
 
 PERIODS = {"6": "laatste 6 maanden", "12": "laatste 12 maanden", "24": "laatste 2 jaar"}
 

@@ -12,6 +12,7 @@ from litestar.response import Template
 
 from admin.guards import requires_login
 from admin.tenancy import aggregate_gemeente_ids, gemeente_by_slug, visible_gemeenten
+from common.dates import today
 from common.errors import FieldErrors
 from common.ids import not_found
 from inzicht import queries
@@ -79,9 +80,9 @@ class InzichtController(Controller):
         return Template("inzicht/inzicht.html", context={
             "charts": charts, "totalen": totalen, "notas": notas,
             "gemeenten": gemeenten, "gekozen": chosen, "fields": errors, "qs": query_string(chosen),
-            "jaar": dt.date.today().year,
+            "jaar": today().year,
             "qs_rapport": query_string({"gemeente": chosen["gemeente"] or (gemeenten[0].slug if gemeenten else ""),
-                                        "jaar": str(dt.date.today().year)}),
+                                        "jaar": str(today().year)}),
         })
 
     @get("/jaarrapport", name="jaarrapport")
@@ -91,8 +92,8 @@ class InzichtController(Controller):
 
         user = request.user
         slug = (request.query_params.get("gemeente") or "").strip()
-        raw_year = (request.query_params.get("jaar") or str(dt.date.today().year)).strip()
-        if not raw_year.isdigit() or not 2000 <= int(raw_year) <= dt.date.today().year:
+        raw_year = (request.query_params.get("jaar") or str(today().year)).strip()
+        if not raw_year.isdigit() or not 2000 <= int(raw_year) <= today().year:
             raise FieldErrors({"jaar": "Kies een jaar tussen 2000 en dit jaar."}, status_code=400)
         if not slug:
             mine = [g for g in visible_gemeenten(user) if g.id in aggregate_gemeente_ids(user)]

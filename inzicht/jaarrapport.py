@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from piccolo.query.functions.aggregate import Count
 
 from admin.tenancy import in_gemeenten
+from common.dates import start_of_day, today
 from common.pdf import PRINT_CSS, PdfMeta, render_pdf
 from inzicht import queries
 from inzicht.charts import Chart
@@ -41,8 +42,8 @@ async def gather(gemeente, jaar: int) -> dict:
     meetings = await Vergadering.count().where(
         Vergadering.overleg.is_in(overleg_ids) & (Vergadering.datum >= start) & (Vergadering.datum <= end)
         & (Vergadering.status == "gehouden"))
-    start_ts = dt.datetime.combine(start, dt.time(), dt.UTC)
-    end_ts = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), dt.UTC)
+    start_ts = start_of_day(start)
+    end_ts = start_of_day(end + dt.timedelta(days=1))
     lenses = await (Actie.select(Actie.lens, Count(alias="aantal"))
                     .where(Actie.overleg.is_in(overleg_ids) & (Actie.aangemaakt_op >= start_ts)
                            & (Actie.aangemaakt_op < end_ts))
@@ -55,7 +56,7 @@ async def gather(gemeente, jaar: int) -> dict:
         "dossiers": dossiers, "vergaderingen": meetings,
         "acties": [(LENS_LABELS.get(r["lens"], r["lens"]), r["aantal"]) for r in lenses],
         "notas": await queries.nota_answers(scope), "beslissingen": BESLISSING_LABELS,
-        "terugkoppelingen": feedback, "gemaakt_op": dt.date.today(),
+        "terugkoppelingen": feedback, "gemaakt_op": today(),
     }
 
 

@@ -11,6 +11,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 
 from admin.sessions import CurrentUser
 from admin.tenancy import aggregate_gemeente_ids, in_gemeenten, register_gemeente_ids
+from common.dates import local, month_label, start_of_day
 from overleg.tables import Antwoord, Dossier, DossierStatus, Signaalnota
 from signalen.tables import BRON_LABELS, Levensdomein, Signaal, Signaaltype
 
@@ -69,15 +70,6 @@ async def per_month(scope: Scope) -> list[tuple[str, int]]:
     return [(month_label(m), counts.get(m, 0)) for m in _months(min(counts), max(counts))]
 
 
-MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
-
-
-def month_label(key: str) -> str:
-    """'2026-03' → 'mrt 2026', as people here write it."""
-    year, month = key.split("-")
-    return f"{MONTHS[int(month) - 1]} {year}"
-
-
 def _months(first: str, last: str) -> list[str]:
     year, month = map(int, first.split("-"))
     out = []
@@ -126,14 +118,14 @@ async def nota_answers(scope: Scope) -> dict:
     """Sent notas, share answered, share akkoord and the median number of days to an answer."""
     where = in_gemeenten(Signaalnota.gemeente, list(scope.gemeente_ids)) & Signaalnota.verstuurd_op.is_not_null()
     if scope.van:
-        where &= Signaalnota.verstuurd_op >= dt.datetime.combine(scope.van, dt.time(), dt.UTC)
+        where &= Signaalnota.verstuurd_op >= start_of_day(scope.van)
     if scope.tot:
-        where &= Signaalnota.verstuurd_op < dt.datetime.combine(scope.tot + dt.timedelta(days=1), dt.time(), dt.UTC)
+        where &= Signaalnota.verstuurd_op < start_of_day(scope.tot + dt.timedelta(days=1))
     sent = await Signaalnota.select(Signaalnota.id, Signaalnota.verstuurd_op).where(where)
     answers = await Antwoord.select(Antwoord.nota, Antwoord.datum, Antwoord.beslissing).where(
         Antwoord.nota.is_in([n["id"] for n in sent] or [0]))
     sent_on = {n["id"]: n["verstuurd_op"] for n in sent}
-    days = [(a["datum"] - sent_on[a["nota"]].date()).days for a in answers if a["nota"] in sent_on]
+    days = [(a["datum"] - local(sent_on[a["nota"]]).date()).days for a in answers if a["nota"] in sent_on]
     decisions: dict[str, int] = {}
     for answer in answers:
         decisions[answer["beslissing"]] = decisions.get(answer["beslissing"], 0) + 1

@@ -12,13 +12,13 @@ from litestar.response import Redirect, Template
 from admin.guards import requires_login
 from admin.sessions import CurrentUser
 from admin.tenancy import REGISTER_ROLES, register_gemeente_ids, visible_gemeenten
+from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_version, not_found, path_id
 from signalen import filters as register_filters
 from signalen import privacy, services, workflow
 from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
-from signalen.validation import today
 
 FIELD_LABELS = {"titel": "Titel", "omschrijving": "Wat hoorde of zag je?", "plek": "Plek", "citaten": "Citaten"}
 

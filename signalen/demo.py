@@ -7,9 +7,10 @@ import datetime as dt
 from piccolo.apps.user.tables import BaseUser
 
 from admin.sessions import resolve_user
+from common import dates
+from common.dates import today
 from signalen.services import create_signaal
 from signalen.tables import Signaal
-from signalen.validation import today
 
 # (days ago, gemeente, author, titel, omschrijving, plek, bron, levensdomein, signaaltype, aantal, leeftijd, citaten)
 SIGNALEN = [
@@ -97,7 +98,7 @@ async def load_signalen() -> bool:
             "leeftijd": leeftijd,
             "citaten": citaten,
         }, confirm=True)
-        created = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+        created = dates.now() - dt.timedelta(days=days)
         await Signaal.update({Signaal.aangemaakt_op: created, Signaal.gewijzigd_op: created}).where(
             Signaal.id == signaal["id"])
     return True

@@ -24,6 +24,7 @@ from admin.guards import requires_login
 from admin.sessions import CurrentUser
 from admin.tenancy import register_gemeente_ids
 from common import tabular
+from common.dates import local, now, today
 from common.errors import FieldErrors
 from common.ids import not_found
 from common.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
@@ -32,7 +33,6 @@ from signalen import workflow
 from signalen.rows import SignaalRow
 from signalen.services import list_signalen, taxonomy_lists
 from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
-from signalen.validation import BRUSSELS, today
 
 MAX_ROWS = 50_000
 CITATEN_SEPARATOR = " | "
@@ -69,9 +69,7 @@ def _local(moment: Any) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(moment)
     if not isinstance(moment, dt.datetime):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(BRUSSELS).replace(tzinfo=None)
+    return local(moment).replace(tzinfo=None)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -194,7 +192,7 @@ class SignaalExportController(Controller):
     @get("/export.xlsx", name="signalen:export-xlsx")
     async def export_xlsx(self, request: Request) -> Response:
         user, chosen, rows, total = await _select(request)
-        exported_at = dt.datetime.now(BRUSSELS).replace(tzinfo=None, microsecond=0)
+        exported_at = local(now()).replace(tzinfo=None, microsecond=0)
         info = await summary(user, chosen, rows, total, exported_at)
         content = await anyio.to_thread.run_sync(build_xlsx, rows, info)  # CPU work off the event loop
         return _download(content, XLSX_MEDIA_TYPE, filename(chosen, "xlsx"))

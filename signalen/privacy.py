@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import phonenumbers
 from stdnum.be import nn
 
+from common.dates import MAANDEN, MAANDEN_KORT, today
 from signalen.privacy_names import (
     COUNT_WORDS,
     KNOWN_STREETS,
@@ -146,10 +146,7 @@ def _phones(text: str) -> list[_Span]:
 
 
 # ---------------------------------------------------------------- geboortedatum
-_MONTHS = (
-    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-    "|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
-)
+_MONTHS = "|".join(dict.fromkeys((*MAANDEN, *MAANDEN_KORT, "sept")))
 _DATE = re.compile(
     rf"(?<![\w./-])(?:(?P<d>\d{{1,2}})(?P<sep>[./-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{4}}|\d{{2}}))?"
     rf"|(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})"
@@ -165,10 +162,11 @@ _CUE_GAP = re.compile(
     r"[\s:=(,.°-]*(?:(?:op|is|was|de|den|datum|rond|omstreeks|van|[A-Z][\w-]+)\b[\s:,]*){0,3}\Z"
 )
 _WEAK_CUE = re.compile(r"(?:\b(?:is|was|zijn|van)\s+van\s*|[\w)]\s*\(\s*|,\s*)\Z", re.IGNORECASE)
-_YOUTH_YEARS = range(date.today().year - 30, date.today().year - 7)  # born 8 to 30 years ago
 
 
 def _birth_dates(text: str) -> list[_Span]:
+    this_year = today().year
+    youth_years = range(this_year - 30, this_year - 7)  # born 8 to 30 years ago
     out = []
     for m in _DATE.finditer(text):
         g = m.groupdict()
@@ -178,13 +176,13 @@ def _birth_dates(text: str) -> list[_Span]:
             continue
         y = int(year) if year else None
         if y is not None and y < 100:
-            y += 2000 if y <= date.today().year % 100 else 1900
-        if y is not None and not 1900 <= y <= date.today().year:
+            y += 2000 if y <= this_year % 100 else 1900
+        if y is not None and not 1900 <= y <= this_year:
             continue
         before = text[max(0, m.start() - 60) : m.start()]
         cues = list(_BIRTH_CUE.finditer(before))
         strong = bool(cues) and bool(_CUE_GAP.match(before, cues[-1].end()))
-        youth = y in _YOUTH_YEARS and bool(
+        youth = y in youth_years and bool(
             cues or _BIRTH_CUE.search(text, m.end(), m.end() + 40) or _WEAK_CUE.search(before)
         )
         if strong or youth:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from admin.tables import Gemeente
 from admin.tenancy import in_gemeenten
+from common import dates
 
 logger = logging.getLogger("signaalwerk.bewaartermijn")
 
@@ -88,7 +89,7 @@ async def anonymise(signaal_ids: list[int], note: str) -> int:
     from common.db import write_transaction
     from signalen.tables import Signaal, SignaalHistoriek
 
-    now = dt.datetime.now(dt.UTC)
+    now = dates.now()
     done = 0
     for start in range(0, len(signaal_ids), BATCH):
         chunk = signaal_ids[start:start + BATCH]
@@ -123,7 +124,7 @@ async def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = Fal
     """Anonymise, per gemeente, the closed signals whose retention period has passed. Safe to run every day."""
     from signalen.tables import Signaal
 
-    now = _aware(now) or dt.datetime.now(dt.UTC)
+    now = _aware(now) or dates.now()
     results = []
     gemeenten = await Gemeente.select(Gemeente.id, Gemeente.slug, Gemeente.naam,
                                       Gemeente.bewaartermijn_jaren).order_by(Gemeente.naam)

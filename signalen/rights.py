@@ -22,6 +22,7 @@ from piccolo.table import Table
 
 from admin.sessions import end_all_sessions
 from admin.tables import Lidmaatschap, LoginPoging
+from common import dates
 
 PSEUDONYM_PREFIX = "verwijderd-"
 PSEUDONYM_DOMAIN = "verwijderd.invalid"  # .invalid never resolves: no mail can ever reach anyone
@@ -107,7 +108,7 @@ async def export_user(username: str) -> dict:
         SessionsBase.user_id == user_id)
     return _jsonable({
         "formaat": "signaalwerk-gegevensexport/1",
-        "aangemaakt_op": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "aangemaakt_op": dates.now().isoformat(timespec="seconds"),
         "account": account,
         "lidmaatschappen": memberships,
         "aanmeldpogingen": attempts,

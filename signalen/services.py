@@ -15,6 +15,7 @@ from piccolo.query.functions.aggregate import Count
 from admin.sessions import CurrentUser
 from admin.tables import Rol
 from admin.tenancy import REGISTER_ROLES, gemeente_by_slug, in_gemeenten, register_gemeente_ids, roles_in
+from common import dates
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import not_found
@@ -179,7 +180,7 @@ def _unconfirmed(findings: list[privacy.Finding], confirmed: list[dict]) -> list
 
 
 def _confirm(findings: list[privacy.Finding], user: CurrentUser, previous: list[dict]) -> list[dict]:
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    now = dates.now().isoformat(timespec="seconds")
     kept = {(c.get("veld"), c.get("soort"), c.get("tekst")): c for c in previous}
     result = []
     for finding in findings:
@@ -214,7 +215,7 @@ async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bo
     assert gemeente is not None  # no gemeente is an error above
     values = checked.values
     found = guard_privacy(values, user, confirm=confirm, previous=[])
-    now = dt.datetime.now(dt.UTC)
+    now = dates.now()
     async with write_transaction():
         signaal = Signaal(
             gemeente=gemeente.id, auteur=user.id, status=Status.nieuw.value, versie=1,
@@ -252,7 +253,7 @@ async def update_signaal(user: CurrentUser, signaal_id: int, data: dict[str, Any
     merged: dict[str, Any] = {name: values.get(name, current[name]) for name in FREE_TEXT}  # type: ignore[literal-required]
     found = guard_privacy(merged, user, confirm=confirm, previous=current["persoonsgegevens"])
     changed = sorted(k for k, v in values.items() if _comparable(current, k) != v)
-    now = dt.datetime.now(dt.UTC)
+    now = dates.now()
     update = {**values, "versie": versie + 1, "gewijzigd_op": now, "persoonsgegevens": json.dumps(found),
               "zoektekst": search.document(merged["titel"], merged["omschrijving"], merged["plek"],
                                            merged["citaten"])}
@@ -294,7 +295,7 @@ async def set_status(signaal_ids: list[int], target: str, user_id: int | None, r
     """Move signals to `target` with history; used by the overleg as well. Illegal moves are refused (409)."""
     if not signaal_ids:
         return 0
-    now = dt.datetime.now(dt.UTC)
+    now = dates.now()
     async with write_transaction():
         rows = await Signaal.select(Signaal.id, Signaal.status, Signaal.versie).where(Signaal.id.is_in(signaal_ids))
         for row in rows:

@@ -6,20 +6,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from common.dates import today
 from signalen.tables import Bron, Leeftijd
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 LIMITS = {"titel": 120, "omschrijving": 5000, "plek": 200, "citaat": 300}
 MAX_CITATEN = 20
 MAX_JONGEREN = 10_000
 EARLIEST = dt.date(2000, 1, 1)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def today() -> dt.date:
-    return dt.datetime.now(BRUSSELS).date()
 
 
 def clean_text(value: Any) -> str:

@@ -32,6 +32,13 @@ os.environ["SIGNAALWERK_PRODUCTION"] = "0"
 os.environ["SIGNAALWERK_DB_POOL"] = "0"  # tests run requests in other event loops than the one a pool lives in
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 
+# SIGNAALWERK_TEST_CLOCK=2026-12-01T23:30:00Z runs the whole session from that instant, the clock ticking on
+# (time-machine): the suite must pass at any hour, also when the date in Brussels is not the date in UTC.
+if os.environ.get("SIGNAALWERK_TEST_CLOCK"):
+    import time_machine
+
+    time_machine.travel(os.environ["SIGNAALWERK_TEST_CLOCK"], tick=True).start()
+
 
 def _pg_admin(sql: str) -> None:
     import asyncio

@@ -198,8 +198,8 @@ def current_user(persona: Persona):
 
 def make_signaal(persona: Persona, confirm: bool = False, **overrides) -> dict:
     """A signal recorded by this persona through the service (the same path the pages and API take)."""
+    from common.dates import today
     from signalen.services import create_signaal
-    from signalen.validation import today
 
     data = {
         "gemeente": "mechelen",
@@ -253,10 +253,11 @@ def pdf_xmp(pdf: bytes) -> str:
 
 def publish_dossier(dossier_id: int, gemeente_id: int, punt: str = "Laatste bus") -> None:
     """Put the dossier on a published agenda of a new overleg of the gemeente: from then on its partners read it."""
+    from common.dates import today
     from overleg.tables import Agendapunt, Overleg, Vergadering
 
     overleg = Overleg(gemeente=gemeente_id, naam="Jeugdwelzijnsoverleg")
     sync(overleg.save())
-    vergadering = Vergadering(overleg=overleg.id, datum=dt.date.today(), begin=dt.time(19, 0), status="gepubliceerd")
+    vergadering = Vergadering(overleg=overleg.id, datum=today(), begin=dt.time(19, 0), status="gepubliceerd")
     sync(vergadering.save())
     sync(Agendapunt(vergadering=vergadering.id, titel=punt, dossier=dossier_id).save())

@@ -27,6 +27,7 @@ from litestar.routes import HTTPRoute
 from piccolo.columns import JSON, Date, ForeignKey, Text, Time, Varchar
 from piccolo.conf.apps import Finder
 
+from common.dates import today
 from tests.support import PASSWORD, PERSONAS, login_as, make_signaal, sync
 
 # ----------------------------------------------------------------------------- the route table
@@ -180,7 +181,7 @@ class Mechelen:
                 text = f"{MARKER} {XSS} {kind}.{meta.name}"
                 values[column] = text[: column.length] if isinstance(column, Varchar) else text
             elif isinstance(column, Date) and meta.required:
-                values[column] = dt.date.today()
+                values[column] = today()
             elif isinstance(column, Time) and meta.required:
                 values[column] = dt.time(19, 0)
         row = table(_data={c._meta.name: v for c, v in values.items()})

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from admin.tables import Rol
 from admin.tenancy import has_role
+from common.dates import local_time
 from common.flash import take_flash
 from common.markdown import render_markdown
 from signalen import workflow
 
 engine_class = JinjaTemplateEngine
-BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def nav_items(user) -> list[dict]:
@@ -36,15 +33,6 @@ def nav_items(user) -> list[dict]:
     if user.admin:
         items.append({"label": "Beheer", "href": "/admin/"})
     return items
-
-
-def local_time(value: dt.datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
-    """A moment as people in Flanders read it: Brussels time."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(BRUSSELS).strftime(fmt)
 
 
 def setup(engine: JinjaTemplateEngine) -> None:

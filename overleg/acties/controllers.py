@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from admin import tenancy
 from admin.guards import requires_login
 from admin.tenancy import in_gemeenten
+from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_id, not_found, path_id
@@ -18,7 +19,6 @@ from overleg import access
 from overleg.acties import services as acties
 from overleg.overleggen.services import partners
 from overleg.tables import Dossier
-from signalen.validation import today
 
 VIEWS = {"partner": "Per partner", "dossier": "Per dossier"}
 CREATE_FIELDS = ("overleg", "agendapunt", "dossier", "wat", "partner", "deadline", "lens")

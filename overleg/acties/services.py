@@ -15,12 +15,14 @@ from litestar.exceptions import PermissionDeniedException
 from admin import tenancy
 from admin.sessions import CurrentUser
 from admin.tenancy import in_gemeenten
+from common import dates
+from common.dates import today
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
 from overleg import access
 from overleg.tables import Actie, ActieStatus, Agendapunt, Dossier, Lens, Partner
-from signalen.validation import clean_text, today
+from signalen.validation import clean_text
 
 STATUS_LABELS = {ActieStatus.open.value: "Open", ActieStatus.bezig.value: "Bezig",
                  ActieStatus.klaar.value: "Klaar", ActieStatus.geannuleerd.value: "Geannuleerd"}
@@ -140,7 +142,7 @@ async def create_actie(user, *, overleg_id: int, agendapunt_id: object, dossier_
     if errors:
         raise FieldErrors(errors)
     row = Actie(overleg=overleg["id"], agendapunt=punt, dossier=dossier, wat=text, partner=partner, deadline=when,
-                status=ActieStatus.open.value, lens=lens, aangemaakt_op=dt.datetime.now(dt.UTC), versie=1)
+                status=ActieStatus.open.value, lens=lens, aangemaakt_op=dates.now(), versie=1)
     await row.save()
     return await _get(user, row.id)
 

@@ -8,9 +8,8 @@ same signal at once cannot both win: the second gets 409.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from admin.tenancy import in_gemeenten
+from common import dates
 from common.errors import Conflict, FieldErrors
 from overleg.tables import Dossier, DossierHistoriek, DossierStatus
 from signalen.services import set_status
@@ -19,23 +18,19 @@ from signalen.tables import Signaal, SignaalHistoriek, Status
 CLOSED = (Status.afgesloten.value, Status.niet_weerhouden.value)
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _plural(n: int) -> str:
     return f"{n} signa{'al' if n == 1 else 'len'}"
 
 
 async def log(dossier_id: int, user_id: int | None, actie: str, toelichting: str = "") -> None:
-    await DossierHistoriek(dossier=dossier_id, tijdstip=_now(), gebruiker=user_id, actie=actie,
+    await DossierHistoriek(dossier=dossier_id, tijdstip=dates.now(), gebruiker=user_id, actie=actie,
                            toelichting=toelichting[:4000]).save()
 
 
 async def _note(user_id: int | None, rows: list[dict], text: str) -> None:
     """A history line on signals whose status does not change (set_status writes its own)."""
     if rows:
-        now = _now()
+        now = dates.now()
         await SignaalHistoriek.insert(*[SignaalHistoriek(
             signaal=r["id"], tijdstip=now, gebruiker=user_id, soort="dossier", van=r["status"], naar=r["status"],
             toelichting=text[:2000]) for r in rows])

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
+from common.dates import MAANDEN
 from overleg.dossiers.terms_nl import WORD, analyze, clean, terms  # noqa: F401  (terms: part of this API)
 
 TITLE_WEIGHT = 2
@@ -33,7 +34,6 @@ GROUP_THRESHOLD = 0.10
 MATCH_THRESHOLD = 0.20
 MAX_DF, MAX_DF_FLOOR, SCAN_BUDGET, K_NEIGHBOURS, K_MIN, POOL, LARGE = 0.25, 100, 120, 15, 8, 1.5, 2000
 
-MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
 
 
 @dataclass(frozen=True)
@@ -240,9 +240,9 @@ def _reason(members: Sequence[SignalText], words: str, dossier: Sequence[SignalT
                    for d in (s.datum for s in members) if isinstance(d, datetime.date))
     if len(dates) >= 2:
         lo, hi = dates[0], dates[-1]
-        start = MONTHS[lo.month - 1] + ("" if lo.year == hi.year else f" {lo.year}")
-        span = f"{MONTHS[hi.month - 1]} {hi.year}" if lo.replace(day=1) == hi.replace(day=1) else (
-            f"{start}–{MONTHS[hi.month - 1]} {hi.year}")
+        start = MAANDEN[lo.month - 1] + ("" if lo.year == hi.year else f" {lo.year}")
+        span = f"{MAANDEN[hi.month - 1]} {hi.year}" if lo.replace(day=1) == hi.replace(day=1) else (
+            f"{start}–{MAANDEN[hi.month - 1]} {hi.year}")
         parts.append(("zelfde periode: " if (hi - lo).days <= 62 else "periode: ") + span)
     return "; ".join(parts)
 

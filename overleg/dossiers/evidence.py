@@ -11,12 +11,12 @@ import datetime as dt
 import json
 from typing import Any
 
+from common.dates import month_label
 from common.db import engine_name
 from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS, Signaal
 
 MAX_QUOTES = 5
 MAX_PLACES = 12
-MONTHS = "jan feb mrt apr mei jun jul aug sep okt nov dec".split()
 
 _TOTALS = (
     "SELECT COUNT(*) AS aantal_signalen, COUNT(DISTINCT auteur) AS aantal_werkers, "
@@ -46,12 +46,6 @@ def _date(value: Any) -> dt.date | None:
     if isinstance(value, str) and value:
         return dt.date.fromisoformat(value[:10])
     return value or None
-
-
-def month_label(key: str) -> str:
-    """'2026-03' → 'mrt 2026'."""
-    year, _, month = key.partition("-")
-    return f"{MONTHS[int(month) - 1]} {year}" if month.isdigit() and 1 <= int(month) <= 12 else key
 
 
 def _months(counts: dict[str, int]) -> list[dict]:

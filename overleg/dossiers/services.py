@@ -20,6 +20,7 @@ from piccolo.query.functions.aggregate import Count, Max
 from admin import tenancy
 from admin.sessions import CurrentUser
 from admin.tenancy import in_gemeenten
+from common import dates
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
@@ -41,10 +42,6 @@ MAX_NAMED_FINDINGS = 5  # the privacy message names at most this many findings
 
 def valid_id(value: Any) -> bool:
     return not isinstance(value, str) and as_id(value) is not None
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _text(values: dict, name: str, errors: dict, *, required: bool = False) -> str:
@@ -233,7 +230,7 @@ async def create_dossier(user: CurrentUser, gemeente: Any, titel: Any, omschrijv
     if errors:
         raise FieldErrors(errors)
     async with write_transaction():
-        dossier = Dossier(gemeente=gemeente_id, aangemaakt_door=user.id, aangemaakt_op=_now(), versie=1,
+        dossier = Dossier(gemeente=gemeente_id, aangemaakt_door=user.id, aangemaakt_op=dates.now(), versie=1,
                           status=DossierStatus.open.value, **clean)
         await dossier.save()
         await bundling.log(dossier.id, user.id, "aangemaakt", clean["titel"])
@@ -351,6 +348,6 @@ async def add_comment(user: CurrentUser, dossier_id: Any, tekst: Any, bevestig: 
     if errors:
         raise FieldErrors(errors)
     _guard_comment(text, bevestig)
-    comment = Commentaar(dossier=dossier["id"], user=user.id, tekst=text, tijdstip=_now())
+    comment = Commentaar(dossier=dossier["id"], user=user.id, tekst=text, tijdstip=dates.now())
     await comment.save()
     return {"id": comment.id, "tekst": text, "tijdstip": comment.tijdstip, "door": user.naam}

@@ -17,6 +17,7 @@ from litestar.exceptions import PermissionDeniedException
 from admin import tenancy
 from admin.sessions import CurrentUser
 from admin.tenancy import in_gemeenten
+from common import dates
 from common.errors import FieldErrors
 from common.ids import not_found
 from overleg.dossiers import clustering
@@ -151,7 +152,7 @@ async def reject(user: CurrentUser, gemeente: Any, signaal_ids: Any, *, dossier_
     if dossier_id is None and len(ids) < 2:
         raise FieldErrors({"signalen": "Een groep heeft minstens twee signalen."})
     pairs, matches = await _rejections(ref.id)
-    now = dt.datetime.now(dt.UTC)
+    now = dates.now()
     if dossier_id is not None:
         rows = [Afwijzing(gemeente=ref.id, signaal=i, dossier=dossier_id, door=user.id, tijdstip=now)
                 for i in ids if (i, dossier_id) not in matches]

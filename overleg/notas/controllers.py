@@ -19,6 +19,7 @@ from admin.guards import requires_login
 from admin.sessions import CurrentUser
 from admin.tables import Rol
 from admin.tenancy import in_gemeenten
+from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_id, as_ids, as_version, not_found, path_id
@@ -27,7 +28,6 @@ from overleg.notas import documents, evidence, lifecycle
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
 from overleg.tables import Adressaat, Dossier, DossierStatus
-from signalen.validation import today
 
 _Id = Annotated[str, PathParameter()]
 UPLOAD_LIMIT = 10 * 1024 * 1024 + 65536

@@ -12,12 +12,11 @@ import json
 import re
 from typing import Any
 
+from common.dates import long_date, month_label
 from common.db import engine_name
 from overleg.tables import Actie, Dossier
 from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS, Signaal
 
-MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
-SHORT = "jan feb mrt apr mei jun jul aug sep okt nov dec".split()
 ACTIE_LABELS = {"open": "open", "bezig": "bezig", "klaar": "klaar", "geannuleerd": "geannuleerd"}
 MAX_PLACES = 12
 
@@ -48,16 +47,6 @@ def _date(value: Any) -> dt.date | None:
     if isinstance(value, str) and value:
         return dt.date.fromisoformat(value[:10])
     return value or None
-
-
-def lange_datum(value: dt.date | None) -> str:
-    """2026-03-04 → '4 maart 2026'."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
-
-
-def month_label(key: str) -> str:
-    year, _, month = key.partition("-")
-    return f"{SHORT[int(month) - 1]} {year}" if month.isdigit() and 1 <= int(month) <= 12 else key
 
 
 def _months(counts: dict[str, int]) -> list[dict]:
@@ -163,7 +152,7 @@ def aanleiding_text(dossier_rows: list[dict], ev: dict) -> str:
         lines.append(f"**{row['titel']}**" + (f": {text}" if text else ""))
     if ev["aantal_signalen"]:
         lines += ["", f"- **Waar:** {_counts(ev['plekken']) or 'niet opgegeven'}",
-                  f"- **Sinds wanneer:** sinds {lange_datum(ev['eerste_datum'])}",
+                  f"- **Sinds wanneer:** sinds {long_date(ev['eerste_datum'])}",
                   f"- **Welke jongeren:** {_counts(ev['leeftijden'])}; samen ongeveer {ev['aantal_jongeren']} jongeren"]
     return "\n".join(lines)
 
@@ -174,9 +163,9 @@ def onderbouwing_text(ev: dict, names: list[str] | None = None) -> str:
     werkers = f"{ev['aantal_werkers']} jeugdopbouwwerker" + ("s" if ev["aantal_werkers"] != 1 else "")
     if names:
         werkers += f" ({', '.join(names)})"
-    period = lange_datum(ev["eerste_datum"])
+    period = long_date(ev["eerste_datum"])
     if ev["laatste_datum"] != ev["eerste_datum"]:
-        period = f"tussen {period} en {lange_datum(ev['laatste_datum'])}"
+        period = f"tussen {period} en {long_date(ev['laatste_datum'])}"
     else:
         period = f"op {period}"
     n, places = ev["aantal_signalen"], ev["aantal_plekken"]
@@ -197,7 +186,7 @@ def acties_text(rows: list[dict]) -> str:
     for row in rows:
         details = [row["partner_naam"] or "", ACTIE_LABELS.get(row["status"], row["status"])]
         if row["deadline"]:
-            details.append(f"tegen {lange_datum(_date(row['deadline']))}")
+            details.append(f"tegen {long_date(_date(row['deadline']))}")
         out.append(f"- {' '.join(row['wat'].split())} ({', '.join(d for d in details if d)})")
     return "\n".join(out)
 

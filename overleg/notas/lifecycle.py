@@ -17,6 +17,8 @@ from typing import Any
 import anyio
 from litestar.exceptions import PermissionDeniedException
 
+from common import dates
+from common.dates import today
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from overleg.notas import pdf as nota_pdf
@@ -35,15 +37,11 @@ from overleg.tables import (
 )
 from signalen.services import set_status
 from signalen.tables import Signaal, Status
-from signalen.validation import clean_text, today
+from signalen.validation import clean_text
 
 BESLISSINGEN = {Beslissing.akkoord.value: "Akkoord", Beslissing.deels.value: "Deels akkoord",
                 Beslissing.afgewezen.value: "Afgewezen", Beslissing.niet_bevoegd.value: "Niet bevoegd"}
 SENDABLE = notas.EDITABLE
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _date(raw: Any, name: str, errors: dict, *, earliest: dt.date | None = None) -> dt.date | None:
@@ -58,7 +56,7 @@ def _date(raw: Any, name: str, errors: dict, *, earliest: dt.date | None = None)
     elif value > today() + dt.timedelta(days=1):
         errors[name] = "De datum mag niet in de toekomst liggen."
     elif earliest and value < earliest:
-        errors[name] = f"De datum mag niet voor {earliest.strftime('%d/%m/%Y')} liggen."
+        errors[name] = f"De datum mag niet voor {dates.short_date(earliest)} liggen."
     return value
 
 
@@ -95,7 +93,7 @@ async def add_comment(user, nota_id: Any, tekst: Any) -> dict:
     text = clean_text(tekst).strip()
     if not text or len(text) > 5000:
         raise FieldErrors({"tekst": "Schrijf je commentaar (hoogstens 5000 tekens)."})
-    row = NotaCommentaar(nota=nota["id"], user=user.id, tekst=text, tijdstip=_now())
+    row = NotaCommentaar(nota=nota["id"], user=user.id, tekst=text, tijdstip=dates.now())
     await row.save()
     return {"id": row.id, "tekst": text, "tijdstip": row.tijdstip, "door": user.naam}
 
@@ -109,7 +107,7 @@ async def send(user, nota_id: Any) -> dict:
         raise Conflict("Deze nota is al verstuurd.")
     if nota["adressaat"] == Adressaat.bovenlokaal.value and not nota["adressaat_tekst"]:
         raise FieldErrors({"adressaat_tekst": "Vul in aan wie de bovenlokale nota gaat."})
-    now = _now()
+    now = dates.now()
     frozen = {**nota, "status": NotaStatus.verstuurd.value, "verstuurd_op": now}
     pdf = await anyio.to_thread.run_sync(functools.partial(nota_pdf.render, await notas.pdf_input(frozen)))
     ids = [d["id"] for d in nota["dossiers"]]
@@ -160,7 +158,7 @@ async def record_answer(user, nota_id: Any, values: dict, document: bytes | None
         raise Conflict("Het antwoord op deze nota is al geregistreerd.")
     errors: dict[str, str] = {}
     sent = nota["verstuurd_op"]
-    datum = _date(values.get("datum"), "datum", errors, earliest=sent.date() if sent else None)
+    datum = _date(values.get("datum"), "datum", errors, earliest=dates.local(sent).date() if sent else None)
     beslissing: Any = values.get("beslissing")
     if beslissing not in BESLISSINGEN:
         errors["beslissing"] = "Kies akkoord, deels, afgewezen of niet bevoegd."
@@ -182,7 +180,7 @@ async def record_answer(user, nota_id: Any, values: dict, document: bytes | None
             raise Conflict("Het antwoord op deze nota is al geregistreerd.")
         await Antwoord(nota=nota["id"], datum=datum, beslissing=beslissing, samenvatting=samenvatting,
                        document=document, document_naam=name if document else "", geregistreerd_door=user.id,
-                       geregistreerd_op=_now()).save()
+                       geregistreerd_op=dates.now()).save()
         why = f"Antwoord op {nota['referentie']}: {BESLISSINGEN[beslissing].lower()}"
         await _move([d["id"] for d in nota["dossiers"]], (Status.gesignaleerd,), Status.beantwoord, user.id, why)
     return await notas.get_nota(user, nota["id"])
@@ -234,7 +232,7 @@ async def to_bovenlokaal(user, nota_id: Any) -> dict:
     if not found or found["beslissing"] != Beslissing.niet_bevoegd.value:
         raise Conflict("Dit kan alleen wanneer het antwoord ‘niet bevoegd’ was.")
     intro = (f"Op nota {nota['referentie']} antwoordde {nota['adressaat_label'].lower()} op "
-             f"{found['datum'].strftime('%d/%m/%Y')} dat het hiervoor niet bevoegd is.")
+             f"{dates.short_date(found['datum'])} dat het hiervoor niet bevoegd is.")
     secties = {**nota["secties"], "aanleiding": intro + "\n\n" + nota["secties"]["aanleiding"]}
     data = {"dossiers": [d["id"] for d in nota["dossiers"]], "adressaat": Adressaat.bovenlokaal.value,
             "onderwerp": nota["onderwerp"], "secties": secties, "citaten": nota["citaten"], "trekker": nota["trekker"]}
@@ -274,7 +272,7 @@ async def record_feedback(user, nota_id: Any, dossier_id: Any, values: dict) -> 
         raise FieldErrors(errors)
     async with write_transaction():
         row = Terugkoppeling(dossier=dossier["id"], datum=datum, geregistreerd_door=user.id,
-                             geregistreerd_op=_now(), **texts)
+                             geregistreerd_op=dates.now(), **texts)
         await row.save()
         await _move([dossier["id"]], (Status.beantwoord, Status.in_actie), Status.teruggekoppeld, user.id,
                     f"Teruggekoppeld naar de jongeren ({texts['hoe']})")
@@ -296,5 +294,5 @@ async def close_dossier(user, nota_id: Any, dossier_id: Any) -> None:
                     f"Dossier afgerond na signaalnota {nota['referentie']}")
         await Dossier.update({Dossier.status: DossierStatus.afgerond.value, Dossier.versie: Dossier.versie + 1}).where(
             Dossier.id == dossier["id"])
-        await DossierHistoriek(dossier=dossier["id"], tijdstip=_now(), gebruiker=user.id, actie="afgerond",
+        await DossierHistoriek(dossier=dossier["id"], tijdstip=dates.now(), gebruiker=user.id, actie="afgerond",
                                toelichting=f"Teruggekoppeld en afgerond (nota {nota['referentie']})").save()

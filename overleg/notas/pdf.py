@@ -19,6 +19,7 @@ from pathlib import Path
 
 import jinja2
 
+from common.dates import long_date
 from common.markdown import render_markdown
 from common.pdf import PdfMeta, render_pdf
 from overleg.notas import evidence
@@ -124,10 +125,10 @@ def context(data: dict, *, charts: bool = True) -> dict:
     datum = data["datum"]
     return {
         "ref": nota["referentie"], "onderwerp": redact(nota["onderwerp"], "onderwerp"),
-        "datum": datum, "datum_tekst": evidence.lange_datum(datum), "concept": data["concept"],
+        "datum": datum, "datum_tekst": long_date(datum), "concept": data["concept"],
         "adressaat": redact(adressaat_label(nota), "adressaat"), "overleg": nota["overleg_naam"],
         "gemeente": nota["gemeente_naam"], "trekker": redact(nota["trekker"], "trekker"),
-        "antwoord_tegen": evidence.lange_datum(nota["antwoord_gevraagd_tegen"]), "vorige": data.get("vorige") or "",
+        "antwoord_tegen": long_date(nota["antwoord_gevraagd_tegen"]), "vorige": data.get("vorige") or "",
         "logo": logo_data_uri(huisstijl.get("logo") or ""), "afzender": huisstijl.get("afzender") or "",
         "dossiers": [redact(d["titel"], f"dossier.{d['id']}") for d in data["dossiers"]],
         "secties": secties, "bewijs": ev, "grafieken": evidence.charts(ev) if charts else [],

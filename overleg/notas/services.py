@@ -19,6 +19,8 @@ from admin import tenancy
 from admin.sessions import CurrentUser
 from admin.tables import Rol
 from admin.tenancy import gemeente_ids_with, in_gemeenten, roles_in
+from common import dates
+from common.dates import today
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
@@ -26,7 +28,7 @@ from overleg import access
 from overleg.notas import evidence
 from overleg.notas import pdf as nota_pdf
 from overleg.tables import Adressaat, Dossier, DossierStatus, Huisstijl, NotaDossier, NotaStatus, Overleg, Signaalnota
-from signalen.validation import clean_text, today
+from signalen.validation import clean_text
 
 STATUS_LABELS = {NotaStatus.concept.value: "Concept", NotaStatus.ter_goedkeuring.value: "Ter goedkeuring",
                  NotaStatus.verstuurd.value: "Verstuurd", NotaStatus.beantwoord.value: "Beantwoord"}
@@ -42,9 +44,6 @@ SENT = "Deze nota is verstuurd en kan niet meer wijzigen. Maak een nieuwe versie
 def valid_id(value: Any) -> bool:
     return not isinstance(value, str) and as_id(value) is not None
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -157,7 +156,7 @@ async def pdf_input(nota: dict) -> dict:
     sent = nota.get("verstuurd_op")
     return {"nota": nota, "evidence": await evidence.evidence(ids), "rows": rows,
             "dossiers": await evidence.dossiers(ids), "huisstijl": huisstijl,
-            "datum": sent.date() if isinstance(sent, dt.datetime) else today(),
+            "datum": dates.local(sent).date() if isinstance(sent, dt.datetime) else today(),
             "concept": nota["status"] in EDITABLE, "vorige": nota.get("vorige_referentie", "")}
 
 
@@ -284,12 +283,12 @@ async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = No
         if key in secties and text:
             secties[key] = f"{text}\n\n{secties[key]}".strip()
     secties.update({k: v for k, v in values.pop("secties", {}).items() if v})
-    now = _now()
+    now = dates.now()
     slug = user.gemeenten[gemeente_id].slug if gemeente_id in user.gemeenten else str(gemeente_id)
     async with write_transaction():
         nota = Signaalnota(
             gemeente=gemeente_id, overleg=overleg["id"] if overleg else None, status=NotaStatus.concept.value,
-            referentie=vorige["referentie_nieuw"] if vorige else await next_referentie(gemeente_id, slug, now.year),
+            referentie=vorige["referentie_nieuw"] if vorige else await next_referentie(gemeente_id, slug, today().year),
             adressaat_tekst=values.get("adressaat_tekst", ""), trekker=values.get("trekker", ""),
             onderwerp=values["onderwerp"], adressaat=values["adressaat"],
             bovenlokaal=values["adressaat"] == Adressaat.bovenlokaal.value,
@@ -307,7 +306,7 @@ async def create_nota(user: CurrentUser, data: dict, *, vorige: dict | None = No
 
 def _confirmations(user: CurrentUser, found: list[dict], keys: set[str] | bool, previous: list[dict]) -> list[dict]:
     """Findings confirmed for this nota: the chosen keys (or all with True), keeping who confirmed them first."""
-    now = _now().isoformat(timespec="seconds")
+    now = dates.now().isoformat(timespec="seconds")
     known = {(c.get("soort"), c.get("tekst")): c for c in previous}
     out = []
     for finding in found:

@@ -12,6 +12,8 @@ from piccolo.apps.user.tables import BaseUser
 
 from admin.tables import Gemeente
 from admin.tenancy import in_gemeenten
+from common import dates
+from common.dates import long_date, today
 from overleg.tables import (
     Actie,
     Agendapunt,
@@ -24,10 +26,9 @@ from overleg.tables import (
     Vergadering,
     Verslag,
 )
-from overleg.vergaderingen.verslag import datum_lang, generate_text
+from overleg.vergaderingen.verslag import generate_text
 from signalen.services import set_status
 from signalen.tables import Signaal
-from signalen.validation import today
 
 MECHELEN = "Jeugdwelzijnsoverleg Mechelen"
 PARTNERS_MECHELEN = [
@@ -75,9 +76,9 @@ async def _dossier(gemeente_id: int, chair: int, titel: str, omschrijving: str, 
         in_gemeenten(Signaal.gemeente, gemeente_id) & Signaal.titel.is_in(titels))]
     await Signaal.update({Signaal.dossier: dossier.id}).where(Signaal.id.is_in(signalen or [0]))
     steps = [("gebundeld", f"Gebundeld in het dossier ‘{titel}’."),
-             ("geagendeerd", f"Op de agenda van de vergadering van {datum_lang(meeting)}.")]
+             ("geagendeerd", f"Op de agenda van de vergadering van {long_date(meeting)}.")]
     if target == "in_actie":
-        steps.append(("in_actie", f"Actie afgesproken op de vergadering van {datum_lang(meeting)}."))
+        steps.append(("in_actie", f"Actie afgesproken op de vergadering van {long_date(meeting)}."))
     for status, why in steps:
         await set_status(signalen, status, chair, why)
     await DossierHistoriek(dossier=dossier.id, tijdstip=created, gebruiker=chair, actie="aangemaakt",
@@ -123,7 +124,7 @@ async def load_overleg() -> bool:
         await _overleg(gemeenten["hoeilaart"], "Jeugdwelzijnsoverleg Hoeilaart",
                        "Overleg van de lokale partners rond kinderen en jongeren in Hoeilaart.", PARTNERS_HOEILAART)
 
-    now, vandaag = dt.datetime.now(dt.UTC), today()
+    now, vandaag = dates.now(), today()
     eerste, tweede = vandaag - dt.timedelta(days=49), vandaag - dt.timedelta(days=21)
     dossiers = [await _dossier(gemeenten["mechelen"], chair, titel, omschrijving, titels, target,
                                now - dt.timedelta(days=30), tweede)
@@ -148,7 +149,7 @@ async def load_overleg() -> bool:
         (caw, partner_user, "aanwezig"), (clb, None, "aanwezig"), (ocmw, None, "aanwezig"),
         (jd, None, "aanwezig"), (hvk, None, "afwezig"), (None, chair, "aanwezig")], [
         {"titel": "Goedkeuring verslag vorige vergadering", "soort": "vrij", "functies": "[]", "duur_minuten": 5,
-         "besluit": f"Het verslag van {datum_lang(eerste)} wordt goedgekeurd."},
+         "besluit": f"Het verslag van {long_date(eerste)} wordt goedgekeurd."},
         {"titel": DOSSIERS[0][0], "soort": "dossier", "dossier": dossiers[0], "functies": '["forum", "actie"]',
          "duur_minuten": 30,
          "notities": "Vier signalen in vijf maanden, samen over een dertigtal jongeren. Meisjes voelen zich niet "

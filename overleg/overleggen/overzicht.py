@@ -8,11 +8,11 @@ from piccolo.query.functions.aggregate import Count
 from admin.sessions import CurrentUser
 from admin.tables import Rol
 from admin.tenancy import gemeente_ids_with, in_gemeenten
+from common.dates import today
 from overleg.access import PUBLISHED, partner_ids_of
 from overleg.notas import lifecycle as nota_lifecycle
 from overleg.tables import Actie, ActieStatus, Dossier, DossierStatus, Vergadering
 from signalen.tables import Signaal, Status
-from signalen.validation import today
 
 OPEN_ACTIONS = [ActieStatus.open.value, ActieStatus.bezig.value]
 

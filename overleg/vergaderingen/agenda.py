@@ -14,6 +14,8 @@ from litestar.exceptions import HTTPException
 
 from admin.sessions import CurrentUser
 from admin.tenancy import in_gemeenten
+from common import dates
+from common.dates import today
 from common.db import write_transaction
 from common.errors import FieldErrors
 from common.ids import not_found
@@ -21,7 +23,7 @@ from overleg.access import PUBLISHED
 from overleg.tables import Agendapunt, Dossier, DossierStatus, Vergadering, VergaderingStatus
 from overleg.vergaderingen import services as V
 from signalen.tables import Status
-from signalen.validation import clean_text, today
+from signalen.validation import clean_text
 
 CANDIDATE_STATUSES = (DossierStatus.open.value, DossierStatus.geagendeerd.value)
 UNTREATED = (Status.nieuw.value, Status.gebundeld.value, Status.geagendeerd.value)
@@ -257,7 +259,7 @@ async def publish(user: CurrentUser, vergadering_id: int) -> dict:
                           detail="Een lege agenda kan je niet publiceren.")
     async with write_transaction():
         await Vergadering.update({Vergadering.status: VergaderingStatus.gepubliceerd.value,
-                                  Vergadering.gepubliceerd_op: dt.datetime.now(dt.UTC),
+                                  Vergadering.gepubliceerd_op: dates.now(),
                                   Vergadering.versie: Vergadering.versie + 1}).where(Vergadering.id == vergadering_id)
         await agendeer(user, vergadering, sorted({p["dossier"] for p in punten if p["dossier"]}))
     return await V.get_vergadering(user, vergadering_id)
@@ -267,7 +269,7 @@ async def agendeer(user: CurrentUser, vergadering: dict, dossier_ids: list[int])
     """Dossiers on a published agenda: their bundled signals → geagendeerd, the dossier → geagendeerd."""
     if not dossier_ids:
         return
-    why = f"Op de agenda van de vergadering van {V.datum_kort(vergadering['datum'])}."
+    why = f"Op de agenda van de vergadering van {dates.short_date(vergadering['datum'])}."
     await V.move_signals(user, vergadering["gemeente"], dossier_ids, Status.gebundeld.value,
                          Status.geagendeerd.value, why)
     await V.dossier_status(user, dossier_ids, [DossierStatus.open.value], DossierStatus.geagendeerd.value, why)
@@ -280,7 +282,7 @@ async def ontagendeer(user: CurrentUser, vergadering: dict, dossier_id: int) -> 
         & Agendapunt.vergadering.status.is_in(list(PUBLISHED)))
     if elsewhere:
         return
-    why = f"Van de agenda van de vergadering van {V.datum_kort(vergadering['datum'])} gehaald."
+    why = f"Van de agenda van de vergadering van {dates.short_date(vergadering['datum'])} gehaald."
     await V.move_signals(user, vergadering["gemeente"], [dossier_id], Status.geagendeerd.value,
                          Status.gebundeld.value, why)
     await V.dossier_status(user, [dossier_id], [DossierStatus.geagendeerd.value], DossierStatus.open.value, why)

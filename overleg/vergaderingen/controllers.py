@@ -16,6 +16,8 @@ from litestar.response import Redirect, Template
 
 from admin.guards import requires_login
 from admin.tenancy import is_chair, member_gemeente_ids
+from common import dates
+from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_ids, not_found, path_id
@@ -25,7 +27,6 @@ from overleg.access import get_overleg, overleggen
 from overleg.tables import FUNCTIE_LABELS, Actie, VergaderingStatus
 from overleg.vergaderingen import agenda, ics
 from overleg.vergaderingen import services as vergaderingen
-from signalen.validation import today
 
 V = vergaderingen
 AANWEZIGHEID_KEUZES = {k: v for k, v in V.AANWEZIGHEID_LABELS.items() if k != "uitgenodigd"}
@@ -271,7 +272,7 @@ class VergaderingPagesController(Controller):
             return await self._leiden_error(request, v, p, exc)
         if as_json:
             return Response({"versie": punt["versie"], "notities_html": str(render_markdown(punt["notities"])),
-                             "opgeslagen": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
+                             "opgeslagen": dates.now().isoformat(timespec="seconds")},
                             status_code=200, media_type=MediaType.JSON)
         return _back(v, "Notities opgeslagen.", "#notities", f"/leiden?punt={p}")
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+from common import dates
+from common.dates import BRUSSELS
+
 DEFAULT_LENGTH = dt.timedelta(hours=2)  # a meeting without points yet
 
 
@@ -45,7 +46,7 @@ def _event(vergadering: dict, punten: list[dict], einde: dt.datetime | None, url
     end = einde.replace(tzinfo=BRUSSELS) if einde and einde > start.replace(tzinfo=None) else start + DEFAULT_LENGTH
     event = Event()
     event.add("uid", f"vergadering-{vergadering['id']}@signaalwerk")
-    event.add("dtstamp", dt.datetime.now(dt.UTC))
+    event.add("dtstamp", dates.now())
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", f"Vergadering {vergadering['overleg_naam']}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 from litestar import Controller, Request, Response, get, post
@@ -11,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from admin.guards import requires_login
 from admin.sessions import resolve_user
+from common import dates
 from common.flash import flash
 from common.ids import not_found
 from overleg.access import vergadering_scope
@@ -29,12 +29,12 @@ async def new_feed(user_id: int) -> str:
     """A fresh secret; any earlier feed of this user stops working."""
     await revoke(user_id)
     token = secrets.token_urlsafe(32)
-    await Kalenderfeed(user=user_id, token=token, aangemaakt_op=dt.datetime.now(dt.UTC)).save()
+    await Kalenderfeed(user=user_id, token=token, aangemaakt_op=dates.now()).save()
     return token
 
 
 async def revoke(user_id: int) -> None:
-    await Kalenderfeed.update({Kalenderfeed.ingetrokken_op: dt.datetime.now(dt.UTC)}).where(
+    await Kalenderfeed.update({Kalenderfeed.ingetrokken_op: dates.now()}).where(
         (Kalenderfeed.user == user_id) & Kalenderfeed.ingetrokken_op.is_null())
 
 

@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException
 
 from admin.sessions import CurrentUser
 from admin.tenancy import in_gemeenten, require_chair
+from common import dates
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_version, not_found
@@ -44,20 +45,6 @@ STATUS_LABELS = {VergaderingStatus.concept.value: "Concept", VergaderingStatus.g
                  VergaderingStatus.gehouden.value: "Gehouden"}
 
 
-DAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december")
-
-
-def datum_kort(value: dt.date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-def datum_lang(value: dt.date) -> str:
-    """"donderdag 12 maart 2026"."""
-    return f"{DAGEN[value.weekday()]} {value.day} {MAANDEN[value.month - 1]} {value.year}"
-
-
 def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
@@ -78,7 +65,7 @@ def _columns():
 def _shape(row: dict) -> dict:
     row["datum"], row["begin"] = _as_date(row["datum"]), _as_time(row["begin"])
     row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-    row["datum_tekst"] = datum_lang(row["datum"])
+    row["datum_tekst"] = dates.long_date_with_day(row["datum"])
     return row
 
 
@@ -216,7 +203,7 @@ async def set_aanwezigheid(user: CurrentUser, vergadering_id: int, keuzes: dict[
 async def dossier_status(user: CurrentUser, dossier_ids: list[int], van: list[str], naar: str, why: str) -> None:
     moved = await Dossier.update({Dossier.status: naar, Dossier.versie: Dossier.versie + 1}).where(
         Dossier.id.is_in(dossier_ids) & Dossier.status.is_in(van)).returning(Dossier.id)
-    now = dt.datetime.now(dt.UTC)
+    now = dates.now()
     if moved:
         await DossierHistoriek.insert(*[DossierHistoriek(dossier=row["id"], tijdstip=now, gebruiker=user.id,
                                                          actie=naar, toelichting=why) for row in moved])
@@ -231,7 +218,7 @@ async def move_signals(user: CurrentUser, gemeente_id: int, dossier_ids: list[in
 
 async def in_actie(user: CurrentUser, vergadering: dict, dossier_id: int) -> None:
     """The function actie: the dossier's signals → in_actie (via geagendeerd), the dossier → in_behandeling."""
-    why = f"Actie afgesproken op de vergadering van {datum_kort(vergadering['datum'])}."
+    why = f"Actie afgesproken op de vergadering van {dates.short_date(vergadering['datum'])}."
     await move_signals(user, vergadering["gemeente"], [dossier_id], Status.gebundeld.value,
                        Status.geagendeerd.value, why)
     await move_signals(user, vergadering["gemeente"], [dossier_id], Status.geagendeerd.value,

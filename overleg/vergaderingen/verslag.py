@@ -17,6 +17,8 @@ from litestar.exceptions import HTTPException
 
 from admin import tenancy
 from admin.sessions import CurrentUser
+from common import dates
+from common.dates import short_date, today
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, as_version, not_found
@@ -24,12 +26,10 @@ from overleg import access
 from overleg.acties.services import LENS_LABELS, STATUS_LABELS
 from overleg.overleggen.services import FUNCTIE_LABELS
 from overleg.tables import Aanwezigheid, Actie, Agendapunt, Deelnemer, Vergadering, Verslag
-from signalen.validation import clean_text, today
+from signalen.validation import clean_text
 
 CONCEPT, GOEDGEKEURD = "concept", "goedgekeurd"
 MAX_TEXT = 100_000
-MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december")
 AANWEZIGHEID_LABELS = {
     Aanwezigheid.aanwezig.value: "Aanwezig",
     Aanwezigheid.verontschuldigd.value: "Verontschuldigd",
@@ -39,10 +39,6 @@ AANWEZIGHEID_LABELS = {
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 _SPACE = re.compile(r"\s+")
 FROZEN = "Dit verslag is goedgekeurd en kan niet meer gewijzigd worden."
-
-
-def datum_lang(value: dt.date | None) -> str:
-    return f"{value.day} {MAANDEN[value.month - 1]} {value.year}" if value else ""
 
 
 def plain(text: Any) -> str:
@@ -61,7 +57,7 @@ def _person(row: dict) -> str:
 
 def _actie_line(row: dict) -> str:
     parts = [f"**{plain(row['partner_naam'])}**: " if row["partner_naam"] else "", plain(row["wat"])]
-    extra = [f"deadline {row['deadline'].strftime('%d/%m/%Y')}"] if row["deadline"] else []
+    extra = [f"deadline {short_date(row['deadline'])}"] if row["deadline"] else []
     extra += [LENS_LABELS.get(row["lens"], row["lens"]).lower(),
               STATUS_LABELS.get(row["status"], row["status"]).lower()]
     return f"- {''.join(parts)} ({', '.join(extra)})"
@@ -228,5 +224,5 @@ async def approve(user: CurrentUser, vergadering_id: int | None, goedgekeurd_in:
     if row and row["status"] == GOEDGEKEURD:
         raise HTTPException(status_code=409, detail="Dit verslag is al goedgekeurd.")
     text = row["inhoud"] if row else await generate_text(vergadering["id"])
-    await _store(vergadering["id"], text, expected, approve=(later_id, dt.datetime.now(dt.UTC)))
+    await _store(vergadering["id"], text, expected, approve=(later_id, dates.now()))
     return await get_verslag(user, vergadering["id"])

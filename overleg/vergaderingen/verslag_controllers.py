@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from admin import tenancy
 from admin.guards import requires_login
 from common.api import read_json
+from common.dates import long_date
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import path_id
@@ -26,8 +27,8 @@ from signalen.api import error_responses as errors
 def _context(verslag: dict, **extra) -> dict:
     vergadering = verslag["vergadering"]
     return {
-        "verslag": verslag, "vergadering": vergadering, "datum": service.datum_lang(vergadering["datum"]),
-        "goedgekeurd_in_datum": service.datum_lang(verslag["goedgekeurd_in_datum"]),
+        "verslag": verslag, "vergadering": vergadering, "datum": long_date(vergadering["datum"]),
+        "goedgekeurd_in_datum": long_date(verslag["goedgekeurd_in_datum"]),
         "fields": {}, **extra,
     }
 
@@ -38,9 +39,9 @@ async def verslag_pdf(request: Request, verslag: dict) -> bytes:
     html = request.app.template_engine.get_template("pdf/verslag.html").render(
         **_context(verslag), print_css=PRINT_CSS)
     meta = PdfMeta(
-        title=f"Verslag {vergadering['overleg_naam']} — {service.datum_lang(vergadering['datum'])}",
+        title=f"Verslag {vergadering['overleg_naam']} — {long_date(vergadering['datum'])}",
         author=vergadering["overleg_naam"], lang="nl-BE",
-        subject=f"Verslag van de vergadering van {service.datum_lang(vergadering['datum'])}",
+        subject=f"Verslag van de vergadering van {long_date(vergadering['datum'])}",
         keywords=("verslag", "jeugdwelzijnsoverleg", vergadering["gemeente_naam"]),
     )
     return await anyio.to_thread.run_sync(render_pdf, html, meta)
@@ -56,7 +57,7 @@ class VerslagPagesController(Controller):
         verslag = await service.get_verslag(request.user, path_id(vergadering_id))
         later = await service.later_meetings(verslag["vergadering"]) if verslag["mag_bewerken"] else []
         return Template("overleg/verslag/verslag.html", context=_context(
-            verslag, later=[{**m, "label": service.datum_lang(m["datum"])} for m in later]))
+            verslag, later=[{**m, "label": long_date(m["datum"])} for m in later]))
 
     @get("/{vergadering_id:str}/verslag.pdf", name="verslag_pdf")
     async def pdf(self, request: Request, vergadering_id: FromPath[str]) -> Response:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from piccolo_api.session_auth.tables import SessionsBase
 
+from common import dates
 from tests.support import PASSWORD, sync
 
 
@@ -174,7 +175,7 @@ def test_old_failures_no_longer_count(anonymous):
 
     for _ in range(10):
         _login(anonymous, "werker", "fout")
-    sync(LoginPoging.update({LoginPoging.tijdstip: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=6)},
+    sync(LoginPoging.update({LoginPoging.tijdstip: dates.now() - dt.timedelta(minutes=6)},
                                 force=True))
     assert _login(anonymous, "werker", PASSWORD).status_code == 303
 

@@ -10,11 +10,12 @@ import pytest
 
 import manage
 from admin.tables import Gemeente
+from common import dates
 from signalen.retention import ANONYMOUS_TITLE, apply_retention, years_before
 from signalen.tables import Signaal, SignaalHistoriek
 from tests.support import make_signaal, sync
 
-NOW = dt.datetime.now(dt.UTC)
+NOW = dates.now()
 PRIVATE = {"omschrijving": "Jongeren aan de Vaartkom vertellen over hun thuis.", "plek": "Vaartkom",
            "citaten": ["We kunnen nergens heen."]}
 

@@ -12,6 +12,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 import manage
 from admin.tables import LoginPoging
+from common.dates import today
 from signalen import rights
 from signalen.tables import Signaal
 from tests.support import PASSWORD, login_as, make_signaal, sync
@@ -133,7 +134,7 @@ def test_erasure_removes_a_copied_name_next_to_a_link(werker):
     gemeente = sync(Gemeente.select(Gemeente.id).where(Gemeente.slug == "mechelen").first())["id"]
     overleg = Overleg(gemeente=gemeente, naam="JWO Mechelen")
     sync(overleg.save())
-    vergadering = Vergadering(overleg=overleg.id, datum=dt.date.today(), begin=dt.time(19, 0))
+    vergadering = Vergadering(overleg=overleg.id, datum=today(), begin=dt.time(19, 0))
     sync(vergadering.save())
     sync(Deelnemer(vergadering=vergadering.id, user=werker.user_id, naam="Werker Test").save())
     sync(Deelnemer(vergadering=vergadering.id, user=None, naam="Iemand anders").save())

@@ -41,8 +41,8 @@ ID_IN_URL = re.compile(r"/notas/(\d+)")
 def create_signals(world) -> None:
     """Three signals about the last bus in each gemeente, same signaaltype, recorded by each gemeente's worker."""
     from admin.sessions import resolve_user
+    from common.dates import today
     from signalen.services import create_signaal
-    from signalen.validation import today
 
     async def run() -> None:
         for worker, gemeente, signals in (("werker", "mechelen", MECHELEN), ("werker2", "hoeilaart", HOEILAART)):

@@ -12,6 +12,8 @@ import re
 
 from playwright.sync_api import expect
 
+from common import dates
+from common.dates import today
 from tests.browser import support
 from tests.browser.support import assert_accessible
 from tests.support import pdf_text, sync
@@ -41,13 +43,12 @@ def agenda_dossier(world) -> tuple[int, list[int]]:
     from overleg.tables import Dossier, Overleg
     from signalen.services import create_signaal, set_status
     from signalen.tables import Signaal
-    from signalen.validation import today
 
     async def run() -> tuple[int, list[int]]:
         await Overleg(gemeente=world.gemeenten["mechelen"], naam="Jeugdwelzijnsoverleg Mechelen").save()
         dossier = Dossier(gemeente=world.gemeenten["mechelen"], titel="Laatste bus te vroeg",
                           omschrijving="Jongeren missen de laatste bus.", status="geagendeerd",
-                          aangemaakt_op=dt.datetime.now(dt.UTC))
+                          aangemaakt_op=dates.now())
         await dossier.save()
         user = await resolve_user(world.users["werker"])
         ids = []
@@ -173,7 +174,7 @@ def test_chair_composes_sends_and_follows_up_a_signaalnota(new_page, live_server
 
     # -- 4. the answer of the college, with its PDF; the signals become beantwoord
     antwoord = chair.locator("#antwoord")
-    antwoord.get_by_label("Datum van het antwoord").fill(dt.date.today().isoformat())
+    antwoord.get_by_label("Datum van het antwoord").fill(today().isoformat())
     antwoord.get_by_role("radio", name="Akkoord", exact=True).check()
     antwoord.get_by_label("Samenvatting").fill(SAMENVATTING)
     antwoord.get_by_label("Antwoord als PDF").set_input_files(answer_pdf(tmp_path))
@@ -192,7 +193,7 @@ def test_chair_composes_sends_and_follows_up_a_signaalnota(new_page, live_server
     # -- 5. the feedback to the young people; the signals become teruggekoppeld
     terug = chair.locator("#terugkoppeling")
     terug.get_by_text("Terugkoppeling registreren").click()
-    expect(terug.get_by_label("Datum")).to_have_value(dt.date.today().isoformat())
+    expect(terug.get_by_label("Datum")).to_have_value(today().isoformat())
     terug.get_by_label("Hoe?").fill(TERUG_HOE)
     terug.get_by_label("Door wie?").fill(TERUG_DOOR)
     terug.get_by_label("Wat werd er gezegd?").fill(TERUG_WAT)

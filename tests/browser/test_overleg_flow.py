@@ -11,6 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
+from common.dates import today
 from tests.browser.support import assert_accessible, click_and_wait, logged_in
 from tests.support import pdf_text, sync
 
@@ -45,7 +46,6 @@ def create_signals(world) -> list[int]:
     """Three signals about the last bus and three about a meeting place, recorded by `werker` through the service."""
     from admin.sessions import resolve_user
     from signalen.services import create_signaal
-    from signalen.validation import today
 
     async def run() -> list[int]:
         user = await resolve_user(world.users["werker"])
@@ -144,7 +144,7 @@ def test_chair_runs_an_overleg_from_suggestion_to_minutes_and_partner_follows_up
 
     # -- 3. a meeting a week ahead, its agenda built from the proposals plus a free point, then published
     chair.goto(f"/vergaderingen/nieuw?overleg={overleg_id}")
-    datum = dt.date.today() + dt.timedelta(days=7)
+    datum = today() + dt.timedelta(days=7)
     chair.get_by_label("Datum").fill(datum.isoformat())
     chair.get_by_label("Beginuur").fill("19:30")
     chair.get_by_label("Plaats").fill("Jeugdhuis De Pit")
@@ -218,7 +218,7 @@ def test_chair_runs_an_overleg_from_suggestion_to_minutes_and_partner_follows_up
 
     tablet.get_by_label("Wat", exact=True).fill(ACTIE)
     tablet.get_by_label("Trekker (partner)").select_option(label=PARTNER_NAAM)
-    deadline = dt.date.today() + dt.timedelta(days=30)
+    deadline = today() + dt.timedelta(days=30)
     tablet.get_by_label("Deadline").fill(deadline.isoformat())
     tablet.get_by_role("radio", name="Bijschakelen").check()
     click_and_wait(tablet, tablet.get_by_role("button", name="Actie toevoegen"))

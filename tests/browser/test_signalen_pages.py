@@ -28,8 +28,8 @@ XSS_OMSCHRIJVING = (
 def create_signal(world, username: str = "werker", *, confirm: bool = False, **fields) -> dict:
     """A signal stored through the service as this user (the path the pages take too)."""
     from admin.sessions import resolve_user
+    from common.dates import today
     from signalen.services import create_signaal
-    from signalen.validation import today
 
     data = {
         "gemeente": "mechelen",

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from signalen.validation import today
+from common.dates import today
 from tests.support import make_signaal
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from signalen.validation import today
+from common.dates import today
 from tests.support import make_signaal, pdf_objects, pdf_text, pdf_xmp
 
 

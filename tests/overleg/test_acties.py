@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from common.dates import today
 from overleg.acties.services import create_actie, list_acties, update_actie_status
 from overleg.tables import Actie, Agendapunt, Dossier, Overleg, Overleglid, Partner, Vergadering
-from signalen.validation import today
 from tests.support import current_user, sync
 
 YESTERDAY = today() - dt.timedelta(days=1)

@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 from piccolo.engine.finder import engine_finder
 
+from common import dates
+from common.dates import today
 from overleg.tables import Agendapunt, Dossier, Overleg, Overleglid, Partner
 from overleg.vergaderingen import agenda
 from overleg.vergaderingen import services as V
 from signalen.tables import Signaal
-from signalen.validation import today
 from tests.support import current_user, make_signaal, sync
 
 TODAY = today()
@@ -39,7 +40,7 @@ def make_dossier(persona, titel: str, ages: list[int], jongeren: list[int] | int
     """A dossier with one signal per age (days ago)."""
     gemeente_id = persona.gemeenten[gemeente]
     dossier = Dossier(gemeente=gemeente_id, titel=titel, status=dossier_status,
-                      aangemaakt_op=dt.datetime.now(dt.UTC))
+                      aangemaakt_op=dates.now())
     sync(dossier.save())
     counts = jongeren if isinstance(jongeren, list) else [jongeren] * len(ages)
     for age, aantal in zip(ages, counts, strict=True):
@@ -111,7 +112,7 @@ def test_only_ripe_dossiers_of_the_own_gemeente_are_proposed(werker, werker2, vo
     make_dossier(werker, "In behandeling", [10], dossier_status="in_behandeling")
     make_dossier(werker, "Alleen niet weerhouden", [10], status="niet_weerhouden")
     make_dossier(werker2, "Hoeilaart", [10], gemeente="hoeilaart")
-    sync(Dossier(gemeente=world.gemeenten["mechelen"], titel="Leeg", aangemaakt_op=dt.datetime.now(dt.UTC)).save())
+    sync(Dossier(gemeente=world.gemeenten["mechelen"], titel="Leeg", aangemaakt_op=dates.now()).save())
     samengevoegd = make_dossier(werker, "Samengevoegd", [10])
     sync(Dossier.update({Dossier.samengevoegd_in: rijp}).where(Dossier.id == samengevoegd))
     ranked = sync(agenda.voorstellen(make_meeting(voorzitter, overleg)))
@@ -175,7 +176,7 @@ def _bulk_dossiers(world, n: int, start: int = 0) -> None:
     """n dossiers with two signals each, inserted directly (fast)."""
     async def build() -> None:
         gemeente = world.gemeenten["mechelen"]
-        now = dt.datetime.now(dt.UTC)
+        now = dates.now()
         for i in range(start, start + n):
             dossier = Dossier(gemeente=gemeente, titel=f"Dossier {i}", aangemaakt_op=now)
             await dossier.save()

@@ -7,6 +7,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from admin.demo import load_foundation
 from admin.tables import Gemeente, Organisatie
+from common.dates import today
 from overleg.overleggen.demo import load_overleg
 from overleg.tables import (
     Actie,
@@ -21,7 +22,6 @@ from overleg.tables import (
 )
 from signalen.demo import load_signalen
 from signalen.tables import Signaal
-from signalen.validation import today
 from tests.support import World, login_as, sync
 
 TABLES = (Overleg, Partner, Overleglid, Dossier, Vergadering, Deelnemer, Agendapunt, Actie, Verslag)

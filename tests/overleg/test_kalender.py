@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 
+from common.dates import today
 from overleg.tables import Kalenderfeed, Overleg, Vergadering
-from signalen.validation import today
 from tests.support import sync
 
 

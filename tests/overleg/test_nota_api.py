@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from common.dates import today
 from overleg.tables import Antwoord, Signaalnota
 from signalen.tables import SignaalHistoriek
-from signalen.validation import today
 from tests.overleg import test_notas as base
 from tests.overleg.test_notas import TINY_PDF, make_dossier, make_overleg, new_nota, statuses
 from tests.support import sync
@@ -28,7 +28,7 @@ def test_creating_a_nota_answers_201_with_id_reference_and_status(personas, worl
     assert response.status_code == 201, response.text
     body = response.json()
     assert set(body) >= {"id", "referentie", "status"} and body["status"] == "concept"
-    assert body["referentie"].startswith(f"SN-{dt.date.today().year}-001")
+    assert body["referentie"].startswith(f"SN-{today().year}-001")
     assert body["adressaat"] == "ocmw-raad" and body["adressaat_label"] == "OCMW-raad"
     assert body["secties"]["advies"] == "Open het jeugdhuis op **woensdag**."
     assert "3 signalen" in body["secties"]["onderbouwing"]  # not given: filled in from the dossier

@@ -12,6 +12,8 @@ import re
 
 import pytest
 
+from common import dates
+from common.dates import today
 from overleg.notas import pdf as nota_pdf
 from overleg.tables import Antwoord, Dossier, NotaCommentaar, Overleg, Signaalnota, Terugkoppeling
 from signalen.tables import Signaal, SignaalHistoriek
@@ -43,7 +45,7 @@ def make_dossier(world, persona, n: int = 3, gemeente: str = "mechelen", titel: 
                   "citaten": [f"Overal worden we weggestuurd ({i + 1})."], **overrides}
         ids.append(make_signaal(persona, **values)["id"])
     dossier = Dossier(gemeente=world.gemeenten[gemeente], titel=titel, omschrijving="Tieners missen een plek.",
-                      status="geagendeerd", aangemaakt_op=dt.datetime.now(dt.UTC))
+                      status="geagendeerd", aangemaakt_op=dates.now())
     sync(dossier.save())
     sync(Signaal.update({Signaal.dossier: dossier.id, Signaal.status: status}).where(Signaal.id.is_in(ids)))
     return dossier.id, ids
@@ -90,7 +92,7 @@ def test_the_chair_composes_a_nota_from_a_dossier_page_with_the_evidence_filled_
                                                 "onderwerp": "Een plek voor tieners"}, follow_redirects=False)
     assert response.status_code == 303 and re.fullmatch(r"/notas/\d+/bewerken", response.headers["location"])
     row = stored(int(response.headers["location"].split("/")[2]))
-    year = dt.date.today().year
+    year = today().year
     assert row["referentie"] == f"SN-{year}-001-MECHELEN" and row["status"] == "concept"
     secties = json.loads(row["secties"])
     assert "3 signalen over samen 15 jongeren" in secties["onderbouwing"]
@@ -113,7 +115,7 @@ def test_the_actions_of_the_overleg_on_the_dossiers_are_filled_in(personas, worl
     other_id, _ = make_dossier(world, personas["werker"], n=1, titel="Ander dossier")
     caw = Partner(overleg=overleg_id, naam="CAW Boom Mechelen Lier", soort="caw")
     sync(caw.save())
-    now = dt.datetime.now(dt.UTC)
+    now = dates.now()
     sync(Actie(overleg=overleg_id, dossier=dossier_id, partner=caw.id, wat="Inloopmoment op woensdag openen",
                status="bezig", deadline=dt.date(2026, 6, 30), aangemaakt_op=now).save())
     sync(Actie(overleg=overleg_id, dossier=other_id, wat="Iets anders", aangemaakt_op=now).save())
@@ -128,7 +130,7 @@ def test_reference_numbers_count_per_gemeente_and_year(personas, world):
     sync(Lidmaatschap(user=world.users["voorzitter"], gemeente=world.gemeenten["hoeilaart"], rol="voorzitter").save())
     mechelen = make_dossier(world, personas["werker"], n=1)[0]
     hoeilaart = make_dossier(world, personas["werker2"], n=1, gemeente="hoeilaart")[0]
-    chair, year = personas["voorzitter"], dt.date.today().year
+    chair, year = personas["voorzitter"], today().year
     refs = [new_nota(chair, [d])["referentie"] for d in (mechelen, mechelen, hoeilaart, mechelen)]
     assert refs == [f"SN-{year}-001-MECHELEN", f"SN-{year}-002-MECHELEN", f"SN-{year}-001-HOEILAART",
                     f"SN-{year}-003-MECHELEN"]
@@ -298,7 +300,7 @@ def test_the_whole_way_of_a_nota_and_its_signals(personas, nota):
                             follow_redirects=False).status_code == 303
     assert "<strong>bus</strong>" in chair.get(f"/notas/{nid}").text
     assert werker.post_form(f"/notas/{nid}/versturen").status_code == 403
-    answer_early = chair.post_form(f"/notas/{nid}/antwoord", {"datum": dt.date.today().isoformat(),
+    answer_early = chair.post_form(f"/notas/{nid}/antwoord", {"datum": today().isoformat(),
                                                                "beslissing": "akkoord"})
     assert answer_early.status_code == 409 and "nog niet verstuurd" in answer_early.text
 
@@ -316,25 +318,25 @@ def test_the_whole_way_of_a_nota_and_its_signals(personas, nota):
     assert edit.status_code == 409 and stored(nid)["onderwerp"] == "Een plek voor tieners"
     assert chair.post_form(f"/notas/{nid}/commentaar", {"tekst": "te laat"}).status_code == 409
 
-    not_pdf = chair.post_form(f"/notas/{nid}/antwoord", {"datum": dt.date.today().isoformat(),
+    not_pdf = chair.post_form(f"/notas/{nid}/antwoord", {"datum": today().isoformat(),
                                                           "beslissing": "akkoord"},
                               files={"document": ("antwoord.pdf", b"<html>geen pdf</html>", "application/pdf")})
     assert not_pdf.status_code == 422 and "geen PDF" in not_pdf.text
-    fake = chair.post_form(f"/notas/{nid}/antwoord", {"datum": dt.date.today().isoformat(), "beslissing": "akkoord"},
+    fake = chair.post_form(f"/notas/{nid}/antwoord", {"datum": today().isoformat(), "beslissing": "akkoord"},
                            files={"document": ("a.pdf", b"%PDF-1.4\nkapot", "application/pdf")})
     assert fake.status_code == 422 and "beschadigd" in fake.text
     bad = chair.post_form(f"/notas/{nid}/antwoord", {"datum": "gisteren", "beslissing": "misschien"})
     assert bad.status_code == 422 and "geldige datum" in bad.text and "Kies akkoord" in bad.text
     assert sync(Antwoord.count()) == 0 and statuses(ids) == {"gesignaleerd"}
     answered = chair.post_form(f"/notas/{nid}/antwoord", {
-        "datum": dt.date.today().isoformat(), "beslissing": "deels", "samenvatting": "Het college bekijkt de plek."},
+        "datum": today().isoformat(), "beslissing": "deels", "samenvatting": "Het college bekijkt de plek."},
         files={"document": ("antwoord college.pdf", TINY_PDF, "application/pdf")}, follow_redirects=False)
     assert answered.status_code == 303
     assert stored(nid)["status"] == "beantwoord" and statuses(ids) == {"beantwoord"}
     document = werker.get(f"/notas/{nid}/antwoord.pdf")
     assert document.status_code == 200 and document.content == TINY_PDF
     assert personas["werker2"].get(f"/notas/{nid}/antwoord.pdf").status_code == 404
-    assert chair.post_form(f"/notas/{nid}/antwoord", {"datum": dt.date.today().isoformat(),
+    assert chair.post_form(f"/notas/{nid}/antwoord", {"datum": today().isoformat(),
                                                        "beslissing": "akkoord"}).status_code == 409
 
     early_close = chair.post_form(f"/notas/{nid}/dossiers/{nota['dossier']}/afsluiten")
@@ -345,7 +347,7 @@ def test_the_whole_way_of_a_nota_and_its_signals(personas, nota):
                                                                "hoe": " ", "wat": ""})
     assert missing.status_code == 422
     fed_back = chair.post_form(f"/notas/{nid}/terugkoppeling", {
-        "dossier": str(nota["dossier"]), "datum": dt.date.today().isoformat(), "hoe": "Op het jongerenoverleg",
+        "dossier": str(nota["dossier"]), "datum": today().isoformat(), "hoe": "Op het jongerenoverleg",
         "door": "Jeugdopbouwwerk", "wat": "Het college zoekt een plek; we houden jullie op de hoogte."},
         follow_redirects=False)
     assert fed_back.status_code == 303 and sync(Terugkoppeling.count()) == 1
@@ -362,7 +364,7 @@ def test_the_whole_way_of_a_nota_and_its_signals(personas, nota):
 def test_the_answer_upload_has_its_own_10_mib_limit(personas, nota):
     chair, nid = personas["voorzitter"], nota["id"]
     chair.post_form(f"/notas/{nid}/versturen")
-    form = {"datum": dt.date.today().isoformat(), "beslissing": "akkoord"}
+    form = {"datum": today().isoformat(), "beslissing": "akkoord"}
     big = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)  # just over 10 MiB: the route accepts the body, we refuse it
     response = chair.post_form(f"/notas/{nid}/antwoord", form,
                                files={"document": ("groot.pdf", big, "application/pdf")})
@@ -391,7 +393,7 @@ def test_niet_bevoegd_offers_a_bovenlokale_nota_from_the_same_dossiers(personas,
     chair, nid = personas["voorzitter"], nota["id"]
     chair.post_form(f"/notas/{nid}/versturen")
     assert chair.post_form(f"/notas/{nid}/bovenlokaal").status_code == 409
-    chair.post_form(f"/notas/{nid}/antwoord", {"datum": dt.date.today().isoformat(), "beslissing": "niet_bevoegd"})
+    chair.post_form(f"/notas/{nid}/antwoord", {"datum": today().isoformat(), "beslissing": "niet_bevoegd"})
     page = chair.get(f"/notas/{nid}").text
     assert "Bovenlokale nota maken" in page
     response = chair.post_form(f"/notas/{nid}/bovenlokaal", follow_redirects=False)
@@ -406,7 +408,6 @@ def test_niet_bevoegd_offers_a_bovenlokale_nota_from_the_same_dossiers(personas,
 
 def test_overdue_answers_are_listed_for_the_overleg(personas, nota):
     from overleg.notas.lifecycle import overdue_answers
-    from signalen.validation import today
 
     chair, nid = personas["voorzitter"], nota["id"]
     chair.post_form(f"/notas/{nid}/versturen")
@@ -417,5 +418,5 @@ def test_overdue_answers_are_listed_for_the_overleg(personas, nota):
     assert [(n["id"], n["dagen_te_laat"]) for n in late] == [(nid, 3)]
     assert sync(overdue_answers(current_user(personas["werker2"]))) == []
     assert "Antwoord laat op zich wachten" in chair.get("/notas/").text
-    chair.post_form(f"/notas/{nid}/antwoord", {"datum": dt.date.today().isoformat(), "beslissing": "akkoord"})
+    chair.post_form(f"/notas/{nid}/antwoord", {"datum": today().isoformat(), "beslissing": "akkoord"})
     assert sync(overdue_answers(current_user(chair))) == []

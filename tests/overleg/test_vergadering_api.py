@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 
+from common import dates
+from common.dates import today
 from overleg.tables import Dossier, Overleg, Overleglid, Partner, Vergadering
 from overleg.vergaderingen import agenda
 from overleg.vergaderingen import services as V
 from signalen.tables import Signaal
-from signalen.validation import today
 from tests.support import current_user, make_signaal, sync
 
 API = "/api/v1/vergaderingen"
@@ -36,7 +37,7 @@ def make_overleg(world) -> dict:
 
 
 def make_dossier(persona, titel: str, ages: list[int]) -> int:
-    dossier = Dossier(gemeente=persona.gemeenten["mechelen"], titel=titel, aangemaakt_op=dt.datetime.now(dt.UTC))
+    dossier = Dossier(gemeente=persona.gemeenten["mechelen"], titel=titel, aangemaakt_op=dates.now())
     sync(dossier.save())
     for age in ages:
         signaal = make_signaal(persona, datum=(TODAY - dt.timedelta(days=age)).isoformat())

@@ -9,6 +9,8 @@ import re
 import icalendar
 import pytest
 
+from common import dates
+from common.dates import today
 from overleg.tables import (
     Actie,
     Agendapunt,
@@ -23,7 +25,6 @@ from overleg.tables import (
 from overleg.vergaderingen import agenda
 from overleg.vergaderingen import services as V
 from signalen.tables import Signaal, SignaalHistoriek
-from signalen.validation import today
 from tests.support import current_user, make_signaal, pdf_text, sync
 
 TODAY = today()
@@ -50,7 +51,7 @@ def make_overleg(world) -> dict:
 
 
 def make_dossier(persona, titel: str, ages: list[int], *, gemeente: str = "mechelen") -> int:
-    dossier = Dossier(gemeente=persona.gemeenten[gemeente], titel=titel, aangemaakt_op=dt.datetime.now(dt.UTC))
+    dossier = Dossier(gemeente=persona.gemeenten[gemeente], titel=titel, aangemaakt_op=dates.now())
     sync(dossier.save())
     for age in ages:
         signaal = make_signaal(persona, gemeente=gemeente, datum=(TODAY - dt.timedelta(days=age)).isoformat())

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from common.dates import today
 from overleg.tables import (
     Actie,
     Agendapunt,
@@ -22,7 +23,6 @@ from overleg.tables import (
     Verslag,
 )
 from overleg.vergaderingen.verslag import generate_text
-from signalen.validation import today
 from tests.support import pdf_objects as _objects
 from tests.support import sync
 

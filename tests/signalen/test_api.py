@@ -9,11 +9,12 @@ import datetime as dt
 
 import pytest
 
+from common.dates import today
 from signalen.tables import Levensdomein, Signaal, SignaalHistoriek
 from tests.support import login_as, sync
 
 API = "/api/v1/signalen"
-DAY = dt.date.today() - dt.timedelta(days=10)
+DAY = today() - dt.timedelta(days=10)
 
 SIGNAL_FIELDS = {
     "id", "gemeente", "gemeente_naam", "titel", "omschrijving", "omschrijving_html", "datum", "plek", "bron",

@@ -7,12 +7,12 @@ from html.parser import HTMLParser
 
 import pytest
 
+from common.dates import today
 from signalen.tables import Signaal
-from signalen.validation import today
 from tests.support import sync
 
 API = "/api/v1/signalen"
-DAY = dt.date.today() - dt.timedelta(days=10)
+DAY = today() - dt.timedelta(days=10)
 
 
 def body(**overrides) -> dict:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from common.dates import today
 from signalen.tables import Signaal, SignaalHistoriek
-from signalen.validation import today
 from tests.support import make_signaal, sync
 
 TODAY = today().isoformat()  # the app's today: Europe/Brussels

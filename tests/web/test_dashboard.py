@@ -6,16 +6,17 @@ import datetime as dt
 
 import pytest
 
+from common import dates
+from common.dates import today
 from overleg.tables import Actie, Dossier, Overleg, Overleglid, Partner, Signaalnota, Vergadering
 from signalen.services import set_status
 from signalen.tables import Signaal
-from signalen.validation import today
 from tests.support import make_signaal, sync
 
 
 @pytest.fixture
 def overleg(world):
-    now = dt.datetime.now(dt.UTC)
+    now = dates.now()
     mechelen = Overleg(gemeente=world.gemeenten["mechelen"], naam="JWO Mechelen")
     sync(mechelen.save())
     caw = Partner(overleg=mechelen.id, naam="CAW Mechelen", soort="caw")
@@ -38,7 +39,7 @@ def overleg(world):
 def test_the_chair_sees_the_next_meeting_what_waits_and_what_is_late(voorzitter, werker, overleg):
     signals = [make_signaal(werker, titel=f"Bank weg {i}") for i in range(4)]
     dossier = Dossier(gemeente=voorzitter.gemeenten["mechelen"], titel="Geen banken in Nekkerspoel",
-                      aangemaakt_op=dt.datetime.now(dt.UTC))
+                      aangemaakt_op=dates.now())
     sync(dossier.save())
     ids = [s["id"] for s in signals[:3]]
     sync(Signaal.update({Signaal.dossier: dossier.id}).where(Signaal.id.is_in(ids)))
