@@ -660,9 +660,14 @@ def test_a_big_id_in_a_filter_is_refused(mechelen, voorzitter, werker):
     assert problems == []
 
 
+# The list routes that read id filters (and their neighbours): each filter name alone, as the voorzitter and werker.
+FILTERED = {path for path, _ in ID_FILTERS} | {"/vergaderingen", "/dossiers", "/notas", "/api/v1/dossiers",
+                                               "/api/v1/notas", "/api/v1/overleggen"}
+
+
 def test_no_id_filter_on_any_get_route_is_a_500(mechelen, voorzitter, werker):
-    """Every GET route × both big ids: the list routes with every id-like filter name alone and all together, the
-    routes of one object (their ids filled with Mechelen's) with all together. Never a 500."""
+    """Every GET route × both big ids: the list routes that filter with every id-like filter name alone and all
+    together, the others (ids in the path filled with Mechelen's) with all together. Never a 500."""
     problems, checked = [], 0
     for route in (r for r in GET_ROUTES if (r.method, r.path) not in CAPABILITY):
         url = mechelen.url(route) if route.params else route.path
@@ -671,8 +676,9 @@ def test_no_id_filter_on_any_get_route_is_a_500(mechelen, voorzitter, werker):
         checked += 1
         for big in BIG_IDS:
             together = {p: big for p in FILTER_NAMES}
-            tries = [together] if route.params else [{p: big} for p in FILTER_NAMES] + [together]
-            for persona in (voorzitter, werker):
+            one_by_one = route.path in FILTERED  # the others get all at once (a slow page, a document)
+            tries = [{p: big} for p in FILTER_NAMES] + [together] if one_by_one else [together]
+            for persona in (voorzitter, werker) if one_by_one else (voorzitter,):
                 for params in tries:
                     status = persona.get(url, params=params, follow_redirects=False).status_code
                     if status >= 500:
@@ -684,7 +690,7 @@ def test_no_id_filter_on_any_get_route_is_a_500(mechelen, voorzitter, werker):
 def _bodies(mechelen: Mechelen, big: object) -> list[tuple[str, str, dict]]:
     """Requests whose body names objects, each with one id field set to a big id (the others real)."""
     o, d, s = mechelen.get("overleg"), mechelen.get("dossier"), mechelen.get("signaal")
-    v, n, p = mechelen.get("vergadering"), mechelen.get("signaalnota"), mechelen.get("partner")
+    v, n = mechelen.get("vergadering"), mechelen.get("signaalnota")
     a, punt = mechelen.get("actie"), mechelen.get("agendapunt")
     actie = {"overleg": o, "wat": "Bellen", "deadline": dt.date.today().isoformat(), "lens": "aanbod"}
     return [
