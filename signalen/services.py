@@ -18,7 +18,7 @@ from admin.tenancy import REGISTER_ROLES, gemeente_by_slug, in_gemeenten, regist
 from common import dates
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
-from common.ids import not_found
+from common.ids import as_id, not_found
 from signalen import privacy, search, workflow
 from signalen.rows import SignaalRow
 from signalen.tables import Levensdomein, Signaal, SignaalHistoriek, Signaaltype, Status
@@ -341,7 +341,8 @@ async def list_signalen(user: CurrentUser, filters, *, limit: int | None = None)
     if filters.plek:
         where &= Signaal.plek.ilike("%" + filters.plek.replace("%", "").replace("_", "") + "%")
     if filters.auteur:
-        where &= Signaal.auteur == (user.id if filters.auteur == "ik" else int(filters.auteur))
+        # parse() refused anything but "ik" or an int4 id; a hand-built filter with another value matches nobody
+        where &= Signaal.auteur == (user.id if filters.auteur == "ik" else as_id(filters.auteur) or 0)
     if filters.van:
         where &= Signaal.datum >= filters.van
     if filters.tot:

@@ -556,3 +556,213 @@ def test_every_get_page_sends_the_security_headers(mechelen, voorzitter, werker)
     assert problems == []
     fillable = [r for r in GET_ROUTES if not r.params or mechelen.url(r)]
     assert checked == 2 * len(fillable) and len(fillable) >= 20
+
+
+# ----------------------------------------------------------------------------- impossible ids (the int4 bound)
+
+# Ids are int4 (SERIAL): above 2 147 483 647 no row can exist, and asyncpg refuses to send such a number, so a
+# big id that reaches a query is a 500 on PostgreSQL only. Every id must go through common/ids.py first.
+BIG_IDS = ("2147483648", "99999999999999999999")
+BIG_ID_PERSONAS = ("voorzitter", "werker", "partner", "coordinator", "werker2", "beheerder", "anonymous")
+ID_ROUTES = [r for r in ROUTES if (r.method, r.path) not in CAPABILITY and (r.method, r.path) not in FILE_ROUTES
+             and any(kind_of(r, p) not in (None, "gemeente") for p in r.params)]
+
+
+def _id_params(route: Route) -> list[str]:
+    return [p for p in route.params if kind_of(route, p) not in (None, "gemeente")]
+
+
+def _with(url_template: str, param: str, value: str) -> str:
+    return re.sub(r"\{" + param + r"(?::\w+)?\}", value, url_template)
+
+
+def _big_urls(route: Route, mechelen: Mechelen):
+    """The route's path with one id parameter at a time set to each big id, the others filled with Mechelen ids."""
+    for param in _id_params(route):
+        for big in BIG_IDS:
+            path = _with(route.path, param, big)
+            filled = mechelen.url(Route(route.method, path, route.handler))
+            if filled is None:
+                raise AssertionError(f"cannot fill {route}: {mechelen.failed}")
+            yield filled
+
+
+def _send(persona, method: str, url: str, body: dict | None = None):
+    """An unsafe request as a browser (form) or an API client (JSON) would send it, with a valid CSRF token."""
+    if url.startswith("/api/"):
+        return persona.api(method, url, json=body or {}, follow_redirects=False)
+    data = {k: v for k, v in (body or {}).items() if not isinstance(v, list)}
+    return persona.post_form(url, data, follow_redirects=False)
+
+
+def test_the_big_id_matrix_covers_the_id_routes():
+    assert len([r for r in ID_ROUTES if r.method == "GET"]) >= 15 and len(ID_ROUTES) >= 60
+    assert {("GET", "/vergaderingen/{vergadering_id:str}"),
+            ("GET", "/api/v1/vergaderingen/{vergadering_id:str}/agenda")} <= {(r.method, r.path) for r in ID_ROUTES}
+
+
+def test_a_big_id_in_a_get_path_is_a_404_never_a_500(mechelen, personas):
+    """Every GET route with an id × every persona × both big ids: logged in, a 404 (or 400); anonymous, to login."""
+    problems = []
+    for route in (r for r in ID_ROUTES if r.method == "GET"):
+        for url in _big_urls(route, mechelen):
+            for name in BIG_ID_PERSONAS:
+                status = personas[name].get(url, follow_redirects=False).status_code
+                allowed = (303, 401) if name == "anonymous" else (400, 404)
+                if status not in allowed:
+                    problems.append(f"{name} GET {url}: {status}")
+    assert problems == []
+
+
+def test_a_big_id_in_an_unsafe_path_is_refused_never_a_500(mechelen, personas):
+    """Every POST/PUT/PATCH/DELETE route with an id, with a valid CSRF token: a 4xx (or the redirect to the login
+    page for anonymous), never a 500 and never a success."""
+    problems = []
+    for route in (r for r in ID_ROUTES if r.method in UNSAFE):
+        for url in _big_urls(route, mechelen):
+            for name in BIG_ID_PERSONAS:
+                status = _send(personas[name], route.method, url).status_code
+                allowed = status in (303, 401) if name == "anonymous" else 400 <= status < 500
+                if status >= 500 or not allowed:
+                    problems.append(f"{name} {route.method} {url}: {status}")
+    assert problems == []
+
+
+# (path, filter) → what a logged-in member gets for a big id: 400 for the API and the exports (a filter they cannot
+# use), 404 for a page that names one object (an unknown one), 200 with the field marked on the register page (its
+# filter form shows the error, as for any unusable filter).
+ID_FILTERS = {
+    ("/api/v1/signalen", "auteur"): 400,
+    ("/signalen", "auteur"): 200,
+    ("/signalen/export.csv", "auteur"): 400,
+    ("/signalen/export.xlsx", "auteur"): 400,
+    ("/api/v1/acties", "overleg"): 400,
+    ("/api/v1/acties", "partner"): 400,
+    ("/api/v1/acties", "dossier"): 400,
+    ("/acties", "overleg"): 404,
+    ("/api/v1/vergaderingen", "overleg"): 400,
+    ("/vergaderingen/nieuw", "overleg"): 404,
+    ("/notas/nieuw", "dossier"): 404,
+}
+FILTER_NAMES = ("auteur", "overleg", "partner", "dossier", "vergadering", "gemeente", "signaal", "nota", "actie",
+                "punt")
+
+
+def test_a_big_id_in_a_filter_is_refused(mechelen, voorzitter, werker):
+    problems = []
+    for (path, name), expected in ID_FILTERS.items():
+        for big in BIG_IDS:
+            for persona in (voorzitter, werker):
+                response = persona.get(path, params={name: big}, follow_redirects=False)
+                if response.status_code != expected:
+                    problems.append(f"{persona.name} GET {path}?{name}={big}: {response.status_code}, not {expected}")
+                elif path == "/signalen" and "Onbekende auteur" not in response.text:
+                    problems.append(f"{persona.name} GET {path}?{name}={big}: the field is not marked")
+    assert problems == []
+
+
+# The list routes that read id filters (and their neighbours): each filter name alone, as the voorzitter and werker.
+FILTERED = {path for path, _ in ID_FILTERS} | {"/vergaderingen", "/dossiers", "/notas", "/api/v1/dossiers",
+                                               "/api/v1/notas", "/api/v1/overleggen"}
+
+
+def test_no_id_filter_on_any_get_route_is_a_500(mechelen, voorzitter, werker):
+    """Every GET route × both big ids: the list routes that filter with every id-like filter name alone and all
+    together, the others (ids in the path filled with Mechelen's) with all together. Never a 500."""
+    problems, checked = [], 0
+    for route in (r for r in GET_ROUTES if (r.method, r.path) not in CAPABILITY):
+        url = mechelen.url(route) if route.params else route.path
+        if url is None:
+            continue
+        checked += 1
+        for big in BIG_IDS:
+            together = {p: big for p in FILTER_NAMES}
+            one_by_one = route.path in FILTERED  # the others get all at once (a slow page, a document)
+            tries = [{p: big} for p in FILTER_NAMES] + [together] if one_by_one else [together]
+            for persona in (voorzitter, werker) if one_by_one else (voorzitter,):
+                for params in tries:
+                    status = persona.get(url, params=params, follow_redirects=False).status_code
+                    if status >= 500:
+                        problems.append(f"{persona.name} GET {url}?{'&'.join(params)}={big}: {status}")
+    assert problems == []
+    assert checked >= 40
+
+
+def _bodies(mechelen: Mechelen, big: object) -> list[tuple[str, str, dict]]:
+    """Requests whose body names objects, each with one id field set to a big id (the others real)."""
+    o, d, s = mechelen.get("overleg"), mechelen.get("dossier"), mechelen.get("signaal")
+    v, n = mechelen.get("vergadering"), mechelen.get("signaalnota")
+    a, punt = mechelen.get("actie"), mechelen.get("agendapunt")
+    actie = {"overleg": o, "wat": "Bellen", "deadline": dt.date.today().isoformat(), "lens": "aanbod"}
+    return [
+        ("POST", f"/api/v1/dossiers/{d}/signalen", {"signalen": [big]}),
+        ("POST", f"/api/v1/dossiers/{d}/signalen", {"signalen": [s, big]}),
+        ("POST", f"/api/v1/dossiers/{d}/samenvoegen", {"doel": big}),
+        ("POST", "/api/v1/dossiers", {"gemeente": "mechelen", "titel": "Groot", "signalen": [big]}),
+        ("POST", "/api/v1/dossiers/suggesties/aanvaarden", {"signalen": [big, s]}),
+        ("POST", "/api/v1/dossiers/suggesties/afwijzen", {"signalen": [big, s]}),
+        ("PATCH", f"/api/v1/dossiers/{d}", {"titel": "Nieuw", "versie": big}),
+        ("POST", "/api/v1/notas", {"dossiers": [big]}),
+        ("POST", "/api/v1/notas", {"gemeente": big, "dossiers": [d]}),
+        ("PATCH", f"/api/v1/notas/{n}", {"titel": "Nieuw", "versie": big}),
+        ("POST", "/api/v1/acties", {**actie, "overleg": big}),
+        ("POST", "/api/v1/acties", {**actie, "partner": big}),
+        ("POST", "/api/v1/acties", {**actie, "dossier": big}),
+        ("POST", "/api/v1/acties", {**actie, "agendapunt": big}),
+        ("POST", f"/api/v1/acties/{a}/status", {"status": "klaar", "versie": big}),
+        ("POST", "/api/v1/vergaderingen", {"overleg": big, "datum": dt.date.today().isoformat(), "begin": "19:00"}),
+        ("POST", "/api/v1/vergaderingen", {"overleg": o, "datum": dt.date.today().isoformat(), "begin": "19:00",
+                                           "partners": [big]}),
+        ("PUT", f"/api/v1/vergaderingen/{v}/verslag", {"inhoud": "x", "versie": big}),
+        ("POST", f"/api/v1/vergaderingen/{v}/verslag/goedkeuren", {"goedgekeurd_in": big, "versie": 1}),
+        ("PATCH", f"/api/v1/signalen/{s}", {"titel": "Nieuw", "versie": big}),
+        ("POST", f"/api/v1/signalen/{s}/status", {"status": "gebundeld", "versie": big}),
+        ("POST", "/api/v1/signalen", {"gemeente": big, "titel": "x"}),
+        # the pages' forms
+        ("POST", f"/dossiers/{d}/signalen", {"signaal": big, "signalen": big}),
+        ("POST", f"/dossiers/{d}/samenvoegen", {"doel": big}),
+        ("POST", f"/dossiers/{d}/bewerken", {"titel": "Nieuw", "versie": big}),
+        ("POST", "/dossiers/nieuw", {"gemeente": "mechelen", "titel": "Groot", "signalen": big}),
+        ("POST", "/dossiers/suggesties/aanvaarden", {"signalen": big}),
+        ("POST", "/dossiers/suggesties/afwijzen", {"signalen": big}),
+        ("POST", "/notas/nieuw", {"dossiers": big, "gemeente": big}),
+        ("POST", f"/notas/{n}/bewerken", {"titel": "Nieuw", "versie": big}),
+        ("POST", f"/notas/{n}/dossiers/{d}/afsluiten", {"dossier": big}),
+        ("POST", "/acties", {**actie, "overleg": big}),
+        ("POST", "/acties", {**actie, "partner": big, "dossier": big, "agendapunt": big}),
+        ("POST", f"/acties/{a}/status", {"status": "klaar", "versie": big}),
+        ("POST", f"/overleg/{o}/leden", {"lid": big, "partner": big}),
+        ("POST", f"/overleg/{o}/partners", {"partner": big, "lid": big}),
+        ("POST", "/vergaderingen/nieuw", {"overleg": big, "datum": dt.date.today().isoformat(), "begin": "19:00"}),
+        ("POST", "/vergaderingen/nieuw", {"overleg": o, "datum": dt.date.today().isoformat(), "begin": "19:00",
+                                          "partners": big}),
+        ("POST", f"/vergaderingen/{v}/deelnemers", {"partners": big}),
+        ("POST", f"/vergaderingen/{v}/aanwezigheid", {f"d-{big}": "aanwezig", "punt": big}),
+        ("POST", f"/vergaderingen/{v}/punten", {"dossier": big, "soort": "dossier"}),
+        ("POST", f"/vergaderingen/{v}/punten/{punt}/acties", {**actie, "partner": big, "dossier": big}),
+        ("POST", f"/vergaderingen/{v}/verslag/bewerken", {"inhoud": "x", "versie": big}),
+        ("POST", f"/vergaderingen/{v}/verslag/goedkeuren", {"goedgekeurd_in": big, "versie": "1"}),
+        ("POST", f"/signalen/{s}/bewerken", {"titel": "Nieuw", "versie": big}),
+        ("POST", f"/signalen/{s}/status", {"status": "gebundeld", "versie": big}),
+        ("POST", "/signalen/nieuw", {"gemeente": big, "titel": "x"}),
+    ]
+
+
+def test_a_big_id_in_a_body_is_refused_never_a_500(mechelen, voorzitter, werker):
+    """Ids in JSON bodies and forms (lists too), as JSON numbers and as text: the API answers a 4xx; a page a 4xx,
+    or its form again / a redirect that changed nothing. Never a 500."""
+    problems = []
+    for big in (2147483648, 99999999999999999999, "2147483648"):
+        for method, url, body in _bodies(mechelen, big):
+            for persona in (voorzitter, werker):
+                if url.startswith("/api/"):
+                    response = persona.api(method, url, json=body, follow_redirects=False)
+                    ok = 400 <= response.status_code < 500
+                else:
+                    form = {k: str(v) for k, v in body.items()}
+                    response = persona.post_form(url, form, follow_redirects=False)
+                    ok = response.status_code < 500
+                if not ok:
+                    problems.append(f"{persona.name} {method} {url} {body}: {response.status_code} "
+                                    f"{response.text[:100]}")
+    assert problems == []

@@ -26,8 +26,11 @@ CREATE_FIELDS = ("overleg", "agendapunt", "dossier", "wat", "partner", "deadline
 
 def _query(request: Request) -> dict[str, Any]:
     params = request.query_params
+    overleg = as_id(params.get("overleg"))
+    if params.get("overleg") and overleg is None:
+        raise not_found()  # an impossible id ("abc", 2147483648) names no overleg, like an unknown one
     per = params.get("per") if params.get("per") in VIEWS else "partner"
-    return {"overleg": as_id(params.get("overleg")), "per": per, "alles": params.get("alles") == "1"}
+    return {"overleg": overleg, "per": per, "alles": params.get("alles") == "1"}
 
 
 def _back(overleg: Any, per: Any) -> str:

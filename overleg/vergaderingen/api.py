@@ -17,7 +17,7 @@ from msgspec import Meta, Struct
 from admin.guards import requires_login
 from admin.tenancy import is_chair
 from common.errors import FieldErrors
-from common.ids import path_id
+from common.ids import as_id, path_id
 from overleg.access import get_overleg
 from overleg.tables import VergaderingStatus
 from overleg.vergaderingen import agenda
@@ -126,9 +126,10 @@ class VergaderingApiController(Controller):
             description="Alleen de vergaderingen van dit overleg (id).")] = None) -> VergaderingLijst:
         overleg_id = None
         if overleg is not None:
-            if not (overleg.isascii() and overleg.isdigit()):
+            overleg_id = as_id(overleg)
+            if overleg_id is None:
                 raise FieldErrors({"overleg": "Geef het id van een overleg."}, status_code=400)
-            overleg_id = (await get_overleg(request.user, path_id(overleg)))["id"]
+            overleg_id = (await get_overleg(request.user, overleg_id))["id"]
         rows = await V.list_vergaderingen(request.user, overleg_id)
         return VergaderingLijst(items=[Vergadering(**_vergadering(r)) for r in rows], totaal=len(rows))
 

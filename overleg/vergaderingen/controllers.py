@@ -112,8 +112,7 @@ class VergaderingPagesController(Controller):
         if overleg:
             chosen = next((o for o in eigen if str(o["id"]) == overleg), None)
             if chosen is None:
-                path_id(overleg)
-                await get_overleg(user, int(overleg))  # 404 for strangers
+                await get_overleg(user, path_id(overleg))  # 404 for strangers and impossible ids
                 raise PermissionDeniedException("Dit kan alleen de voorzitter van het overleg.")
             eigen = [chosen]
         if not eigen:
