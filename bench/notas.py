@@ -85,14 +85,15 @@ def data(pages: int) -> dict:
             "datum": dt.date(2026, 1, 12), "concept": False, "vorige": ""}
 
 
-def floor(html: str) -> bytes:
-    """WeasyPrint alone on the final HTML: same PDF/UA options and restricted fetcher, nothing else."""
+def floor(html: str) -> tuple[bytes, int]:
+    """WeasyPrint alone on the final HTML: same PDF/UA options and restricted fetcher, nothing else (PDF, pages)."""
     from common import pdf as common_pdf
 
     weasyprint, fetcher_class = common_pdf._load_weasyprint()
     document = weasyprint.HTML(string=html, base_url=common_pdf.BASE_URL,
-                               url_fetcher=fetcher_class(common_pdf.STATIC_DIR))
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+                               url_fetcher=fetcher_class(common_pdf.STATIC_DIR)).render(pdf_variant="pdf/ua-1",
+                                                                                        pdf_tags=True)
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True), len(document.pages)
 
 
 def final_html(d: dict) -> tuple[str, bool]:
@@ -118,15 +119,13 @@ def child(mode: str, pages: int) -> None:
     if mode == "ours":
         from overleg.notas import pdf as nota_pdf
 
-        pdf = nota_pdf.render(d)
+        pages = nota_pdf.render_nota(d)[0].pages
     else:
         html = Path(os.environ["BENCH_HTML"]).read_text()
-        pdf = floor(html)
+        pages = floor(html)[1]
     seconds = time.perf_counter() - start
-    from overleg.notas.pdf import page_count
-
     rss = peak_rss_mib()
-    print(json.dumps({"seconds": seconds, "pages": page_count(pdf), "rss_mib": rss}))
+    print(json.dumps({"seconds": seconds, "pages": pages, "rss_mib": rss}))
 
 
 def cold(mode: str, pages: int, html_path: Path) -> dict:
@@ -145,7 +144,7 @@ def warm(pages: int, repeat: int, html: str) -> dict:
     ours, base, ours_cpu, base_cpu = [], [], [], []
     for _ in range(repeat):  # interleaved, so load on the shared machine hits both alike
         start, cpu = time.perf_counter(), time.process_time()
-        pdf = nota_pdf.render(d)
+        pages = nota_pdf.render_nota(d)[0].pages
         ours.append(time.perf_counter() - start)
         ours_cpu.append(time.process_time() - cpu)
         start, cpu = time.perf_counter(), time.process_time()
@@ -158,7 +157,7 @@ def warm(pages: int, repeat: int, html: str) -> dict:
     tracemalloc.stop()
     return {"ours": statistics.median(ours), "floor": statistics.median(base), "ours_min": min(ours),
             "floor_min": min(base), "ours_cpu": statistics.median(ours_cpu), "floor_cpu": statistics.median(base_cpu),
-            "pages": nota_pdf.page_count(pdf), "python_peak_mib": python_peak}
+            "pages": pages, "python_peak_mib": python_peak}
 
 
 def main() -> None:

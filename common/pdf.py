@@ -1,5 +1,11 @@
 """The only way Signaalwerk makes PDFs.
 
+``render_template_pdf(template_name, context, meta)`` fills a template under ``templates/`` with the one PDF
+Jinja environment (:func:`environment`: the app's loader, autoescaping, ``StrictUndefined`` and the shared
+filters of ``common.templating``) and returns a :class:`RenderedPdf`: the bytes and the page count, taken from
+WeasyPrint's laid-out ``document.pages``. Notas, agenda, minutes and the yearly report all go through it;
+``render_pdf(html, meta)`` is the same render for HTML that is already a string.
+
 WeasyPrint renders HTML that *we* produced (templates; user text only through
 ``common.markdown.render_markdown`` or autoescaping). It runs with a URL fetcher that:
 
@@ -17,12 +23,13 @@ The output is tagged PDF/UA-1 with title, author, language, subject and keywords
 embedded (subset) fonts.
 
 WeasyPrint is imported lazily (it takes ~0.7 s) on the first render.
-``render_pdf`` is synchronous and CPU-bound: call it from a worker thread
+``render_template_pdf`` and ``render_pdf`` are synchronous and CPU-bound: call it from a worker thread
 (``sync_to_thread=True`` in Litestar), not on the event loop.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
 import re
@@ -34,15 +41,25 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import jinja2
+
+from common.templating import configure
+from settings import BASE_DIR
+
 __all__ = [
     "ASSET_PREFIX",
     "ASSET_SCHEME",
     "BASE_URL",
     "PRINT_CSS",
     "STATIC_DIR",
+    "TEMPLATES_DIR",
     "PdfMeta",
     "RefusedURLError",
+    "RenderedPdf",
+    "environment",
+    "render_html",
     "render_pdf",
+    "render_template_pdf",
     "resolve_asset",
 ]
 
@@ -50,6 +67,8 @@ logger = logging.getLogger("signaalwerk.pdf")
 
 #: Repository root / "static". Tests may monkeypatch this; it is read at each render.
 STATIC_DIR: Path = Path(__file__).resolve().parent.parent / "static"
+#: Where the PDF templates live: the app's own template directory (app.py gives Litestar the same one).
+TEMPLATES_DIR: Path = BASE_DIR / "templates"
 #: Our own asset URLs look like "/static/css/print.css".
 ASSET_PREFIX = "/static/"
 #: Base stylesheet for PDFs; link it from the PDF templates.
@@ -91,6 +110,14 @@ class PdfMeta:
     lang: str = "nl-BE"
     subject: str = ""
     keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A rendered PDF: its bytes and its number of pages (``len(document.pages)`` of the render that wrote them)."""
+
+    pdf: bytes
+    pages: int
 
 
 class RefusedURLError(ValueError):
@@ -221,8 +248,36 @@ def _load_weasyprint() -> tuple[ModuleType, type]:
     return _weasyprint, _fetcher_class
 
 
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one Jinja environment of the PDFs: the app's template directory and shared filters (autoescaped), and
+    ``StrictUndefined``, so that a value missing from the context fails the render instead of leaving a blank."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    return configure(env)
+
+
+def render_html(template_name: str, context: dict[str, Any]) -> str:
+    """The HTML a PDF template gives for ``context`` (what :func:`render_template_pdf` hands to WeasyPrint)."""
+    return environment().get_template(template_name).render(**context)
+
+
+def render_template_pdf(
+    template_name: str, context: dict[str, Any], meta: PdfMeta, *, extra_css: str | None = None
+) -> RenderedPdf:
+    """Fill a PDF template (e.g. ``"pdf/nota.html"``) and render it to a tagged PDF/UA-1 document."""
+    return _render_document(render_html(template_name, context), meta, extra_css=extra_css)
+
+
 def render_pdf(html: str, meta: PdfMeta, *, extra_css: str | None = None) -> bytes:
-    """Render our own HTML to a tagged PDF/UA-1 document and return its bytes."""
+    """Render HTML already in hand to a tagged PDF/UA-1 document and return its bytes (the app's own documents
+    come from templates: :func:`render_template_pdf`)."""
+    return _render_document(html, meta, extra_css=extra_css).pdf
+
+
+def _render_document(html: str, meta: PdfMeta, *, extra_css: str | None = None) -> RenderedPdf:
+    """Render our own HTML to a tagged PDF/UA-1 document: its bytes and its page count."""
     _load_weasyprint()
     from weasyprint.urls import URLFetchingError
 
@@ -236,7 +291,7 @@ def render_pdf(html: str, meta: PdfMeta, *, extra_css: str | None = None) -> byt
         return _render(html, meta, extra_css, lenient=True)
 
 
-def _render(html: str, meta: PdfMeta, extra_css: str | None, *, lenient: bool) -> bytes:
+def _render(html: str, meta: PdfMeta, extra_css: str | None, *, lenient: bool) -> RenderedPdf:
     weasyprint, fetcher_class = _load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
@@ -276,4 +331,4 @@ def _render(html: str, meta: PdfMeta, extra_css: str | None, *, lenient: bool) -
 
     pdf = document.write_pdf(**options)
     assert isinstance(pdf, bytes)
-    return pdf
+    return RenderedPdf(pdf=pdf, pages=len(document.pages))

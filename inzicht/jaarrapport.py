@@ -1,6 +1,6 @@
 """The yearly report of a gemeente: signals, dossiers, what the overleg did, notas and answers, feedback.
 
-Aggregated in SQL, printed through the shared PDF helper (tagged PDF/UA-1, charts as SVG with their tables).
+Aggregated in SQL, printed through common.pdf.render_template_pdf (tagged PDF/UA-1, charts as SVG with their tables).
 """
 
 from __future__ import annotations
@@ -8,21 +8,19 @@ from __future__ import annotations
 import datetime as dt
 
 import anyio
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from piccolo.query.functions.aggregate import Count
 
 from admin.tenancy import in_gemeenten
 from common.dates import start_of_day, today
-from common.pdf import PRINT_CSS, PdfMeta, render_pdf
+from common.pdf import PRINT_CSS, PdfMeta, render_template_pdf
 from inzicht import queries
 from inzicht.charts import Chart
 from overleg.tables import Actie, Dossier, Overleg, Terugkoppeling, Vergadering
-from settings import BASE_DIR
 
 LENS_LABELS = {"preventie": "Preventie", "versterking": "Versterking", "bijschakelen": "Bijschakelen"}
 BESLISSING_LABELS = {"akkoord": "Akkoord", "deels": "Deels akkoord", "afgewezen": "Afgewezen",
                      "niet_bevoegd": "Niet bevoegd"}
-_env = Environment(loader=FileSystemLoader(BASE_DIR / "templates"), autoescape=select_autoescape(["html"]))
+TEMPLATE = "pdf/jaarrapport.html"
 
 
 async def gather(gemeente, jaar: int) -> dict:
@@ -60,13 +58,10 @@ async def gather(gemeente, jaar: int) -> dict:
     }
 
 
-def render_html(data: dict) -> str:
-    return _env.get_template("pdf/jaarrapport.html").render(print_css=PRINT_CSS, **data)
-
-
 async def pdf(gemeente, jaar: int) -> bytes:
     data = await gather(gemeente, jaar)
-    html = render_html(data)
     meta = PdfMeta(title=f"Jaarrapport signalen {gemeente.naam} {jaar}", author=f"Signaalwerk — {gemeente.naam}",
                    subject="Jaarrapport van het jeugdwelzijnsoverleg")
-    return await anyio.to_thread.run_sync(lambda: render_pdf(html, meta))
+    context = {"print_css": PRINT_CSS, **data}
+    rendered = await anyio.to_thread.run_sync(lambda: render_template_pdf(TEMPLATE, context, meta))
+    return rendered.pdf

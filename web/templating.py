@@ -6,9 +6,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from admin.tables import Rol
 from admin.tenancy import has_role
-from common.dates import local_time
 from common.flash import take_flash
-from common.markdown import render_markdown
+from common.templating import configure
 from signalen import workflow
 
 engine_class = JinjaTemplateEngine
@@ -36,8 +35,5 @@ def nav_items(user) -> list[dict]:
 
 
 def setup(engine: JinjaTemplateEngine) -> None:
-    env = engine.engine
-    env.autoescape = True
+    env = configure(engine.engine)  # autoescape, `markdown`, `lokaal`: shared with the PDFs (common/templating.py)
     env.globals.update(nav_items=nav_items, take_flash=take_flash, status_label=workflow.label)
-    env.filters["markdown"] = render_markdown
-    env.filters["lokaal"] = local_time

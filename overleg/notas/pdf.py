@@ -1,27 +1,24 @@
 """The signaalnota as a PDF: privacy at render time, the letterhead, the table of contents, and the checks on the
 files that come in (a letterhead logo, the council's answer).
 
-Only common.pdf.render_pdf makes the PDF. Everything user-written goes through the privacy guard (findings nobody
-confirmed for this nota are replaced by their placeholder) and then common.markdown.render_markdown.
+Only common.pdf.render_template_pdf makes the PDF (and counts its pages). Everything user-written goes through the
+privacy guard (findings nobody confirmed for this nota are replaced by their placeholder) and then
+common.markdown.render_markdown.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
-import zlib
 from pathlib import Path
-
-import jinja2
 
 from common.dates import long_date
 from common.markdown import render_markdown
-from common.pdf import PdfMeta, render_pdf
+from common.pdf import PdfMeta, RenderedPdf, render_html, render_template_pdf
 from overleg.notas import evidence
 from settings import BASE_DIR
 from signalen import privacy
@@ -95,12 +92,6 @@ def findings(data: dict) -> list[dict]:
 
 # ----------------------------------------------------------------------------- the document
 
-@functools.cache
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(BASE_DIR / "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined)
-
-
 def adressaat_label(nota: dict) -> str:
     labels = {"college": "College van burgemeester en schepenen", "ocmw-raad": "OCMW-raad"}
     return labels.get(nota["adressaat"]) or nota["adressaat_tekst"] or "Bovenlokale adressaat"
@@ -138,8 +129,11 @@ def context(data: dict, *, charts: bool = True) -> dict:
     }
 
 
+TEMPLATE = "pdf/nota.html"
+
+
 def html(ctx: dict, *, toc: bool) -> str:
-    return _env().get_template("pdf/nota.html").render(**ctx, toc=toc)
+    return render_html(TEMPLATE, {**ctx, "toc": toc})
 
 
 def estimated_pages(ctx: dict) -> float:
@@ -150,47 +144,36 @@ def estimated_pages(ctx: dict) -> float:
             + 0.04 * len(ctx["citaten"]))
 
 
-_OBJSTM = re.compile(rb"/Type\s*/ObjStm[^>]*?/Length\s+(\d+)[^>]*>>\s*stream\r?\n|/Length\s+(\d+)[^>]*?/Type\s*/ObjStm"
-                     rb"[^>]*>>\s*stream\r?\n")
-_PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
-
-
-def page_count(pdf: bytes) -> int:
-    """Pages of a PDF we made (page objects live in compressed object streams)."""
-    parts = [pdf]
-    for match in _OBJSTM.finditer(pdf):
-        length = int(match.group(1) or match.group(2))
-        try:
-            parts.append(zlib.decompress(pdf[match.end():match.end() + length]))
-        except zlib.error:
-            continue
-    return sum(len(_PAGE.findall(part)) for part in parts)
-
-
 def meta(ctx: dict) -> PdfMeta:
     return PdfMeta(title=f"Signaalnota {ctx['ref']}: {ctx['onderwerp']}", author=ctx["overleg"], lang="nl-BE",
                    subject=f"Aan: {ctx['adressaat']}", keywords=("signaalnota", ctx["gemeente"], ctx["ref"]))
 
 
-def render_document(data: dict) -> tuple[bytes, str]:
-    """The nota as tagged PDF/UA-1 and the final HTML it came from (sync, CPU-bound: call it in a worker thread).
+def render_nota(data: dict) -> tuple[RenderedPdf, dict, bool]:
+    """The nota as tagged PDF/UA-1 (bytes and pages), its template context and whether it has a table of contents
+    (sync, CPU-bound: call it in a worker thread).
 
     A table of contents when the nota runs over three pages. Whether it will is predicted before the one render;
     the result is kept when it agrees (with a ToC and more than three pages, or without one and at most three) and
-    rendered again the other way only when the guess was wrong."""
+    rendered again the other way only when the guess was wrong. The pages are WeasyPrint's own count."""
     ctx = context(data)
     document_meta = meta(ctx)
     toc = estimated_pages(ctx) > 3.5
-    source = html(ctx, toc=toc)
-    pdf = render_pdf(source, document_meta)
-    if (page_count(pdf) > 3) != toc:
-        source = html(ctx, toc=not toc)
-        pdf = render_pdf(source, document_meta)
-    return pdf, source
+    rendered = render_template_pdf(TEMPLATE, {**ctx, "toc": toc}, document_meta)
+    if (rendered.pages > 3) != toc:
+        toc = not toc
+        rendered = render_template_pdf(TEMPLATE, {**ctx, "toc": toc}, document_meta)
+    return rendered, ctx, toc
+
+
+def render_document(data: dict) -> tuple[bytes, str]:
+    """The nota's PDF and the final HTML it came from."""
+    rendered, ctx, toc = render_nota(data)
+    return rendered.pdf, html(ctx, toc=toc)
 
 
 def render(data: dict) -> bytes:
-    return render_document(data)[0]
+    return render_nota(data)[0].pdf
 
 
 # ----------------------------------------------------------------------------- files that come in

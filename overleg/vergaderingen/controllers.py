@@ -22,7 +22,7 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_ids, not_found, path_id
 from common.markdown import render_markdown
-from common.pdf import PdfMeta, render_pdf
+from common.pdf import PdfMeta, render_template_pdf
 from overleg.access import get_overleg, overleggen
 from overleg.tables import FUNCTIE_LABELS, Actie, VergaderingStatus
 from overleg.vergaderingen import agenda, ics
@@ -159,13 +159,12 @@ class VergaderingPagesController(Controller):
     @get("/{vergadering_id:str}/agenda.pdf", name="vergadering_pdf")
     async def pdf(self, request: Request, vergadering_id: FromPath[str]) -> Response:
         context = await agenda_context(request, path_id(vergadering_id))
-        assert request.app.template_engine is not None  # app.py configures Jinja
-        html = request.app.template_engine.get_template("pdf/agenda.html").render(**context)
         v = context["v"]
         meta = PdfMeta(title=f"Agenda {v['overleg_naam']} {v['datum']:%d/%m/%Y}", author=v["overleg_naam"],
                        subject="Agenda van de vergadering")
-        body = await anyio.to_thread.run_sync(functools.partial(render_pdf, html, meta))
-        return Response(body, media_type="application/pdf", headers={
+        rendered = await anyio.to_thread.run_sync(functools.partial(render_template_pdf, "pdf/agenda.html", context,
+                                                                    meta))
+        return Response(rendered.pdf, media_type="application/pdf", headers={
             "Content-Disposition": f'inline; filename="agenda-{v["datum"].isoformat()}.pdf"'})
 
     async def _agenda_or_error(self, request: Request, vid: int, work, done: str, anchor: str = "") -> Response:

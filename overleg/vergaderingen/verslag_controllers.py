@@ -19,7 +19,7 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import path_id
 from common.markdown import render_markdown
-from common.pdf import PRINT_CSS, PdfMeta, render_pdf
+from common.pdf import PRINT_CSS, PdfMeta, render_template_pdf
 from overleg.vergaderingen import verslag as service
 from signalen.api import error_responses as errors
 
@@ -33,18 +33,17 @@ def _context(verslag: dict, **extra) -> dict:
     }
 
 
-async def verslag_pdf(request: Request, verslag: dict) -> bytes:
+async def verslag_pdf(verslag: dict) -> bytes:
     vergadering = verslag["vergadering"]
-    assert request.app.template_engine is not None  # app.py configures Jinja
-    html = request.app.template_engine.get_template("pdf/verslag.html").render(
-        **_context(verslag), print_css=PRINT_CSS)
+    context = {**_context(verslag), "print_css": PRINT_CSS}
     meta = PdfMeta(
         title=f"Verslag {vergadering['overleg_naam']} — {long_date(vergadering['datum'])}",
         author=vergadering["overleg_naam"], lang="nl-BE",
         subject=f"Verslag van de vergadering van {long_date(vergadering['datum'])}",
         keywords=("verslag", "jeugdwelzijnsoverleg", vergadering["gemeente_naam"]),
     )
-    return await anyio.to_thread.run_sync(render_pdf, html, meta)
+    rendered = await anyio.to_thread.run_sync(render_template_pdf, "pdf/verslag.html", context, meta)
+    return rendered.pdf
 
 
 class VerslagPagesController(Controller):
@@ -62,7 +61,7 @@ class VerslagPagesController(Controller):
     @get("/{vergadering_id:str}/verslag.pdf", name="verslag_pdf")
     async def pdf(self, request: Request, vergadering_id: FromPath[str]) -> Response:
         verslag = await service.get_verslag(request.user, path_id(vergadering_id))
-        body = await verslag_pdf(request, verslag)
+        body = await verslag_pdf(verslag)
         name = f"verslag-{verslag['vergadering']['datum'].isoformat()}.pdf"
         return Response(body, media_type="application/pdf", headers={
             "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import jinja2
 import pytest
 
 import common.pdf as pdf_module
-from common.pdf import PdfMeta, render_pdf, resolve_asset
+from common.pdf import PdfMeta, RenderedPdf, render_pdf, render_template_pdf, resolve_asset
 from tests.support import pdf_objects
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -397,3 +398,99 @@ def test_real_print_css(tmp_path: Path) -> None:
     assert "Pagina 1 van 1" in pdf_text(pdf, tmp_path)
     fonts = _run("pdffonts", pdf, tmp_path)
     assert "DejaVuSans" in fonts.replace("-", "").replace(" ", "")
+
+
+# --------------------------------------------------------------------------- templates: render_template_pdf
+
+
+@pytest.fixture
+def templates(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Extra templates (name → source) for the PDF environment, in front of the app's own."""
+    extra: dict[str, str] = {}
+    env = pdf_module.environment()
+    monkeypatch.setattr(env, "loader", jinja2.ChoiceLoader([jinja2.DictLoader(extra), env.loader]))
+    return extra
+
+
+def test_the_page_count_is_what_pdfinfo_reads(templates: dict[str, str], tmp_path: Path) -> None:
+    templates["test/pagina's.html"] = page(
+        '{% for i in range(n) %}<section style="break-after: page">Pagina {{ i }}</section>{% endfor %}'
+        "{% for i in range(regels) %}<p>Regel {{ i }} die doorloopt.</p>{% endfor %}",
+        head=f'<link rel="stylesheet" href="{pdf_module.PRINT_CSS}">',
+    )
+    for n, regels in ((0, 1), (4, 0), (3, 300)):
+        rendered = render_template_pdf("test/pagina's.html", {"n": n, "regels": regels}, META)
+        assert isinstance(rendered, RenderedPdf) and rendered.pdf.startswith(b"%PDF-")
+        pdfinfo_pages = int(re.search(r"Pages:\s+(\d+)", pdf_info(rendered.pdf, tmp_path))[1])
+        assert rendered.pages == pdfinfo_pages
+    assert rendered.pages > 4  # the last one: three forced breaks and 300 lines that flow over pages
+    assert f"Pagina 1 van {rendered.pages}" in pdf_text(rendered.pdf, tmp_path)
+
+
+def test_the_app_filters_and_autoescaping_work_in_the_pdf_environment(
+    templates: dict[str, str], tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    templates["test/filters.html"] = page(
+        "<div>{{ tekst | markdown }}</div><p>Om {{ moment | lokaal }}.</p><p>{{ ruw }}</p>"
+    )
+    context = {"tekst": "Een **vette** zin met <script>x</script>", "ruw": "<b>geen opmaak</b>",
+               "moment": dt.datetime(2026, 7, 1, 10, 30, tzinfo=dt.UTC)}
+    html = pdf_module.render_html("test/filters.html", context)
+    assert "<strong>vette</strong>" in html and "<script>" not in html  # markdown, sanitised
+    assert "Om 01/07/2026 12:30." in html  # lokaal: Brussels summer time
+    assert "&lt;b&gt;geen opmaak&lt;/b&gt;" in html  # autoescaped
+    text = " ".join(pdf_text(render_template_pdf("test/filters.html", context, META).pdf, tmp_path).split())
+    assert "Een vette zin" in text and "**" not in text
+    assert "Om 01/07/2026 12:30." in text and "<b>geen opmaak</b>" in text
+
+
+def test_a_missing_template_value_fails_the_render(templates: dict[str, str]) -> None:
+    templates["test/strikt.html"] = page("<p>{{ ontbreekt }}</p>")
+    with pytest.raises(jinja2.UndefinedError):
+        render_template_pdf("test/strikt.html", {}, META)
+
+
+def test_the_pdf_environment_is_the_apps_template_directory() -> None:
+    from web import templating
+
+    env = pdf_module.environment()
+    assert pdf_module.TEMPLATES_DIR == REPO_ROOT / "templates"
+    assert env.get_template("pdf/nota.html").filename == str(REPO_ROOT / "templates" / "pdf" / "nota.html")
+
+    class Engine:  # what web.templating.setup gets from Litestar: something with an `engine`
+        engine = jinja2.Environment(autoescape=False)  # noqa: S701 (setup must turn it on)
+
+    templating.setup(Engine)  # type: ignore[arg-type]
+    assert Engine.engine.autoescape is True
+    for name in ("markdown", "lokaal"):
+        assert Engine.engine.filters[name] is env.filters[name]
+
+
+def test_a_rendered_template_still_fetches_no_file_or_http_url(
+    templates: dict[str, str],
+    http_server: _RecordingServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    remote = f"http://127.0.0.1:{http_server.server_address[1]}"
+    templates["test/vijandig.html"] = page(
+        '<p>Veilige tekst</p><img src="{{ afbeelding }}" alt=""><img src="{{ remote }}/x.png" alt="">'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">'
+        '<image href="file:///etc/passwd" width="20" height="20"/></svg>',
+        head='<link rel="stylesheet" href="{{ remote }}/style.css">'
+        "<style>@import url(\"file:///etc/passwd\"); body { background: url({{ remote }}/bg.png); }</style>",
+    )
+    context = {"afbeelding": "file:///etc/passwd", "remote": remote}
+    with caplog.at_level(logging.WARNING, logger="signaalwerk.pdf"):
+        rendered = render_template_pdf("test/vijandig.html", context, META)
+    assert http_server.connections == 0 and http_server.requests == []
+    text = pdf_text(rendered.pdf, tmp_path)
+    assert "Veilige tekst" in text and "root:" not in text and "REMOTE-LOADED" not in text
+    assert pdf_image_count(rendered.pdf, tmp_path) == 0
+    assert b"root:x:" not in pdf_objects(rendered.pdf)
+    refused = [r.getMessage() for r in caplog.records if r.name == "signaalwerk.pdf"]
+    assert any("'file:///etc/passwd'" in message for message in refused)
+    assert any(f"{remote}/x.png" in message for message in refused)
+    assert any(f"{remote}/style.css" in message for message in refused)

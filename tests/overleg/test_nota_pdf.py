@@ -170,7 +170,7 @@ def test_a_long_nota_gets_a_table_of_contents_with_page_numbers(personas, chair_
                        for i in range(40))
     patch(chair, chair_nota["id"], secties={"analyse": long})
     pdf = chair.get(f"/notas/{chair_nota['id']}/pdf").content
-    assert nota_pdf.page_count(pdf) == int(re.search(r"Pages:\s+(\d+)", poppler("pdfinfo", pdf, tmp_path))[1]) > 3
+    assert int(re.search(r"Pages:\s+(\d+)", poppler("pdfinfo", pdf, tmp_path))[1]) > 3  # common.pdf counts pages
     text = text_of(pdf, tmp_path)
     assert "Inhoud" in text
     assert re.search(r"3\. Analyse[ .]*\d+ 4\. Reeds ondernomen acties[ .]*\d+", text), text[:1500]
