@@ -240,6 +240,13 @@ def pdf_objects(pdf: bytes) -> bytes:
     return b"\n".join(parts)
 
 
+def pdf_page_count(pdf: bytes) -> int:
+    """Page objects in a PDF, read from its (decompressed) objects: a reader independent of WeasyPrint's count."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf_objects(pdf)))
+
+
 def pdf_xmp(pdf: bytes) -> str:
     """The XMP metadata (pdfinfo -meta): where PDF/UA identifies itself (pdfuaid:part)."""
     import subprocess
