@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import enum
-
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
     Boolean,
@@ -17,20 +15,14 @@ from piccolo.columns import (
 from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
-
-class Rol(str, enum.Enum):
-    jeugdopbouwwerker = "jeugdopbouwwerker"
-    voorzitter = "voorzitter"
-    partner = "partner"
-    coordinator = "coordinator"
+from common.enums import LabelledEnum
 
 
-ROL_LABELS = {
-    Rol.jeugdopbouwwerker: "jeugdopbouwwerker",
-    Rol.voorzitter: "voorzitter",
-    Rol.partner: "partner",
-    Rol.coordinator: "coördinator",
-}
+class Rol(LabelledEnum):
+    jeugdopbouwwerker = "jeugdopbouwwerker", "jeugdopbouwwerker"
+    voorzitter = "voorzitter", "voorzitter"
+    partner = "partner", "partner"
+    coordinator = "coordinator", "coördinator"
 
 
 class Organisatie(Table):

@@ -18,7 +18,7 @@ from admin.tenancy import aggregate_gemeente_ids, gemeente_ids_with, in_gemeente
 from common.dates import short_date
 from overleg.dossiers import clustering
 from overleg.tables import Dossier
-from signalen.tables import Signaal, Signaaltype
+from signalen.tables import Signaal, Signaaltype, Status
 
 RECENT_UNBUNDLED = 400  # keeps the wording lens fast at 100k signals; dossiers carry the older evidence
 
@@ -49,7 +49,7 @@ async def by_type(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
     rows = await (Signaal.select(Signaal.signaaltype, Signaal.gemeente, Count(alias="n"),
                                  Min(Signaal.datum, alias="van"), Max(Signaal.datum, alias="tot"))
                   .where(in_gemeenten(Signaal.gemeente, gemeente_ids) & (Signaal.datum >= since)
-                         & Signaal.signaaltype.is_not_null() & (Signaal.status != "niet_weerhouden"))
+                         & Signaal.signaaltype.is_not_null() & (Signaal.status != Status.niet_weerhouden.value))
                   .group_by(Signaal.signaaltype, Signaal.gemeente))
     names = {r["id"]: r["naam"] for r in await Signaaltype.select(Signaaltype.id, Signaaltype.naam)}
     themes: dict[int, Thema] = {}
@@ -76,7 +76,7 @@ async def by_wording(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
     loose = await (Signaal.select(Signaal.id, Signaal.gemeente, Signaal.titel, Signaal.omschrijving, Signaal.plek,
                                   Signaal.datum)
                    .where(in_gemeenten(Signaal.gemeente, gemeente_ids) & Signaal.dossier.is_null()
-                          & (Signaal.status == "nieuw") & (Signaal.datum >= since))
+                          & (Signaal.status == Status.nieuw.value) & (Signaal.datum >= since))
                    .order_by(Signaal.datum, ascending=False).limit(RECENT_UNBUNDLED))
     texts, owner = [], {}
     for d in dossiers:  # odd keys: dossiers, even keys: signals (the engine needs one id space)

@@ -15,11 +15,8 @@ from common.dates import start_of_day, today
 from common.pdf import PRINT_CSS, PdfMeta, render_template_pdf
 from inzicht import queries
 from inzicht.charts import Chart
-from overleg.tables import Actie, Dossier, Overleg, Terugkoppeling, Vergadering
+from overleg.tables import Actie, Beslissing, Dossier, Lens, Overleg, Terugkoppeling, Vergadering, VergaderingStatus
 
-LENS_LABELS = {"preventie": "Preventie", "versterking": "Versterking", "bijschakelen": "Bijschakelen"}
-BESLISSING_LABELS = {"akkoord": "Akkoord", "deels": "Deels akkoord", "afgewezen": "Afgewezen",
-                     "niet_bevoegd": "Niet bevoegd"}
 TEMPLATE = "pdf/jaarrapport.html"
 
 
@@ -39,7 +36,7 @@ async def gather(gemeente, jaar: int) -> dict:
     overleg_ids = overleg_ids or [0]
     meetings = await Vergadering.count().where(
         Vergadering.overleg.is_in(overleg_ids) & (Vergadering.datum >= start) & (Vergadering.datum <= end)
-        & (Vergadering.status == "gehouden"))
+        & (Vergadering.status == VergaderingStatus.gehouden.value))
     start_ts = start_of_day(start)
     end_ts = start_of_day(end + dt.timedelta(days=1))
     lenses = await (Actie.select(Actie.lens, Count(alias="aantal"))
@@ -52,8 +49,8 @@ async def gather(gemeente, jaar: int) -> dict:
     return {
         "gemeente": gemeente, "jaar": jaar, "totalen": await queries.totals(scope), "charts": charts,
         "dossiers": dossiers, "vergaderingen": meetings,
-        "acties": [(LENS_LABELS.get(r["lens"], r["lens"]), r["aantal"]) for r in lenses],
-        "notas": await queries.nota_answers(scope), "beslissingen": BESLISSING_LABELS,
+        "acties": [(Lens.label_for(r["lens"]), r["aantal"]) for r in lenses],
+        "notas": await queries.nota_answers(scope), "beslissingen": Beslissing.labels(),
         "terugkoppelingen": feedback, "gemaakt_op": today(),
     }
 

@@ -12,8 +12,8 @@ from piccolo.query.functions.aggregate import Count, Sum
 from admin.sessions import CurrentUser
 from admin.tenancy import aggregate_gemeente_ids, in_gemeenten, register_gemeente_ids
 from common.dates import local, month_label, start_of_day
-from overleg.tables import Antwoord, Dossier, DossierStatus, Signaalnota
-from signalen.tables import BRON_LABELS, Levensdomein, Signaal, Signaaltype
+from overleg.tables import Antwoord, Beslissing, Dossier, DossierStatus, Signaalnota
+from signalen.tables import Bron, Levensdomein, Signaal, Signaaltype, Status
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ async def per_plek(scope: Scope, limit: int = 15) -> list[tuple[str, int]]:
 
 
 async def per_bron(scope: Scope) -> list[tuple[str, int]]:
-    return [(BRON_LABELS.get(bron, bron), n) for bron, n in await _grouped(scope, Signaal.bron)]
+    return [(Bron.labels().get(bron, bron), n) for bron, n in await _grouped(scope, Signaal.bron)]
 
 
 async def totals(scope: Scope) -> dict:
@@ -109,9 +109,7 @@ async def dossiers_per_status(scope: Scope) -> list[tuple[str, int]]:
     rows = await (Dossier.select(Dossier.status, Count(alias="aantal"))
                   .where(in_gemeenten(Dossier.gemeente, list(scope.gemeente_ids)) & Dossier.samengevoegd_in.is_null())
                   .group_by(Dossier.status))
-    labels = {"open": "Open", "geagendeerd": "Geagendeerd", "in_behandeling": "In behandeling",
-              "afgerond": "Afgerond"}
-    return [(labels.get(r["status"], r["status"]), r["aantal"]) for r in rows]
+    return [(DossierStatus.label_for(r["status"]), r["aantal"]) for r in rows]
 
 
 async def nota_answers(scope: Scope) -> dict:
@@ -133,7 +131,7 @@ async def nota_answers(scope: Scope) -> dict:
         "verstuurd": len(sent),
         "beantwoord": len(answers),
         "aandeel_beantwoord": round(100 * len(answers) / len(sent)) if sent else None,
-        "aandeel_akkoord": round(100 * decisions.get("akkoord", 0) / len(answers)) if answers else None,
+        "aandeel_akkoord": round(100 * decisions.get(Beslissing.akkoord, 0) / len(answers)) if answers else None,
         "mediaan_dagen": statistics.median(days) if days else None,
         "beslissingen": decisions,
     }
@@ -155,7 +153,7 @@ async def per_gemeente(user: CurrentUser) -> list[dict]:
     for gemeente in sorted((user.gemeenten[i] for i in ids), key=lambda g: g.naam):
         counts = {r["status"]: r["n"] for r in by_status if r["gemeente"] == gemeente.id}
         rows.append({
-            "gemeente": gemeente, "signalen": sum(counts.values()), "nieuw": counts.get("nieuw", 0),
+            "gemeente": gemeente, "signalen": sum(counts.values()), "nieuw": counts.get(Status.nieuw, 0),
             "dossiers": next((r["n"] for r in dossiers if r["gemeente"] == gemeente.id), 0),
             "notas": next((r["n"] for r in notas if r["gemeente"] == gemeente.id), 0),
             "lid": gemeente.id in register_gemeente_ids(user),

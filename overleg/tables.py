@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import enum
-
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
     JSON,
@@ -23,62 +21,95 @@ from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
 from admin.tables import Gemeente
+from common.enums import LabelledEnum
 from signalen.tables import Signaal
 
 
-class Functie(str, enum.Enum):
-    forum = "forum"
-    actie = "actie"
-    signaal_advies = "signaal_advies"
+class Functie(LabelledEnum):
+    forum = "forum", "Forum"
+    actie = "actie", "Actie"
+    signaal_advies = "signaal_advies", "Signaal & advies"
 
 
-FUNCTIE_LABELS = {Functie.forum: "Forum", Functie.actie: "Actie", Functie.signaal_advies: "Signaal & advies"}
+class PartnerSoort(LabelledEnum):
+    caw = "caw", "CAW"
+    clb = "clb", "CLB"
+    ocmw = "ocmw", "OCMW"
+    jeugddienst = "jeugddienst", "Jeugddienst"
+    preventiedienst = "preventiedienst", "Preventiedienst"
+    huis_van_het_kind = "huis_van_het_kind", "Huis van het Kind"
+    vdab = "vdab", "VDAB"
+    politie = "politie", "Politie"
+    jeugdwerk = "jeugdwerk", "Jeugdwerk"
+    ander = "ander", "Andere"
 
 
-class PartnerSoort(str, enum.Enum):
-    caw = "caw"
-    clb = "clb"
-    ocmw = "ocmw"
-    jeugddienst = "jeugddienst"
-    preventiedienst = "preventiedienst"
-    huis_van_het_kind = "huis_van_het_kind"
-    vdab = "vdab"
-    politie = "politie"
-    jeugdwerk = "jeugdwerk"
-    ander = "ander"
+class LidRol(LabelledEnum):
+    """`Overleglid.rol`: how someone sits in the overleg (the matching `admin.tables.Rol` values)."""
+
+    voorzitter = "voorzitter", "Voorzitter"
+    partner = "partner", "Partner"
 
 
-class DossierStatus(str, enum.Enum):
-    open = "open"
-    geagendeerd = "geagendeerd"
-    in_behandeling = "in_behandeling"
-    afgerond = "afgerond"
+class DossierStatus(LabelledEnum):
+    open = "open", "Open"
+    geagendeerd = "geagendeerd", "Geagendeerd"
+    in_behandeling = "in_behandeling", "In behandeling"
+    afgerond = "afgerond", "Afgerond"
 
 
-class VergaderingStatus(str, enum.Enum):
-    concept = "concept"
-    gepubliceerd = "gepubliceerd"
-    gehouden = "gehouden"
+class DossierActie(LabelledEnum):
+    """`DossierHistoriek.actie`: what a line of a dossier's history records (status changes use the status)."""
+
+    aangemaakt = "aangemaakt", "Aangemaakt"
+    signalen_toegevoegd = "signalen_toegevoegd", "Signalen toegevoegd"
+    signaal_verwijderd = "signaal_verwijderd", "Signaal uit het dossier gehaald"
+    signaal_verplaatst = "signaal_verplaatst", "Signaal naar een ander dossier verplaatst"
+    samengevoegd = "samengevoegd", "Samengevoegd"
+    bewerkt = "bewerkt", "Bewerkt"
+    geagendeerd = "geagendeerd", "Geagendeerd"
+    open = "open", "Terug open"
+    in_behandeling = "in_behandeling", "In behandeling (actie)"
+    nota_verstuurd = "nota_verstuurd", "Signaalnota verstuurd"
+    afgerond = "afgerond", "Afgerond"
 
 
-class Aanwezigheid(str, enum.Enum):
-    uitgenodigd = "uitgenodigd"
-    aanwezig = "aanwezig"
-    verontschuldigd = "verontschuldigd"
-    afwezig = "afwezig"
+class VergaderingStatus(LabelledEnum):
+    concept = "concept", "Concept"
+    gepubliceerd = "gepubliceerd", "Gepubliceerd"
+    gehouden = "gehouden", "Gehouden"
 
 
-class ActieStatus(str, enum.Enum):
-    open = "open"
-    bezig = "bezig"
-    klaar = "klaar"
-    geannuleerd = "geannuleerd"
+class Aanwezigheid(LabelledEnum):
+    uitgenodigd = "uitgenodigd", "Uitgenodigd"
+    aanwezig = "aanwezig", "Aanwezig"
+    verontschuldigd = "verontschuldigd", "Verontschuldigd"
+    afwezig = "afwezig", "Afwezig"
 
 
-class Lens(str, enum.Enum):
-    preventie = "preventie"
-    versterking = "versterking"
-    bijschakelen = "bijschakelen"
+class AgendapuntSoort(LabelledEnum):
+    dossier = "dossier", "Dossier"
+    mededelingen = "mededelingen", "Mededelingen"
+    rondvraag = "rondvraag", "Rondvraag"
+    vrij = "vrij", "Vrij punt"
+
+
+class ActieStatus(LabelledEnum):
+    open = "open", "Open"
+    bezig = "bezig", "Bezig"
+    klaar = "klaar", "Klaar"
+    geannuleerd = "geannuleerd", "Geannuleerd"
+
+
+class Lens(LabelledEnum):
+    preventie = "preventie", "Preventie"
+    versterking = "versterking", "Versterking"
+    bijschakelen = "bijschakelen", "Bijschakelen"
+
+
+class VerslagStatus(LabelledEnum):
+    concept = "concept", "Concept"
+    goedgekeurd = "goedgekeurd", "Goedgekeurd"
 
 
 class Overleg(Table):
@@ -115,7 +146,7 @@ class Overleglid(Table):
     overleg = ForeignKey(Overleg, null=False, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
     partner = ForeignKey(Partner, null=True, on_delete=OnDelete.set_null)
-    rol = Varchar(length=32, default="partner")  # voorzitter | partner
+    rol = Varchar(length=32, default=LidRol.partner.value)  # a LidRol
 
     @classmethod
     def get_readable(cls) -> Readable:
@@ -143,7 +174,7 @@ class DossierHistoriek(Table):
     dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.cascade, index=True)
     tijdstip = Timestamptz()
     gebruiker = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
-    actie = Varchar(length=40)
+    actie = Varchar(length=40)  # a DossierActie
     toelichting = Text(default="")
 
 
@@ -190,7 +221,7 @@ class Agendapunt(Table):
     vergadering = ForeignKey(Vergadering, null=False, on_delete=OnDelete.cascade, index=True)
     volgorde = Integer(default=0)
     titel = Varchar(length=200, required=True)
-    soort = Varchar(length=32, default="dossier")  # dossier | mededelingen | rondvraag | vrij
+    soort = Varchar(length=32, default=AgendapuntSoort.dossier.value)  # an AgendapuntSoort
     dossier = ForeignKey(Dossier, null=True, on_delete=OnDelete.set_null)
     functies = JSON(default="[]")
     duur_minuten = Integer(default=15)
@@ -218,7 +249,7 @@ class Verslag(Table):
     id: Serial
     vergadering = ForeignKey(Vergadering, null=False, on_delete=OnDelete.cascade, unique=True)
     inhoud = Text(default="")
-    status = Varchar(length=32, default="concept")  # concept | goedgekeurd
+    status = Varchar(length=32, default=VerslagStatus.concept.value)  # a VerslagStatus
     goedgekeurd_op = Timestamptz(null=True, default=None)
     goedgekeurd_in = ForeignKey(Vergadering, null=True, on_delete=OnDelete.set_null)
     versie = Integer(default=1)
@@ -232,24 +263,24 @@ class Commentaar(Table):
     tijdstip = Timestamptz()
 
 
-class NotaStatus(str, enum.Enum):
-    concept = "concept"
-    ter_goedkeuring = "ter_goedkeuring"
-    verstuurd = "verstuurd"
-    beantwoord = "beantwoord"
+class NotaStatus(LabelledEnum):
+    concept = "concept", "Concept"
+    ter_goedkeuring = "ter_goedkeuring", "Ter goedkeuring"
+    verstuurd = "verstuurd", "Verstuurd"
+    beantwoord = "beantwoord", "Beantwoord"
 
 
-class Adressaat(str, enum.Enum):
-    college = "college"
-    ocmw_raad = "ocmw-raad"
-    bovenlokaal = "bovenlokaal"
+class Adressaat(LabelledEnum):
+    college = "college", "College van burgemeester en schepenen"
+    ocmw_raad = "ocmw-raad", "OCMW-raad"
+    bovenlokaal = "bovenlokaal", "Bovenlokaal"
 
 
-class Beslissing(str, enum.Enum):
-    akkoord = "akkoord"
-    deels = "deels"
-    afgewezen = "afgewezen"
-    niet_bevoegd = "niet_bevoegd"
+class Beslissing(LabelledEnum):
+    akkoord = "akkoord", "Akkoord"
+    deels = "deels", "Deels akkoord"
+    afgewezen = "afgewezen", "Afgewezen"
+    niet_bevoegd = "niet_bevoegd", "Niet bevoegd"
 
 
 class Signaalnota(Table):

@@ -21,8 +21,8 @@ from common.errors import Conflict, FieldErrors
 from common.ids import path_id
 from common.markdown import render_markdown
 from signalen import filters as register_filters
-from signalen import schemas, services, workflow
-from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS, Status
+from signalen import schemas, services
+from signalen.tables import Bron, Leeftijd, Status
 
 ERRORS = {
     400: ResponseSpec(
@@ -83,7 +83,7 @@ def _fields(row: Mapping[str, Any], user: CurrentUser) -> dict[str, Any]:
         "leeftijd": row["leeftijd"] or None,
         "citaten": [c for c in row["citaten"] or [] if isinstance(c, str)],
         "status": row["status"],
-        "status_label": workflow.label(row["status"]),
+        "status_label": Status.label_for(row["status"]),
         "dossier": row["dossier"],
         "versie": row["versie"],
         "persoonsgegevens": _persoonsgegevens(row["persoonsgegevens"]),
@@ -264,7 +264,7 @@ class TaxonomieApiController(Controller):
         return schemas.Taxonomie(
             levensdomeinen=items(lists["levensdomeinen"]),
             signaaltypes=items(lists["signaaltypes"]),
-            bronnen=[schemas.TaxonomieKeuze(slug=slug, naam=naam) for slug, naam in BRON_LABELS.items()],
-            statussen=[schemas.TaxonomieKeuze(slug=s.value, naam=workflow.LABELS[s]) for s in Status],
-            leeftijden=[schemas.TaxonomieKeuze(slug=slug, naam=naam) for slug, naam in LEEFTIJD_LABELS.items()],
+            bronnen=[schemas.TaxonomieKeuze(slug=slug, naam=naam) for slug, naam in Bron.choices()],
+            statussen=[schemas.TaxonomieKeuze(slug=s.value, naam=s.label) for s in Status],
+            leeftijden=[schemas.TaxonomieKeuze(slug=slug, naam=naam) for slug, naam in Leeftijd.choices()],
         )

@@ -17,8 +17,8 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import as_version, not_found, path_id
 from signalen import filters as register_filters
-from signalen import privacy, services, workflow
-from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
+from signalen import privacy, services
+from signalen.tables import Bron, Leeftijd, Status
 
 FIELD_LABELS = {"titel": "Titel", "omschrijving": "Wat hoorde of zag je?", "plek": "Plek", "citaten": "Citaten"}
 
@@ -72,8 +72,8 @@ class SignaalPagesController(Controller):
             "data": data,
             "gemeenten": gemeenten,
             "taxonomie": await services.taxonomy_lists(),
-            "bronnen": BRON_LABELS,
-            "leeftijden": LEEFTIJD_LABELS,
+            "bronnen": Bron.labels(),
+            "leeftijden": Leeftijd.labels(),
             "plekken": await services.plekken([g.id for g in gemeenten]),
             "vandaag": today().isoformat(),
             "fields": {},
@@ -129,8 +129,8 @@ class SignaalPagesController(Controller):
         return Template("signalen/register.html", context={
             "items": items, "totaal": total, "filters": filters, "fields": errors, "paginas": pages,
             "gemeenten": [g for g in visible_gemeenten(user) if g.id in register_gemeente_ids(user)],
-            "taxonomie": await services.taxonomy_lists(include_inactive=True), "bronnen": BRON_LABELS,
-            "statussen": workflow.LABELS, "sorteringen": register_filters.SORTS,
+            "taxonomie": await services.taxonomy_lists(include_inactive=True), "bronnen": Bron.labels(),
+            "statussen": Status.labels(), "sorteringen": register_filters.SORTS,
         })
 
     @get("/{signaal_id:str}", name="signaal_detail")
@@ -141,7 +141,7 @@ class SignaalPagesController(Controller):
             "signaal": signaal, "historiek": await services.history(signaal["id"]),
             "mag_bewerken": services.can_edit(user, signaal),
             "volgende": services.allowed_statuses(user, signaal),
-            "bronnen": BRON_LABELS, "leeftijden": LEEFTIJD_LABELS, "label": workflow.label,
+            "bronnen": Bron.labels(), "leeftijden": Leeftijd.labels(), "label": Status.label_for,
         })
 
     @get("/{signaal_id:str}/bewerken", name="signaal_bewerken")
@@ -194,7 +194,7 @@ class SignaalPagesController(Controller):
         except FieldErrors:
             return flash(Redirect(f"/signalen/{path_id(signaal_id)}", status_code=303), "Kies een status.", "fout")
         return flash(Redirect(f"/signalen/{path_id(signaal_id)}", status_code=303),
-                     f"Status gewijzigd naar '{workflow.label(target)}'.")
+                     f"Status gewijzigd naar '{Status.label_for(target)}'.")
 
 
 __all__ = ["SignaalPagesController", "REGISTER_ROLES"]

@@ -29,10 +29,9 @@ from common.errors import FieldErrors
 from common.ids import not_found
 from common.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from signalen import filters as register_filters
-from signalen import workflow
 from signalen.rows import SignaalRow
 from signalen.services import list_signalen, taxonomy_lists
-from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS
+from signalen.tables import Bron, Leeftijd, Status
 
 MAX_ROWS = 50_000
 CITATEN_SEPARATOR = " | "
@@ -92,13 +91,13 @@ def values(row: Mapping[str, Any]) -> list[Any]:
         row.get("titel") or "",
         row.get("omschrijving") or "",
         row.get("plek") or "",
-        BRON_LABELS.get(row.get("bron") or "", row.get("bron") or ""),
+        Bron.label_for(row.get("bron") or ""),
         row.get("levensdomein_naam") or "",
         row.get("signaaltype_naam") or "",
         row.get("aantal_jongeren"),
-        LEEFTIJD_LABELS.get(row.get("leeftijd") or "", row.get("leeftijd") or ""),
+        Leeftijd.label_for(row.get("leeftijd") or ""),
         CITATEN_SEPARATOR.join(str(c) for c in citaten) if isinstance(citaten, list) else str(citaten),
-        workflow.label(row.get("status") or ""),
+        Status.label_for(row.get("status") or ""),
         row.get("dossier"),
         row.get("auteur_naam") or "",
         _local(row.get("aangemaakt_op")),
@@ -143,8 +142,8 @@ async def summary(user: CurrentUser, chosen: register_filters.Filters, rows: Seq
         ("Gemeente", gemeente or "alle gemeenten waar je het register ziet"),
         ("Levensdomein", names["levensdomein"].get(chosen.levensdomein, chosen.levensdomein) or alle),
         ("Signaaltype", names["signaaltype"].get(chosen.signaaltype, chosen.signaaltype) or alle),
-        ("Status", workflow.label(chosen.status) if chosen.status else alle),
-        ("Bron", BRON_LABELS.get(chosen.bron, chosen.bron) or alle),
+        ("Status", Status.label_for(chosen.status) if chosen.status else alle),
+        ("Bron", Bron.labels().get(chosen.bron, chosen.bron) or alle),
         ("Plek", chosen.plek or alle),
         ("Auteur", auteur),
         ("Van", chosen.van or alle),

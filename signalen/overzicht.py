@@ -6,7 +6,7 @@ import datetime as dt
 
 from admin.sessions import CurrentUser
 from admin.tables import LoginPoging
-from signalen.tables import Signaal, SignaalHistoriek
+from signalen.tables import HistoriekSoort, Signaal, SignaalHistoriek
 
 
 async def previous_visit(user: CurrentUser) -> dt.datetime | None:
@@ -22,8 +22,8 @@ async def worker(user: CurrentUser) -> dict:
     recent = await (Signaal.select(Signaal.id, Signaal.titel, Signaal.datum, Signaal.status)
                     .where(mine).order_by(Signaal.aangemaakt_op, ascending=False).limit(5))
     since = await previous_visit(user)
-    changes_where = (SignaalHistoriek.signaal.auteur == user.id) & (SignaalHistoriek.soort != "bewerking") & (
-        SignaalHistoriek.gebruiker != user.id)
+    changes_where = (SignaalHistoriek.signaal.auteur == user.id) & (
+        SignaalHistoriek.soort != HistoriekSoort.bewerking.value) & (SignaalHistoriek.gebruiker != user.id)
     if since:
         changes_where &= SignaalHistoriek.tijdstip > since
     changes = await (SignaalHistoriek.select(

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from admin.tables import Gemeente
 from admin.tenancy import in_gemeenten
 from common import dates
+from signalen.tables import HistoriekSoort, Status
 
 logger = logging.getLogger("signaalwerk.bewaartermijn")
 
 ANONYMOUS_TITLE = "[geanonimiseerd]"
-CLOSED = ("afgesloten", "niet_weerhouden")
+CLOSED = (Status.afgesloten.value, Status.niet_weerhouden.value)
 DEFAULT_YEARS = 5
 BATCH = 500
 NOTE = "Geanonimiseerd na de bewaartermijn van {jaren} jaar"
@@ -109,11 +110,11 @@ async def anonymise(signaal_ids: list[int], note: str) -> int:
                 continue
             # Reasons given at status changes are free text too; the transitions themselves stay.
             await SignaalHistoriek.update({SignaalHistoriek.toelichting: ""}).where(
-                SignaalHistoriek.signaal.is_in(chunk) & (SignaalHistoriek.soort != "bewerking")
+                SignaalHistoriek.signaal.is_in(chunk) & (SignaalHistoriek.soort != HistoriekSoort.bewerking.value)
             )
             await SignaalHistoriek.insert(*[
-                SignaalHistoriek(signaal=sid, tijdstip=now, gebruiker=None, soort="bewerking", van="", naar="",
-                                 toelichting=note)
+                SignaalHistoriek(signaal=sid, tijdstip=now, gebruiker=None, soort=HistoriekSoort.bewerking.value,
+                                 van="", naar="", toelichting=note)
                 for sid in chunk
             ])
         done += len(chunk)

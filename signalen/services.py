@@ -21,7 +21,7 @@ from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
 from signalen import privacy, search, workflow
 from signalen.rows import SignaalRow
-from signalen.tables import Levensdomein, Signaal, SignaalHistoriek, Signaaltype, Status
+from signalen.tables import HistoriekSoort, Levensdomein, Signaal, SignaalHistoriek, Signaaltype, Status
 from signalen.validation import Taxonomy, check
 
 FREE_TEXT = ("titel", "omschrijving", "plek", "citaten")
@@ -225,7 +225,7 @@ async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bo
             **{**values, "citaten": json.dumps(values["citaten"], ensure_ascii=False)},
         )
         await signaal.save()
-        await SignaalHistoriek(signaal=signaal.id, tijdstip=now, gebruiker=user.id, soort="status",
+        await SignaalHistoriek(signaal=signaal.id, tijdstip=now, gebruiker=user.id, soort=HistoriekSoort.status.value,
                                van="", naar=Status.nieuw.value, toelichting="Geregistreerd").save()
     return await get_signaal(user, signaal.id)
 
@@ -266,7 +266,8 @@ async def update_signaal(user: CurrentUser, signaal_id: int, data: dict[str, Any
         if not done:
             raise Conflict("Iemand anders heeft dit signaal intussen gewijzigd.", await get_signaal(user, signaal_id))
         if changed:
-            await SignaalHistoriek(signaal=signaal_id, tijdstip=now, gebruiker=user.id, soort="bewerking",
+            await SignaalHistoriek(signaal=signaal_id, tijdstip=now, gebruiker=user.id,
+                                   soort=HistoriekSoort.bewerking.value,
                                    toelichting="Gewijzigd: " + ", ".join(changed)).save()
     return await get_signaal(user, signaal_id)
 
@@ -291,7 +292,7 @@ async def change_status(user: CurrentUser, signaal_id: int, target: Any, reason:
 
 
 async def set_status(signaal_ids: list[int], target: str, user_id: int | None, reason: str,
-                     expected: dict[int, str] | None = None, soort: str = "status") -> int:
+                     expected: dict[int, str] | None = None, soort: HistoriekSoort = HistoriekSoort.status) -> int:
     """Move signals to `target` with history; used by the overleg as well. Illegal moves are refused (409)."""
     if not signaal_ids:
         return 0
@@ -308,7 +309,7 @@ async def set_status(signaal_ids: list[int], target: str, user_id: int | None, r
                 raise Conflict(problem)
             await Signaal.update({Signaal.status: target, Signaal.versie: row["versie"] + 1,
                                   Signaal.gewijzigd_op: now}).where(Signaal.id == row["id"])
-            await SignaalHistoriek(signaal=row["id"], tijdstip=now, gebruiker=user_id, soort=soort,
+            await SignaalHistoriek(signaal=row["id"], tijdstip=now, gebruiker=user_id, soort=soort.value,
                                    van=row["status"], naar=target, toelichting=reason).save()
     return len(rows)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import enum
-
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
     JSON,
@@ -21,50 +19,44 @@ from piccolo.columns.readable import Readable
 from piccolo.table import Table
 
 from admin.tables import Gemeente
+from common.enums import LabelledEnum
 
 
-class Status(str, enum.Enum):
-    nieuw = "nieuw"
-    gebundeld = "gebundeld"
-    geagendeerd = "geagendeerd"
-    in_actie = "in_actie"
-    gesignaleerd = "gesignaleerd"
-    beantwoord = "beantwoord"
-    teruggekoppeld = "teruggekoppeld"
-    afgesloten = "afgesloten"
-    niet_weerhouden = "niet_weerhouden"
+class Status(LabelledEnum):
+    nieuw = "nieuw", "Nieuw"
+    gebundeld = "gebundeld", "Gebundeld"
+    geagendeerd = "geagendeerd", "Geagendeerd"
+    in_actie = "in_actie", "In actie"
+    gesignaleerd = "gesignaleerd", "Gesignaleerd"
+    beantwoord = "beantwoord", "Beantwoord"
+    teruggekoppeld = "teruggekoppeld", "Teruggekoppeld"
+    afgesloten = "afgesloten", "Afgesloten"
+    niet_weerhouden = "niet_weerhouden", "Niet weerhouden"
 
 
-class Bron(str, enum.Enum):
-    straat = "straat"
-    online = "online"
-    partner = "partner"
-    jongerenoverleg = "jongerenoverleg"
-    activiteit = "activiteit"
+class Bron(LabelledEnum):
+    straat = "straat", "Op straat"
+    online = "online", "Online"
+    partner = "partner", "Via een partner"
+    jongerenoverleg = "jongerenoverleg", "Jongerenoverleg"
+    activiteit = "activiteit", "Tijdens een activiteit"
 
 
-class Leeftijd(str, enum.Enum):
-    jonger_dan_12 = "-12"
-    van_12_tot_15 = "12-15"
-    van_16_tot_18 = "16-18"
-    van_19_tot_25 = "19-25"
-    gemengd = "gemengd"
+class Leeftijd(LabelledEnum):
+    jonger_dan_12 = "-12", "Jonger dan 12"
+    van_12_tot_15 = "12-15", "12 tot 15 jaar"
+    van_16_tot_18 = "16-18", "16 tot 18 jaar"
+    van_19_tot_25 = "19-25", "19 tot 25 jaar"
+    gemengd = "gemengd", "Gemengde leeftijden"
 
 
-BRON_LABELS = {
-    Bron.straat.value: "Op straat",
-    Bron.online.value: "Online",
-    Bron.partner.value: "Via een partner",
-    Bron.jongerenoverleg.value: "Jongerenoverleg",
-    Bron.activiteit.value: "Tijdens een activiteit",
-}
-LEEFTIJD_LABELS = {
-    Leeftijd.jonger_dan_12.value: "Jonger dan 12",
-    Leeftijd.van_12_tot_15.value: "12 tot 15 jaar",
-    Leeftijd.van_16_tot_18.value: "16 tot 18 jaar",
-    Leeftijd.van_19_tot_25.value: "19 tot 25 jaar",
-    Leeftijd.gemengd.value: "Gemengde leeftijden",
-}
+class HistoriekSoort(LabelledEnum):
+    """What a line of a signal's history records (`SignaalHistoriek.soort`)."""
+
+    status = "status", "Statuswijziging"
+    bewerking = "bewerking", "Bewerking"
+    dossier = "dossier", "Dossier"
+
 
 class _Taxonomie(Table):
     id: Serial  # Piccolo adds the primary key at runtime; declared here for the type checker
@@ -124,7 +116,7 @@ class SignaalHistoriek(Table):
     signaal = ForeignKey(Signaal, null=False, on_delete=OnDelete.cascade, index=True)
     tijdstip = Timestamptz()
     gebruiker = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
-    soort = Varchar(length=32, default="status")  # status | bewerking | dossier
+    soort = Varchar(length=32, default=HistoriekSoort.status.value)  # a HistoriekSoort
     van = Varchar(length=32, default="")
     naar = Varchar(length=32, default="")
     toelichting = Text(default="")

@@ -19,27 +19,8 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.niet_weerhouden: frozenset({S.nieuw}),
 }
 
-LABELS: dict[Status, str] = {
-    S.nieuw: "Nieuw",
-    S.gebundeld: "Gebundeld",
-    S.geagendeerd: "Geagendeerd",
-    S.in_actie: "In actie",
-    S.gesignaleerd: "Gesignaleerd",
-    S.beantwoord: "Beantwoord",
-    S.teruggekoppeld: "Teruggekoppeld",
-    S.afgesloten: "Afgesloten",
-    S.niet_weerhouden: "Niet weerhouden",
-}
-
 # Transitions that always need a reason: dropping a signal, and reopening one.
 NEEDS_REASON = {(s, S.niet_weerhouden) for s in OPEN} | {(S.afgesloten, S.nieuw), (S.niet_weerhouden, S.nieuw)}
-
-
-def label(status: str) -> str:
-    try:
-        return LABELS[Status(status)]
-    except ValueError:
-        return status
 
 
 def refusal(current: str, target: str, reason: str) -> str | None:
@@ -49,7 +30,7 @@ def refusal(current: str, target: str, reason: str) -> str | None:
     except ValueError:
         return f"Onbekende status: {target!r}."
     if naar not in TRANSITIONS[van]:
-        return f"Een signaal met status '{label(van)}' kan niet naar '{label(naar)}'."
+        return f"Een signaal met status '{van.label}' kan niet naar '{naar.label}'."
     if (van, naar) in NEEDS_REASON and not reason.strip():
         return "Geef een toelichting bij deze statuswijziging."
     return None

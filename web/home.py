@@ -7,7 +7,7 @@ from litestar.response import Response, Template
 from piccolo.apps.user.tables import BaseUser
 
 from admin.guards import requires_login
-from admin.tables import ROL_LABELS, Rol
+from admin.tables import Rol
 from admin.tenancy import has_role, roles_in, visible_gemeenten
 from settings import get_settings
 from web import dashboard
@@ -23,7 +23,7 @@ class HomeController(Controller):
         gemeenten = [
             {
                 "gemeente": gemeente,
-                "rollen": sorted(ROL_LABELS[r] for r in roles_in(user, gemeente.id)) or ["overzicht"],
+                "rollen": sorted(Rol(r).label for r in roles_in(user, gemeente.id)) or ["overzicht"],
             }
             for gemeente in visible_gemeenten(user)
         ]

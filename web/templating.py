@@ -8,9 +8,22 @@ from admin.tables import Rol
 from admin.tenancy import has_role
 from common.flash import take_flash
 from common.templating import configure
-from signalen import workflow
+from overleg.tables import (
+    Aanwezigheid,
+    Adressaat,
+    Beslissing,
+    DossierStatus,
+    NotaStatus,
+    VergaderingStatus,
+    VerslagStatus,
+)
+from signalen.tables import HistoriekSoort, Status
 
 engine_class = JinjaTemplateEngine
+
+# The state enums templates compare with (`v.status == VergaderingStatus.concept`), never a bare string.
+STATE_ENUMS = (Aanwezigheid, Adressaat, Beslissing, DossierStatus, HistoriekSoort, NotaStatus, Status,
+               VergaderingStatus, VerslagStatus)
 
 
 def nav_items(user) -> list[dict]:
@@ -36,4 +49,5 @@ def nav_items(user) -> list[dict]:
 
 def setup(engine: JinjaTemplateEngine) -> None:
     env = configure(engine.engine)  # autoescape, `markdown`, `lokaal`: shared with the PDFs (common/templating.py)
-    env.globals.update(nav_items=nav_items, take_flash=take_flash, status_label=workflow.label)
+    env.globals.update(nav_items=nav_items, take_flash=take_flash, status_label=Status.label_for)
+    env.globals.update({enum.__name__: enum for enum in STATE_ENUMS})

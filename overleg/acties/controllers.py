@@ -18,7 +18,7 @@ from common.ids import as_id, not_found, path_id
 from overleg import access
 from overleg.acties import services as acties
 from overleg.overleggen.services import partners
-from overleg.tables import Dossier
+from overleg.tables import ActieStatus, Dossier, Lens
 
 VIEWS = {"partner": "Per partner", "dossier": "Per dossier"}
 CREATE_FIELDS = ("overleg", "agendapunt", "dossier", "wat", "partner", "deadline", "lens")
@@ -45,7 +45,7 @@ async def _create_form(user, overleg: dict | None) -> dict | None:
         return None
     dossiers = await Dossier.select(Dossier.id, Dossier.titel).where(
         in_gemeenten(Dossier.gemeente, overleg["gemeente"]) & Dossier.samengevoegd_in.is_null()).order_by(Dossier.titel)
-    return {"partners": await partners(overleg["id"]), "dossiers": dossiers, "lenzen": acties.LENS_LABELS}
+    return {"partners": await partners(overleg["id"]), "dossiers": dossiers, "lenzen": Lens.labels()}
 
 
 class ActiesPagesController(Controller):
@@ -69,7 +69,7 @@ class ActiesPagesController(Controller):
         context = {
             "query": query, "views": VIEWS, "overleggen": overleggen, "overleg": overleg,
             "groepen": acties.group(rows, query["per"]), "totaal": len(rows),
-            "achterstallig": sum(1 for r in rows if r["achterstallig"]), "statussen": acties.STATUS_LABELS,
+            "achterstallig": sum(1 for r in rows if r["achterstallig"]), "statussen": ActieStatus.labels(),
             "nieuw": await _create_form(user, overleg), "vandaag": today(), "fields": {}, "data": {},
             "terug": _back(overleg["id"] if overleg else None, query["per"]), **extra,
         }

@@ -24,10 +24,6 @@ from overleg import access
 from overleg.tables import Actie, ActieStatus, Agendapunt, Dossier, Lens, Partner
 from signalen.validation import clean_text
 
-STATUS_LABELS = {ActieStatus.open.value: "Open", ActieStatus.bezig.value: "Bezig",
-                 ActieStatus.klaar.value: "Klaar", ActieStatus.geannuleerd.value: "Geannuleerd"}
-LENS_LABELS = {Lens.preventie.value: "Preventie", Lens.versterking.value: "Versterking",
-               Lens.bijschakelen.value: "Bijschakelen"}
 OPEN = (ActieStatus.open.value, ActieStatus.bezig.value)
 MAX_WAT = 2000
 EARLIEST = dt.date(2000, 1, 1)
@@ -70,8 +66,8 @@ def _columns() -> list:
 
 
 def _decorate(row: dict, user: CurrentUser, own_partners: set[int], visible_dossiers: set[int] | None) -> dict:
-    row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-    row["lens_label"] = LENS_LABELS.get(row["lens"], row["lens"])
+    row["status_label"] = ActieStatus.label_for(row["status"])
+    row["lens_label"] = Lens.label_for(row["lens"])
     row["achterstallig"] = bool(row["deadline"] and row["deadline"] < today() and row["status"] in OPEN)
     row["mag_wijzigen"] = tenancy.is_chair(user, row["gemeente_id"]) or (
         row["partner"] is not None and row["partner"] in own_partners)
@@ -137,7 +133,7 @@ async def create_actie(user, *, overleg_id: int, agendapunt_id: object, dossier_
     elif punt_row is not None:
         dossier = punt_row["dossier"]
     when = _deadline(deadline, errors)
-    if lens not in LENS_LABELS:
+    if lens not in Lens.values():
         errors["lens"] = "Kies een lens: preventie, versterking of bijschakelen."
     if errors:
         raise FieldErrors(errors)
@@ -152,7 +148,7 @@ async def update_actie_status(user: CurrentUser, actie_id: int, status: object, 
     current = await _get(user, as_id(actie_id))
     if not current["mag_wijzigen"]:
         raise PermissionDeniedException("Je kan alleen de acties van je eigen organisatie bijwerken.")
-    if status not in STATUS_LABELS:
+    if status not in ActieStatus.values():
         raise FieldErrors({"status": "Kies een status: open, bezig, klaar of geannuleerd."})
     expected = None
     if versie not in (None, ""):

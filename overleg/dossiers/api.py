@@ -102,7 +102,7 @@ class DossierApiController(Controller):
                     status: Annotated[str | None, QueryParameter(description="open, geagendeerd, in_behandeling "
                                                                              "of afgerond.")] = None,
                     ) -> s.DossierLijst:
-        if status and status not in dossiers.STATUS_LABELS:
+        if status and status not in dossiers.DossierStatus.values():
             raise FieldErrors({"status": "Kies een geldige status."}, status_code=400)
         user: CurrentUser = request.user
         rows = await dossiers.list_dossiers(user, gemeente_id=_gemeente_id(user, gemeente), status=status or None)

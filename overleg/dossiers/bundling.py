@@ -11,9 +11,9 @@ from __future__ import annotations
 from admin.tenancy import in_gemeenten
 from common import dates
 from common.errors import Conflict, FieldErrors
-from overleg.tables import Dossier, DossierHistoriek, DossierStatus
+from overleg.tables import Dossier, DossierActie, DossierHistoriek, DossierStatus
 from signalen.services import set_status
-from signalen.tables import Signaal, SignaalHistoriek, Status
+from signalen.tables import HistoriekSoort, Signaal, SignaalHistoriek, Status
 
 CLOSED = (Status.afgesloten.value, Status.niet_weerhouden.value)
 
@@ -22,8 +22,8 @@ def _plural(n: int) -> str:
     return f"{n} signa{'al' if n == 1 else 'len'}"
 
 
-async def log(dossier_id: int, user_id: int | None, actie: str, toelichting: str = "") -> None:
-    await DossierHistoriek(dossier=dossier_id, tijdstip=dates.now(), gebruiker=user_id, actie=actie,
+async def log(dossier_id: int, user_id: int | None, actie: DossierActie, toelichting: str = "") -> None:
+    await DossierHistoriek(dossier=dossier_id, tijdstip=dates.now(), gebruiker=user_id, actie=actie.value,
                            toelichting=toelichting[:4000]).save()
 
 
@@ -32,8 +32,8 @@ async def _note(user_id: int | None, rows: list[dict], text: str) -> None:
     if rows:
         now = dates.now()
         await SignaalHistoriek.insert(*[SignaalHistoriek(
-            signaal=r["id"], tijdstip=now, gebruiker=user_id, soort="dossier", van=r["status"], naar=r["status"],
-            toelichting=text[:2000]) for r in rows])
+            signaal=r["id"], tijdstip=now, gebruiker=user_id, soort=HistoriekSoort.dossier.value, van=r["status"],
+            naar=r["status"], toelichting=text[:2000]) for r in rows])
 
 
 async def bundle(user_id: int | None, dossier: dict, ids: list[int], *, move: bool) -> int:
@@ -65,15 +65,15 @@ async def bundle(user_id: int | None, dossier: dict, ids: list[int], *, move: bo
         if len(done) != len(group):
             raise Conflict("Een van deze signalen werd intussen in een ander dossier gebundeld.")
         if source is not None:
-            await log(source, user_id, "signaal_verplaatst",
+            await log(source, user_id, DossierActie.signaal_verplaatst,
                       f"Signaal {', '.join(map(str, group))} verplaatst naar dossier {did} ({titel}).")
     if not new:
         return 0
     fresh = [r["id"] for r in new if r["status"] == Status.nieuw.value]
     await set_status(fresh, Status.gebundeld.value, user_id, f"Gebundeld in dossier {did} ({titel})"[:2000],
-                     soort="dossier")
+                     soort=HistoriekSoort.dossier)
     await _note(user_id, [r for r in new if r["status"] != Status.nieuw.value], f"Naar dossier {did} ({titel})")
-    await log(did, user_id, "signalen_toegevoegd", "; ".join(f"{r['id']}: {r['titel']}" for r in new))
+    await log(did, user_id, DossierActie.signalen_toegevoegd, "; ".join(f"{r['id']}: {r['titel']}" for r in new))
     return len(new)
 
 
@@ -88,9 +88,9 @@ async def unbundle(user_id: int | None, dossier: dict, signaal_id: int, reason: 
     if row["status"] == Status.nieuw.value:
         await _note(user_id, [row], text)
     else:
-        await set_status([row["id"]], Status.nieuw.value, user_id, text[:2000], soort="dossier")
+        await set_status([row["id"]], Status.nieuw.value, user_id, text[:2000], soort=HistoriekSoort.dossier)
     await Signaal.update({Signaal.dossier: None}).where(Signaal.id == row["id"])
-    await log(dossier["id"], user_id, "signaal_verwijderd",
+    await log(dossier["id"], user_id, DossierActie.signaal_verwijderd,
               f"{row['id']}: {row['titel']}" + (f" — {reason}" if reason else ""))
     return True
 
@@ -106,6 +106,6 @@ async def merge(user_id: int | None, source: dict, target: dict) -> int:
     await Signaal.update({Signaal.dossier: target["id"]}).where(Signaal.dossier == source["id"])
     text = f"Dossier {source['id']} ({source['titel']}) samengevoegd in dossier {target['id']} ({target['titel']})"
     await _note(user_id, moved, text)
-    await log(source["id"], user_id, "samengevoegd", text)
-    await log(target["id"], user_id, "samengevoegd", f"{text}; {_plural(len(moved))} overgenomen")
+    await log(source["id"], user_id, DossierActie.samengevoegd, text)
+    await log(target["id"], user_id, DossierActie.samengevoegd, f"{text}; {_plural(len(moved))} overgenomen")
     return len(moved)

@@ -21,13 +21,9 @@ from common.flash import flash
 from common.ids import as_id, as_version, not_found, path_id
 from overleg.dossiers import services as dossiers
 from overleg.dossiers import suggestions
-from signalen import workflow
+from overleg.tables import DossierActie, DossierStatus
+from signalen.tables import Status
 
-ACTIES = {"aangemaakt": "Aangemaakt", "signalen_toegevoegd": "Signalen toegevoegd", "signaal_verwijderd":
-          "Signaal uit het dossier gehaald", "signaal_verplaatst": "Signaal naar een ander dossier verplaatst",
-          "samengevoegd": "Samengevoegd", "bewerkt": "Bewerkt", "geagendeerd": "Geagendeerd", "open": "Terug open",
-          "in_behandeling": "In behandeling (actie)", "nota_verstuurd": "Signaalnota verstuurd",
-          "afgerond": "Afgerond"}
 _Id = Annotated[str, PathParameter()]
 _Query = Annotated[str | None, QueryParameter()]
 _SLUG = re.compile(r"[a-z0-9-]{1,80}")
@@ -78,11 +74,11 @@ class DossierPagesController(Controller):
         if not gemeenten:
             raise not_found()
         chosen = next((g for g in gemeenten if g.slug == gemeente), None)
-        status = status if status in dossiers.STATUS_LABELS else None
+        status = status if status in DossierStatus.values() else None
         gid = chosen.id if chosen else None
         return Template("overleg/dossiers/lijst.html", context={
             "items": await dossiers.list_dossiers(user, gemeente_id=gid, status=status),
-            "tellingen": await dossiers.status_counts(user, gid), "statussen": dossiers.STATUS_LABELS,
+            "tellingen": await dossiers.status_counts(user, gid), "statussen": DossierStatus.labels(),
             "gemeenten": gemeenten, "gekozen": chosen, "status": status,
             "voorzitter": any(tenancy.is_chair(user, g.id) for g in gemeenten),
         })
@@ -127,7 +123,8 @@ class DossierPagesController(Controller):
         return {
             "dossier": dossier, "bewijs": await dossiers.evidence(dossier["id"]),
             "signalen": await dossiers.signalen(dossier["id"]), "historiek": await dossiers.history(dossier["id"]),
-            "commentaren": await dossiers.comments(dossier["id"]), "acties": ACTIES, "label": workflow.label,
+            "commentaren": await dossiers.comments(dossier["id"]), "acties": DossierActie.labels(),
+            "label": Status.label_for,
             "register": dossier["gemeente_id"] in register_gemeente_ids(user), "fields": {},
             "commentaar": {"tekst": "", "persoonsgegevens": []}, **chair, **extra,
         }
@@ -141,7 +138,7 @@ class DossierPagesController(Controller):
     async def bewerken(self, request: Request, dossier_id: _Id) -> Template:
         dossier = await dossiers.chair_dossier(request.user, path_id(dossier_id))
         return Template("overleg/dossiers/bewerken.html", context={
-            "dossier": dossier, "data": dossier, "fields": {}, "statussen": dossiers.STATUS_LABELS})
+            "dossier": dossier, "data": dossier, "fields": {}, "statussen": DossierStatus.labels()})
 
     @post("/{dossier_id:str}/bewerken", name="dossier_bewerken_post", status_code=303)
     async def bewaar(self, request: Request, dossier_id: _Id) -> Response:
@@ -152,7 +149,7 @@ class DossierPagesController(Controller):
         raw = str(form.get("versie", ""))
         versie = as_version(raw)
         context: dict[str, Any] = {"dossier": dossier, "data": {**data, "versie": versie}, "fields": {},
-                   "statussen": dossiers.STATUS_LABELS}
+                   "statussen": DossierStatus.labels()}
         try:
             await dossiers.update_dossier(user, dossier["id"], data, versie)
         except FieldErrors as exc:

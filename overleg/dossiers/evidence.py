@@ -13,7 +13,7 @@ from typing import Any
 
 from common.dates import month_label
 from common.db import engine_name
-from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS, Signaal
+from signalen.tables import Bron, Leeftijd, Signaal
 
 MAX_QUOTES = 5
 MAX_PLACES = 12
@@ -91,12 +91,12 @@ async def evidence(dossier_id: int) -> dict:
         by[row["soort"]].append({"sleutel": row["sleutel"] or "", "aantal": int(row["aantal"])})
     for items in by.values():
         items.sort(key=lambda item: (-item["aantal"], item["sleutel"]))
-    order = list(LEEFTIJD_LABELS)
+    order = list(Leeftijd.values())
     by["leeftijd"].sort(key=lambda item: order.index(item["sleutel"]) if item["sleutel"] in order else len(order))
     for item in by["leeftijd"]:
-        item["label"] = LEEFTIJD_LABELS.get(item["sleutel"], "Niet opgegeven")
+        item["label"] = Leeftijd.labels().get(item["sleutel"], "Niet opgegeven")
     for item in by["bron"]:
-        item["label"] = BRON_LABELS.get(item["sleutel"], "Niet opgegeven")
+        item["label"] = Bron.labels().get(item["sleutel"], "Niet opgegeven")
     for name in ("plek", "signaaltype", "levensdomein"):
         for item in by[name]:
             item["label"] = item["sleutel"]

@@ -27,13 +27,11 @@ from common.ids import as_id, not_found
 from overleg import access
 from overleg.dossiers import bundling
 from overleg.dossiers.evidence import evidence  # noqa: F401  (part of this module's API)
-from overleg.tables import Commentaar, Dossier, DossierHistoriek, DossierStatus
+from overleg.tables import Commentaar, Dossier, DossierActie, DossierHistoriek, DossierStatus
 from signalen import privacy
 from signalen.tables import Signaal, Status
 from signalen.validation import clean_text
 
-STATUS_LABELS = {DossierStatus.open.value: "Open", DossierStatus.geagendeerd.value: "Geagendeerd",
-                 DossierStatus.in_behandeling.value: "In behandeling", DossierStatus.afgerond.value: "Afgerond"}
 ACTIVE = (DossierStatus.open.value, DossierStatus.geagendeerd.value, DossierStatus.in_behandeling.value)
 LIMITS = {"titel": 200, "omschrijving": 10_000, "tekst": 5000, "toelichting": 2000}
 MAX_SIGNALEN = 500  # per call
@@ -71,7 +69,7 @@ def signal_ids(raw: Any, field: str = "signalen") -> list[int]:
 
 
 def _label(row: dict) -> dict:
-    row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    row["status_label"] = DossierStatus.label_for(row["status"])
     return row
 
 
@@ -233,7 +231,7 @@ async def create_dossier(user: CurrentUser, gemeente: Any, titel: Any, omschrijv
         dossier = Dossier(gemeente=gemeente_id, aangemaakt_door=user.id, aangemaakt_op=dates.now(), versie=1,
                           status=DossierStatus.open.value, **clean)
         await dossier.save()
-        await bundling.log(dossier.id, user.id, "aangemaakt", clean["titel"])
+        await bundling.log(dossier.id, user.id, DossierActie.aangemaakt, clean["titel"])
         row = await get_dossier(user, dossier.id)
         await bundling.bundle(user.id, row, ids, move=False)
     return await get_dossier(user, dossier.id)
@@ -296,7 +294,7 @@ async def update_dossier(user: CurrentUser, dossier_id: Any, data: dict[str, Any
     if "omschrijving" in data:
         values["omschrijving"] = _text(data, "omschrijving", errors)
     if "status" in data:
-        if data["status"] not in STATUS_LABELS:
+        if data["status"] not in DossierStatus.values():
             errors["status"] = "Kies een geldige status."
         values["status"] = data["status"]
     if errors:
@@ -314,9 +312,9 @@ async def update_dossier(user: CurrentUser, dossier_id: Any, data: dict[str, Any
             raise Conflict("Iemand anders heeft dit dossier intussen gewijzigd.",
                            _public(await get_dossier(user, current["id"])))
         if changed:
-            parts = [f"status: {STATUS_LABELS[current['status']]} → {STATUS_LABELS[values['status']]}"
+            parts = [f"status: {DossierStatus(current['status']).label} → {DossierStatus(values['status']).label}"
                      if k == "status" else k for k in changed]
-            await bundling.log(current["id"], user.id, "bewerkt", "Gewijzigd: " + ", ".join(parts))
+            await bundling.log(current["id"], user.id, DossierActie.bewerkt, "Gewijzigd: " + ", ".join(parts))
     return await get_dossier(user, current["id"])
 
 

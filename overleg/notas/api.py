@@ -20,6 +20,7 @@ from common.ids import path_id
 from overleg.notas import documents, lifecycle
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
+from overleg.tables import NotaStatus
 from signalen.schemas import Fout
 
 _DESCRIPTIONS = {400: "Ongeldige aanvraag (geen JSON of een verkeerd JSON-type).", 401: "Niet aangemeld.",
@@ -195,7 +196,7 @@ class NotaApiController(Controller):
     @get("/", name="api-notas-lijst", summary="De signaalnota's die je mag lezen", responses=_errors(400, 401))
     async def lijst(self, request: Request, status: Annotated[str | None, QueryParameter(
             description="concept, ter_goedkeuring, verstuurd of beantwoord.")] = None) -> NotaLijst:
-        if status and status not in notas.STATUS_LABELS:
+        if status and status not in NotaStatus.values():
             raise FieldErrors({"status": "Kies een geldige status."}, status_code=400)
         rows = await notas.list_notas(request.user, status=status or None)
         return NotaLijst(items=[kort(r) for r in rows], totaal=len(rows))

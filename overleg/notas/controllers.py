@@ -27,7 +27,7 @@ from overleg import access
 from overleg.notas import documents, evidence, lifecycle
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
-from overleg.tables import Adressaat, Dossier, DossierStatus
+from overleg.tables import Adressaat, Beslissing, Dossier, DossierStatus, NotaStatus
 
 _Id = Annotated[str, PathParameter()]
 UPLOAD_LIMIT = 10 * 1024 * 1024 + 65536
@@ -77,9 +77,9 @@ class NotaPagesController(Controller):
         user = request.user
         if not tenancy.member_gemeente_ids(user):
             raise not_found()
-        status = status if status in notas.STATUS_LABELS else None
+        status = status if status in NotaStatus.values() else None
         return Template("overleg/notas/lijst.html", context={
-            "items": await notas.list_notas(user, status=status), "statussen": notas.STATUS_LABELS, "status": status,
+            "items": await notas.list_notas(user, status=status), "statussen": NotaStatus.labels(), "status": status,
             "te_laat": await lifecycle.overdue_answers(user),
             "mag_maken": bool(tenancy.chair_gemeente_ids(user) or any(
                 Rol.coordinator in roles for roles in user.memberships.values()))})
@@ -92,7 +92,7 @@ class NotaPagesController(Controller):
             condition & in_gemeenten(Dossier.gemeente, [g.id for g in gemeenten]) & Dossier.samengevoegd_in.is_null()
             & (Dossier.status != DossierStatus.afgerond.value)).order_by(Dossier.titel)
         chairs = tenancy.chair_gemeente_ids(user)
-        return {"gemeenten": gemeenten, "dossiers": rows, "data": data, "fields": {}, "adressaten": notas.ADRESSATEN,
+        return {"gemeenten": gemeenten, "dossiers": rows, "data": data, "fields": {}, "adressaten": Adressaat.labels(),
                 "alleen_bovenlokaal": not any(g.id in chairs for g in gemeenten), **extra}
 
     async def _thema_context(self, user: CurrentUser, nota_thema: NotaThema, thema: str, periode: str, data: dict,
@@ -174,7 +174,7 @@ class NotaPagesController(Controller):
         feedback = await lifecycle.feedback(ids)
         return Template("overleg/notas/detail.html", status_code=status_code, context={
             "nota": nota, "voorbeeld": nota_pdf.context(data, charts=False), "commentaren": await lifecycle.comments(
-                nota_id), "antwoord": await lifecycle.answer(nota_id), "beslissingen": lifecycle.BESLISSINGEN,
+                nota_id), "antwoord": await lifecycle.answer(nota_id), "beslissingen": Beslissing.labels(),
             "terugkoppelingen": {i: [f for f in feedback if f["dossier"] == i] for i in ids},
             "open_bevindingen": [f for f in nota_pdf.findings(data) if not f["bevestigd"]] if nota["bewerkbaar"]
             else [], "vandaag": today().isoformat(), "fields": {}, "fout": "", **extra})
@@ -189,8 +189,9 @@ class NotaPagesController(Controller):
         raw = shown["antwoord_gevraagd_tegen"]
         shown["antwoord_datum"] = raw.isoformat() if hasattr(raw, "isoformat") else (raw or "")
         return {"nota": nota, "data": shown, "pdf_data": data, "bevindingen": nota_pdf.findings(data), "fields": {},
-                "alle_citaten": evidence.quotes(data["rows"]), "adressaten": notas.ADRESSATEN, "secties": notas.SECTIES,
-                "bewijs": data["evidence"], "grafieken": evidence.charts(data["evidence"]), **extra}
+                "alle_citaten": evidence.quotes(data["rows"]), "adressaten": Adressaat.labels(),
+                "secties": notas.SECTIES, "bewijs": data["evidence"], "grafieken": evidence.charts(data["evidence"]),
+                **extra}
 
     async def _editable(self, request: Request, nota_id: str) -> dict:
         nota = await notas.managed_nota(request.user, path_id(nota_id))

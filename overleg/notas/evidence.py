@@ -14,10 +14,9 @@ from typing import Any
 
 from common.dates import long_date, month_label
 from common.db import engine_name
-from overleg.tables import Actie, Dossier
-from signalen.tables import BRON_LABELS, LEEFTIJD_LABELS, Signaal
+from overleg.tables import Actie, ActieStatus, Dossier
+from signalen.tables import Bron, Leeftijd, Signaal
 
-ACTIE_LABELS = {"open": "open", "bezig": "bezig", "klaar": "klaar", "geannuleerd": "geannuleerd"}
 MAX_PLACES = 12
 
 _MONTH_SQL = {"sqlite": "substr(datum, 1, 7)", "postgres": "to_char(datum, 'YYYY-MM')"}
@@ -72,9 +71,9 @@ async def evidence(dossier_ids: list[int]) -> dict:
         by[row["soort"]].append({"sleutel": row["sleutel"] or "", "aantal": int(row["aantal"])})
     for items in by.values():
         items.sort(key=lambda item: (-item["aantal"], item["sleutel"]))
-    order = list(LEEFTIJD_LABELS)
+    order = list(Leeftijd.values())
     by["leeftijd"].sort(key=lambda item: order.index(item["sleutel"]) if item["sleutel"] in order else len(order))
-    labels = {"bron": BRON_LABELS, "leeftijd": LEEFTIJD_LABELS}
+    labels = {"bron": Bron.labels(), "leeftijd": Leeftijd.labels()}
     for name, items in by.items():
         for item in items:
             item["label"] = labels[name].get(item["sleutel"], "Niet opgegeven") if name in labels else item["sleutel"]
@@ -106,7 +105,7 @@ async def signal_rows(dossier_ids: list[int]) -> list[dict]:
             quotes = []
         row["citaten"] = [q.strip() for q in quotes or [] if isinstance(q, str) and q.strip()]
         row["werker"] = " ".join(p for p in (row.pop("voornaam"), row.pop("achternaam")) if p)
-        row["bron_label"] = BRON_LABELS.get(row["bron"] or "", "")
+        row["bron_label"] = Bron.labels().get(row["bron"] or "", "")
     return rows
 
 
@@ -184,7 +183,7 @@ def acties_text(rows: list[dict]) -> str:
         return "Het overleg heeft voor deze dossiers nog geen acties afgesproken."
     out = []
     for row in rows:
-        details = [row["partner_naam"] or "", ACTIE_LABELS.get(row["status"], row["status"])]
+        details = [row["partner_naam"] or "", ActieStatus.label_for(row["status"]).lower()]
         if row["deadline"]:
             details.append(f"tegen {long_date(_date(row['deadline']))}")
         out.append(f"- {' '.join(row['wat'].split())} ({', '.join(d for d in details if d)})")

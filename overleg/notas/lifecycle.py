@@ -28,6 +28,7 @@ from overleg.tables import (
     Antwoord,
     Beslissing,
     Dossier,
+    DossierActie,
     DossierHistoriek,
     DossierStatus,
     NotaCommentaar,
@@ -39,8 +40,6 @@ from signalen.services import set_status
 from signalen.tables import Signaal, Status
 from signalen.validation import clean_text
 
-BESLISSINGEN = {Beslissing.akkoord.value: "Akkoord", Beslissing.deels.value: "Deels akkoord",
-                Beslissing.afgewezen.value: "Afgewezen", Beslissing.niet_bevoegd.value: "Niet bevoegd"}
 SENDABLE = notas.EDITABLE
 
 
@@ -125,8 +124,8 @@ async def send(user, nota_id: Any) -> dict:
             Dossier.id.is_in(ids or [0]) & Dossier.status.is_in([DossierStatus.open.value,
                                                                   DossierStatus.geagendeerd.value]))
         for dossier_id in ids:
-            await DossierHistoriek(dossier=dossier_id, tijdstip=now, gebruiker=user.id, actie="nota_verstuurd",
-                                   toelichting=why).save()
+            await DossierHistoriek(dossier=dossier_id, tijdstip=now, gebruiker=user.id,
+                                   actie=DossierActie.nota_verstuurd.value, toelichting=why).save()
     return await notas.get_nota(user, nota["id"])
 
 
@@ -136,7 +135,7 @@ async def answer(nota_id: int) -> dict | None:
     row = await Antwoord.select(*Antwoord.all_columns(exclude=[Antwoord.document])).where(
         Antwoord.nota == nota_id).first()
     if row:
-        row["beslissing_label"] = BESLISSINGEN.get(row["beslissing"], row["beslissing"])
+        row["beslissing_label"] = Beslissing.label_for(row["beslissing"])
         row["heeft_document"] = bool(row["document_naam"])
     return row
 
@@ -160,7 +159,7 @@ async def record_answer(user, nota_id: Any, values: dict, document: bytes | None
     sent = nota["verstuurd_op"]
     datum = _date(values.get("datum"), "datum", errors, earliest=dates.local(sent).date() if sent else None)
     beslissing: Any = values.get("beslissing")
-    if beslissing not in BESLISSINGEN:
+    if beslissing not in Beslissing.values():
         errors["beslissing"] = "Kies akkoord, deels, afgewezen of niet bevoegd."
     samenvatting = clean_text(values.get("samenvatting")).strip()
     if len(samenvatting) > 10_000:
@@ -181,7 +180,7 @@ async def record_answer(user, nota_id: Any, values: dict, document: bytes | None
         await Antwoord(nota=nota["id"], datum=datum, beslissing=beslissing, samenvatting=samenvatting,
                        document=document, document_naam=name if document else "", geregistreerd_door=user.id,
                        geregistreerd_op=dates.now()).save()
-        why = f"Antwoord op {nota['referentie']}: {BESLISSINGEN[beslissing].lower()}"
+        why = f"Antwoord op {nota['referentie']}: {Beslissing(beslissing).label.lower()}"
         await _move([d["id"] for d in nota["dossiers"]], (Status.gesignaleerd,), Status.beantwoord, user.id, why)
     return await notas.get_nota(user, nota["id"])
 
@@ -294,5 +293,6 @@ async def close_dossier(user, nota_id: Any, dossier_id: Any) -> None:
                     f"Dossier afgerond na signaalnota {nota['referentie']}")
         await Dossier.update({Dossier.status: DossierStatus.afgerond.value, Dossier.versie: Dossier.versie + 1}).where(
             Dossier.id == dossier["id"])
-        await DossierHistoriek(dossier=dossier["id"], tijdstip=dates.now(), gebruiker=user.id, actie="afgerond",
+        await DossierHistoriek(dossier=dossier["id"], tijdstip=dates.now(), gebruiker=user.id,
+                               actie=DossierActie.afgerond.value,
                                toelichting=f"Teruggekoppeld en afgerond (nota {nota['referentie']})").save()

@@ -30,10 +30,6 @@ from overleg.notas import pdf as nota_pdf
 from overleg.tables import Adressaat, Dossier, DossierStatus, Huisstijl, NotaDossier, NotaStatus, Overleg, Signaalnota
 from signalen.validation import clean_text
 
-STATUS_LABELS = {NotaStatus.concept.value: "Concept", NotaStatus.ter_goedkeuring.value: "Ter goedkeuring",
-                 NotaStatus.verstuurd.value: "Verstuurd", NotaStatus.beantwoord.value: "Beantwoord"}
-ADRESSATEN = {Adressaat.college.value: "College van burgemeester en schepenen",
-              Adressaat.ocmw_raad.value: "OCMW-raad", Adressaat.bovenlokaal.value: "Bovenlokaal"}
 SECTIES = nota_pdf.SECTIES
 EDITABLE = (NotaStatus.concept.value, NotaStatus.ter_goedkeuring.value)
 LIMITS = {"onderwerp": 300, "adressaat_tekst": 300, "trekker": 200, "sectie": 20_000, "citaat": 1000}
@@ -94,7 +90,7 @@ def _shape(row: dict, user: CurrentUser) -> dict:
     row["bevestigde_persoonsgegevens"] = [c for c in confirmed if isinstance(c, dict)]
     row["werkernamen_in_nota"] = bool(row["werkernamen_in_nota"])
     row["overleg_naam"] = row["overleg_naam"] or f"Jeugdwelzijnsoverleg {row['gemeente_naam']}"
-    row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    row["status_label"] = NotaStatus.label_for(row["status"])
     row["adressaat_label"] = nota_pdf.adressaat_label(row)
     row["mag_beheren"] = can_manage(user, row["gemeente_id"], row["bovenlokaal"])
     row["bewerkbaar"] = row["status"] in EDITABLE
@@ -178,7 +174,7 @@ def clean(values: dict, errors: dict, *, partial: bool = False) -> dict:
         out["onderwerp"] = _text(values, "onderwerp", errors, LIMITS["onderwerp"], "Geef de nota een onderwerp.")
     if not partial or "adressaat" in values:
         out["adressaat"] = values.get("adressaat")
-        if out["adressaat"] not in ADRESSATEN:
+        if out["adressaat"] not in Adressaat.values():
             errors["adressaat"] = "Kies het college, de OCMW-raad of een bovenlokale adressaat."
     for name in ("adressaat_tekst", "trekker"):
         if name in values:

@@ -17,6 +17,7 @@ from common.flash import flash
 from common.ids import as_id, not_found, path_id
 from overleg import access
 from overleg.overleggen import services as beheer
+from overleg.tables import Functie, PartnerSoort
 
 OVERLEG_FIELDS = ("naam", "omschrijving", "werkernamen_in_nota", "gemeente")
 PARTNER_FIELDS = ("naam", "soort", "netwerken")
@@ -30,7 +31,7 @@ async def _form(request: Request, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _labels() -> dict:
-    return {"functie_labels": beheer.FUNCTIE_LABELS, "soort_labels": beheer.SOORT_LABELS}
+    return {"functie_labels": Functie.labels(), "soort_labels": PartnerSoort.labels()}
 
 
 class OverlegPagesController(Controller):

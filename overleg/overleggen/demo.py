@@ -16,19 +16,26 @@ from common import dates
 from common.dates import long_date, today
 from overleg.tables import (
     Actie,
+    ActieStatus,
     Agendapunt,
     Deelnemer,
     Dossier,
+    DossierActie,
     DossierHistoriek,
+    DossierStatus,
+    Lens,
+    LidRol,
     Overleg,
     Overleglid,
     Partner,
     Vergadering,
+    VergaderingStatus,
     Verslag,
+    VerslagStatus,
 )
 from overleg.vergaderingen.verslag import generate_text
 from signalen.services import set_status
-from signalen.tables import Signaal
+from signalen.tables import Signaal, Status
 
 MECHELEN = "Jeugdwelzijnsoverleg Mechelen"
 PARTNERS_MECHELEN = [
@@ -70,18 +77,19 @@ async def _overleg(gemeente_id: int, naam: str, omschrijving: str, partners: lis
 async def _dossier(gemeente_id: int, chair: int, titel: str, omschrijving: str, titels: list[str], target: str,
                    created: dt.datetime, meeting: dt.date) -> int:
     dossier = Dossier(gemeente=gemeente_id, titel=titel, omschrijving=omschrijving, aangemaakt_door=chair,
-                      aangemaakt_op=created, status="in_behandeling" if target == "in_actie" else "geagendeerd")
+                      aangemaakt_op=created, status=DossierStatus.in_behandeling.value if target == Status.in_actie
+                      else DossierStatus.geagendeerd.value)
     await dossier.save()
     signalen = [row["id"] for row in await Signaal.select(Signaal.id).where(
         in_gemeenten(Signaal.gemeente, gemeente_id) & Signaal.titel.is_in(titels))]
     await Signaal.update({Signaal.dossier: dossier.id}).where(Signaal.id.is_in(signalen or [0]))
-    steps = [("gebundeld", f"Gebundeld in het dossier ‘{titel}’."),
-             ("geagendeerd", f"Op de agenda van de vergadering van {long_date(meeting)}.")]
-    if target == "in_actie":
-        steps.append(("in_actie", f"Actie afgesproken op de vergadering van {long_date(meeting)}."))
+    steps = [(Status.gebundeld.value, f"Gebundeld in het dossier ‘{titel}’."),
+             (Status.geagendeerd.value, f"Op de agenda van de vergadering van {long_date(meeting)}.")]
+    if target == Status.in_actie:
+        steps.append((Status.in_actie.value, f"Actie afgesproken op de vergadering van {long_date(meeting)}."))
     for status, why in steps:
         await set_status(signalen, status, chair, why)
-    await DossierHistoriek(dossier=dossier.id, tijdstip=created, gebruiker=chair, actie="aangemaakt",
+    await DossierHistoriek(dossier=dossier.id, tijdstip=created, gebruiker=chair, actie=DossierActie.aangemaakt.value,
                            toelichting=titel).save()
     await DossierHistoriek(dossier=dossier.id, tijdstip=created, gebruiker=chair, actie=dossier.status,
                            toelichting=steps[-1][1]).save()
@@ -89,7 +97,8 @@ async def _dossier(gemeente_id: int, chair: int, titel: str, omschrijving: str, 
 
 
 async def _meeting(overleg_id: int, datum: dt.date, plaats: str, attendance: list[tuple], points: list[dict]) -> dict:
-    meeting = Vergadering(overleg=overleg_id, datum=datum, begin=dt.time(19, 30), plaats=plaats, status="gehouden",
+    meeting = Vergadering(overleg=overleg_id, datum=datum, begin=dt.time(19, 30), plaats=plaats,
+                          status=VergaderingStatus.gehouden.value,
                           gepubliceerd_op=dt.datetime.combine(datum - dt.timedelta(days=10), dt.time(9), dt.UTC))
     await meeting.save()
     for partner, user, aanwezigheid in attendance:
@@ -116,10 +125,10 @@ async def load_overleg() -> bool:
         "Het jeugdwelzijnsoverleg brengt de organisaties samen die in Mechelen met kinderen en jongeren werken. "
         "We **informeren en versterken** elkaar, zetten samen **acties** op en brengen wat jongeren missen als "
         "**signaal** bij het college.", PARTNERS_MECHELEN)
-    await Overleglid(overleg=overleg_id, user=chair, partner=None, rol="voorzitter").save()
+    await Overleglid(overleg=overleg_id, user=chair, partner=None, rol=LidRol.voorzitter.value).save()
     if partner_user:
         await Overleglid(overleg=overleg_id, user=partner_user, partner=p["CAW Boom Mechelen Lier"],
-                         rol="partner").save()
+                         rol=LidRol.partner.value).save()
     if "hoeilaart" in gemeenten:
         await _overleg(gemeenten["hoeilaart"], "Jeugdwelzijnsoverleg Hoeilaart",
                        "Overleg van de lokale partners rond kinderen en jongeren in Hoeilaart.", PARTNERS_HOEILAART)
@@ -165,17 +174,19 @@ async def load_overleg() -> bool:
     ])
     await Actie(overleg=overleg_id, agendapunt=b["punten"][1], dossier=dossiers[0], partner=caw,
                 wat="Twee avonden per maand outreachend aanwezig zijn aan het station van Nekkerspoel.",
-                deadline=vandaag - dt.timedelta(days=5), status="open", lens="bijschakelen",
+                deadline=vandaag - dt.timedelta(days=5), status=ActieStatus.open.value, lens=Lens.bijschakelen.value,
                 aangemaakt_op=now - dt.timedelta(days=21)).save()
     await Actie(overleg=overleg_id, agendapunt=b["punten"][1], dossier=dossiers[0], partner=jd,
                 wat="Verkennen of het buurthuis op woensdag- en vrijdagavond open kan als ontmoetingsplek.",
-                deadline=vandaag + dt.timedelta(days=30), status="bezig", lens="preventie",
+                deadline=vandaag + dt.timedelta(days=30), status=ActieStatus.bezig.value, lens=Lens.preventie.value,
                 aangemaakt_op=now - dt.timedelta(days=21)).save()
 
     goedgekeurd_op = dt.datetime.combine(tweede, dt.time(21), dt.UTC)
-    await Verslag(vergadering=a["id"], inhoud=await generate_text(a["id"]), status="goedgekeurd",
+    await Verslag(vergadering=a["id"], inhoud=await generate_text(a["id"]),
+                  status=VerslagStatus.goedgekeurd.value,
                   goedgekeurd_op=goedgekeurd_op, goedgekeurd_in=b["id"], versie=2).save()
-    await Verslag(vergadering=b["id"], inhoud=await generate_text(b["id"]), status="concept", versie=1).save()
+    await Verslag(vergadering=b["id"], inhoud=await generate_text(b["id"]),
+                  status=VerslagStatus.concept.value, versie=1).save()
     await _sent_nota(chair, dossiers[1], vandaag)
     return True
 

@@ -18,18 +18,9 @@ from common.db import write_transaction
 from common.errors import FieldErrors
 from common.ids import not_found
 from overleg import access
-from overleg.tables import Actie, Deelnemer, Functie, Overleg, Overleglid, Partner, PartnerSoort
+from overleg.tables import Actie, Deelnemer, Functie, LidRol, Overleg, Overleglid, Partner, PartnerSoort
 from signalen.validation import clean_text
 
-FUNCTIE_LABELS = {Functie.forum.value: "Forum", Functie.actie.value: "Actie",
-                  Functie.signaal_advies.value: "Signaal & advies"}
-SOORT_LABELS = {
-    PartnerSoort.caw.value: "CAW", PartnerSoort.clb.value: "CLB", PartnerSoort.ocmw.value: "OCMW",
-    PartnerSoort.jeugddienst.value: "Jeugddienst", PartnerSoort.preventiedienst.value: "Preventiedienst",
-    PartnerSoort.huis_van_het_kind.value: "Huis van het Kind", PartnerSoort.vdab.value: "VDAB",
-    PartnerSoort.politie.value: "Politie", PartnerSoort.jeugdwerk.value: "Jeugdwerk",
-    PartnerSoort.ander.value: "Andere",
-}
 LID_ROLES = (Rol.partner.value, Rol.voorzitter.value)
 LIMITS = {"naam": 200, "omschrijving": 5000, "netwerken": 1000}
 TRUE = (True, "1", "on", "ja", "true")
@@ -73,7 +64,7 @@ def check_partner(data: dict) -> dict:
         "netwerken": _text(data, "netwerken", errors),
     }
     soort = data.get("soort") or PartnerSoort.ander.value
-    if soort not in SOORT_LABELS:
+    if soort not in PartnerSoort.values():
         errors["soort"] = "Kies een soort uit de lijst."
     values["soort"] = soort
     if errors:
@@ -109,7 +100,7 @@ async def create_overleg(user: CurrentUser, gemeente_slug: str, data: dict) -> d
             raise HTTPException(status_code=409, detail=f"{gemeente.naam} heeft al een overleg.")
         row = Overleg(gemeente=gemeente.id, **values)
         await row.save()
-        await Overleglid(overleg=row.id, user=user.id, partner=None, rol=Rol.voorzitter.value).save()
+        await Overleglid(overleg=row.id, user=user.id, partner=None, rol=LidRol.voorzitter.value).save()
     return await access.get_overleg(user, row.id)
 
 
@@ -123,7 +114,7 @@ async def update_overleg(user: CurrentUser, overleg_id: int, data: dict) -> dict
 async def partners(overleg_id: int) -> list[dict]:
     rows = await Partner.select().where(Partner.overleg == overleg_id).order_by(Partner.naam)
     for row in rows:
-        row["soort_label"] = SOORT_LABELS.get(row["soort"], row["soort"])
+        row["soort_label"] = PartnerSoort.label_for(row["soort"])
     return rows
 
 
@@ -212,7 +203,7 @@ async def link_lid(user: CurrentUser, overleg_id: int, lid_id: int | None, partn
         raise FieldErrors({"lid": "Kies iemand met de rol partner of voorzitter in deze gemeente."})
     if partner_id is not None:
         await _own_partner(overleg_id, partner_id)
-    rol = Rol.voorzitter.value if Rol.voorzitter.value in lid["rollen"] else Rol.partner.value
+    rol = LidRol.voorzitter.value if Rol.voorzitter.value in lid["rollen"] else LidRol.partner.value
     async with write_transaction():
         existing = await Overleglid.select(Overleglid.id).where(
             (Overleglid.overleg == overleg_id) & (Overleglid.user == lid_id)).first()

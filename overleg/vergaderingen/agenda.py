@@ -20,7 +20,7 @@ from common.db import write_transaction
 from common.errors import FieldErrors
 from common.ids import not_found
 from overleg.access import PUBLISHED
-from overleg.tables import Agendapunt, Dossier, DossierStatus, Vergadering, VergaderingStatus
+from overleg.tables import Agendapunt, AgendapuntSoort, Dossier, DossierStatus, Vergadering, VergaderingStatus
 from overleg.vergaderingen import services as V
 from signalen.tables import Status
 from signalen.validation import clean_text
@@ -126,8 +126,8 @@ async def ranking(gemeente_id: int, vergadering_id: int, *, dossier_id: int | No
 
 # ----------------------------------------------------------------------------- points
 
-SOORTEN = {"dossier": "Dossier", "mededelingen": "Mededelingen", "rondvraag": "Rondvraag", "vrij": "Vrij punt"}
-DEFAULT_DUUR = {"dossier": 20, "mededelingen": 10, "rondvraag": 10, "vrij": 15}
+S = AgendapuntSoort
+DEFAULT_DUUR = {S.dossier: 20, S.mededelingen: 10, S.rondvraag: 10, S.vrij: 15}
 MAX_DUUR = 480
 
 
@@ -145,7 +145,7 @@ async def list_punten(vergadering: dict) -> list[dict]:
     moment = dt.datetime.combine(vergadering["datum"], vergadering["begin"])
     for row in rows:
         row["functies"] = V.functies_of(row)
-        row["soort_label"] = SOORTEN.get(row["soort"], row["soort"])
+        row["soort_label"] = AgendapuntSoort.label_for(row["soort"])
         row["start"] = moment
         moment += dt.timedelta(minutes=row["duur_minuten"] or 0)
         row["einde"] = moment
@@ -181,8 +181,8 @@ async def add_dossier_punt(user: CurrentUser, vergadering_id: int, dossier_id: i
                                       "signalen."})
     async with write_transaction():
         punt = Agendapunt(vergadering=vergadering_id, volgorde=await _next_volgorde(vergadering_id),
-                          titel=dossier["titel"][:200], soort="dossier", dossier=dossier_id, functies="[]",
-                          duur_minuten=DEFAULT_DUUR["dossier"], reden=need[0]["reden"], versie=1)
+                          titel=dossier["titel"][:200], soort=S.dossier.value, dossier=dossier_id, functies="[]",
+                          duur_minuten=DEFAULT_DUUR[S.dossier], reden=need[0]["reden"], versie=1)
         await punt.save()
         if vergadering["status"] == VergaderingStatus.gepubliceerd.value:
             await agendeer(user, vergadering, [dossier_id])
@@ -192,16 +192,17 @@ async def add_dossier_punt(user: CurrentUser, vergadering_id: int, dossier_id: i
 async def add_vrij_punt(user: CurrentUser, vergadering_id: int, soort: object, titel: object = "") -> dict:
     """A point without a dossier: mededelingen, rondvraag or a free point (a title is then required)."""
     vergadering = await V.chair_vergadering(user, vergadering_id)
-    if soort not in SOORTEN or soort == "dossier":
+    if soort not in S.values() or soort == S.dossier:
         raise FieldErrors({"soort": "Kies mededelingen, rondvraag of een vrij punt."})
-    text = " ".join(clean_text(titel).split()) or (SOORTEN[soort] if soort != "vrij" else "")
+    kind = S(soort)
+    text = " ".join(clean_text(titel).split()) or (kind.label if kind != S.vrij else "")
     if not text:
         raise FieldErrors({"titel": "Geef het punt een titel."})
     if len(text) > 200:
         raise FieldErrors({"titel": "De titel mag hoogstens 200 tekens lang zijn."})
     async with write_transaction():
         punt = Agendapunt(vergadering=vergadering_id, volgorde=await _next_volgorde(vergadering_id), titel=text,
-                          soort=soort, dossier=None, functies="[]", duur_minuten=DEFAULT_DUUR[soort], versie=1)
+                          soort=kind.value, dossier=None, functies="[]", duur_minuten=DEFAULT_DUUR[kind], versie=1)
         await punt.save()
     return await V.get_punt(vergadering, punt.id)
 

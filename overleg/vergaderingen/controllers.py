@@ -24,12 +24,12 @@ from common.ids import as_ids, not_found, path_id
 from common.markdown import render_markdown
 from common.pdf import PdfMeta, render_template_pdf
 from overleg.access import get_overleg, overleggen
-from overleg.tables import FUNCTIE_LABELS, Actie, VergaderingStatus
+from overleg.tables import Aanwezigheid, Actie, ActieStatus, AgendapuntSoort, Functie, Lens, VergaderingStatus
 from overleg.vergaderingen import agenda, ics
 from overleg.vergaderingen import services as vergaderingen
 
 V = vergaderingen
-AANWEZIGHEID_KEUZES = {k: v for k, v in V.AANWEZIGHEID_LABELS.items() if k != "uitgenodigd"}
+AANWEZIGHEID_KEUZES = {k: v for k, v in Aanwezigheid.labels().items() if k != Aanwezigheid.uitgenodigd}
 
 
 def _back(vergadering_id: int, message: str, anchor: str = "", page: str = "") -> Response:
@@ -37,14 +37,13 @@ def _back(vergadering_id: int, message: str, anchor: str = "", page: str = "") -
 
 
 async def _acties(vergadering_id: int) -> dict[int, list[dict]]:
-    from overleg.acties.services import LENS_LABELS, STATUS_LABELS
-
     rows = await Actie.select(Actie.id, Actie.agendapunt, Actie.wat, Actie.deadline, Actie.status, Actie.lens,
                               Actie.partner.naam.as_alias("partner_naam")).where(
         Actie.agendapunt.vergadering == vergadering_id).order_by(Actie.id)
     per_punt: dict[int, list[dict]] = {}
     for row in rows:
-        row["status_label"], row["lens_label"] = STATUS_LABELS.get(row["status"]), LENS_LABELS.get(row["lens"])
+        row["status_label"] = ActieStatus.labels().get(row["status"])
+        row["lens_label"] = Lens.labels().get(row["lens"])
         per_punt.setdefault(row["agendapunt"], []).append(row)
     return per_punt
 
@@ -61,14 +60,13 @@ async def agenda_context(request: Request, vergadering_id: int, **extra: Any) ->
         "bewerkbaar": open_for_changes, "deelnemers": await V.list_deelnemers(vergadering_id),
         "voorstellen": await agenda.voorstellen(vergadering) if open_for_changes else [],
         "partners": await V.partners_of(vergadering["overleg"]) if open_for_changes else [],
-        "soorten": {k: v for k, v in agenda.SOORTEN.items() if k != "dossier"}, "functie_labels": FUNCTIE_LABELS,
+        "soorten": {k: v for k, v in AgendapuntSoort.labels().items() if k != AgendapuntSoort.dossier},
+        "functie_labels": Functie.labels(),
         "verleden": vergadering["datum"] < today(), "fields": {}, **extra,
     }
 
 
 async def leiden_context(request: Request, vergadering_id: int, punt_id: int | None = None, **extra: Any) -> dict:
-    from overleg.acties.services import LENS_LABELS
-
     user = request.user
     vergadering = await V.chair_vergadering(user, vergadering_id, open_only=False)
     punten = await agenda.list_punten(vergadering)
@@ -82,7 +80,7 @@ async def leiden_context(request: Request, vergadering_id: int, punt_id: int | N
         "volgende": punten[index + 1] if huidig and index + 1 < len(punten) else None,
         "deelnemers": await V.list_deelnemers(vergadering_id), "keuzes": AANWEZIGHEID_KEUZES,
         "acties": await _acties(vergadering_id), "partners": await V.partners_of(vergadering["overleg"]),
-        "lenzen": LENS_LABELS, "functie_labels": FUNCTIE_LABELS, "einde": agenda.planned_end(vergadering, punten),
+        "lenzen": Lens.labels(), "functie_labels": Functie.labels(), "einde": agenda.planned_end(vergadering, punten),
         "fields": {}, "conflict": None, **extra,
     }
 

@@ -8,6 +8,7 @@ from icalendar import Calendar, Event
 
 from common import dates
 from common.dates import BRUSSELS
+from overleg.tables import VergaderingStatus
 
 DEFAULT_LENGTH = dt.timedelta(hours=2)  # a meeting without points yet
 
@@ -52,7 +53,7 @@ def _event(vergadering: dict, punten: list[dict], einde: dt.datetime | None, url
     event.add("summary", f"Vergadering {vergadering['overleg_naam']}")
     event.add("location", vergadering["plaats"] or "")
     event.add("sequence", int(vergadering.get("versie") or 1))
-    event.add("status", "CONFIRMED" if vergadering["status"] != "concept" else "TENTATIVE")
+    event.add("status", "CONFIRMED" if vergadering["status"] != VergaderingStatus.concept else "TENTATIVE")
     lines = [f"Agenda ({vergadering['status_label'].lower()}):"] if punten else ["De agenda volgt."]
     lines += [f"{index}. {punt['start']:%H:%M} {punt['titel']} ({punt['duur_minuten']} min.)"
               for index, punt in enumerate(punten, start=1)]

@@ -14,10 +14,8 @@ from common import dates
 from common.flash import flash
 from common.ids import not_found
 from overleg.access import vergadering_scope
-from overleg.tables import Kalenderfeed, Vergadering
+from overleg.tables import Kalenderfeed, Vergadering, VergaderingStatus
 from overleg.vergaderingen.ics import feed_ics
-
-STATUS_LABELS = {"concept": "Concept", "gepubliceerd": "Gepubliceerd", "gehouden": "Gehouden"}
 
 
 async def active_feed(user_id: int) -> dict | None:
@@ -55,7 +53,7 @@ async def feed(token: str) -> bytes:
                                          Vergadering.overleg.naam.as_alias("overleg_naam"))
                       .where(scope).order_by(Vergadering.datum))
     for r in rows:
-        r["status_label"] = STATUS_LABELS.get(r["status"], r["status"])
+        r["status_label"] = VergaderingStatus.label_for(r["status"])
     return feed_ics(rows, f"Signaalwerk — {user.naam}")
 
 

@@ -39,10 +39,6 @@ from signalen.validation import EARLIEST, clean_text
 
 MAX_TEKST = 20_000
 LATEST = dt.date(2100, 12, 31)
-AANWEZIGHEID_LABELS = {Aanwezigheid.uitgenodigd.value: "Uitgenodigd", Aanwezigheid.aanwezig.value: "Aanwezig",
-                       Aanwezigheid.verontschuldigd.value: "Verontschuldigd", Aanwezigheid.afwezig.value: "Afwezig"}
-STATUS_LABELS = {VergaderingStatus.concept.value: "Concept", VergaderingStatus.gepubliceerd.value: "Gepubliceerd",
-                 VergaderingStatus.gehouden.value: "Gehouden"}
 
 
 def _as_date(value) -> dt.date:
@@ -64,7 +60,7 @@ def _columns():
 
 def _shape(row: dict) -> dict:
     row["datum"], row["begin"] = _as_date(row["datum"]), _as_time(row["begin"])
-    row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    row["status_label"] = VergaderingStatus.label_for(row["status"])
     row["datum_tekst"] = dates.long_date_with_day(row["datum"])
     return row
 
@@ -109,7 +105,7 @@ async def list_deelnemers(vergadering_id: int) -> list[dict]:
     ).where(Deelnemer.vergadering == vergadering_id).order_by(Deelnemer.id)
     for row in rows:
         row["naam"] = row["partner_naam"] or row["naam"] or "—"
-        row["aanwezigheid_label"] = AANWEZIGHEID_LABELS.get(row["aanwezigheid"], row["aanwezigheid"])
+        row["aanwezigheid_label"] = Aanwezigheid.label_for(row["aanwezigheid"])
     return sorted(rows, key=lambda r: r["naam"].lower())
 
 
@@ -188,7 +184,7 @@ async def set_uitgenodigden(user: CurrentUser, vergadering_id: int, partner_ids:
 async def set_aanwezigheid(user: CurrentUser, vergadering_id: int, keuzes: dict[int, str]) -> None:
     """Attendance per deelnemer id: aanwezig, verontschuldigd, afwezig (or back to uitgenodigd)."""
     await chair_vergadering(user, vergadering_id, open_only=False)
-    if any(value not in AANWEZIGHEID_LABELS for value in keuzes.values()):
+    if any(value not in Aanwezigheid.values() for value in keuzes.values()):
         raise FieldErrors({"aanwezigheid": "Kies aanwezig, verontschuldigd of afwezig."})
     ids = {row["id"] for row in await Deelnemer.select(Deelnemer.id).where(Deelnemer.vergadering == vergadering_id)}
     if not set(keuzes) <= ids:

@@ -23,18 +23,26 @@ from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, as_version, not_found
 from overleg import access
-from overleg.acties.services import LENS_LABELS, STATUS_LABELS
-from overleg.overleggen.services import FUNCTIE_LABELS
-from overleg.tables import Aanwezigheid, Actie, Agendapunt, Deelnemer, Vergadering, Verslag
+from overleg.tables import (
+    Aanwezigheid,
+    Actie,
+    ActieStatus,
+    Agendapunt,
+    Deelnemer,
+    Functie,
+    Lens,
+    Vergadering,
+    Verslag,
+    VerslagStatus,
+)
 from signalen.validation import clean_text
 
-CONCEPT, GOEDGEKEURD = "concept", "goedgekeurd"
+CONCEPT, GOEDGEKEURD = VerslagStatus.concept, VerslagStatus.goedgekeurd
 MAX_TEXT = 100_000
-AANWEZIGHEID_LABELS = {
-    Aanwezigheid.aanwezig.value: "Aanwezig",
-    Aanwezigheid.verontschuldigd.value: "Verontschuldigd",
-    Aanwezigheid.afwezig.value: "Afwezig",
-    Aanwezigheid.uitgenodigd.value: "Uitgenodigd (aanwezigheid niet genoteerd)",
+# The minutes' order and wording of attendance: "uitgenodigd" there means nobody noted it.
+VERSLAG_AANWEZIGHEID = {
+    a.value: a.label if a != Aanwezigheid.uitgenodigd else f"{a.label} (aanwezigheid niet genoteerd)"
+    for a in (Aanwezigheid.aanwezig, Aanwezigheid.verontschuldigd, Aanwezigheid.afwezig, Aanwezigheid.uitgenodigd)
 }
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
 _SPACE = re.compile(r"\s+")
@@ -58,8 +66,7 @@ def _person(row: dict) -> str:
 def _actie_line(row: dict) -> str:
     parts = [f"**{plain(row['partner_naam'])}**: " if row["partner_naam"] else "", plain(row["wat"])]
     extra = [f"deadline {short_date(row['deadline'])}"] if row["deadline"] else []
-    extra += [LENS_LABELS.get(row["lens"], row["lens"]).lower(),
-              STATUS_LABELS.get(row["status"], row["status"]).lower()]
+    extra += [Lens.label_for(row["lens"]).lower(), ActieStatus.label_for(row["status"]).lower()]
     return f"- {''.join(parts)} ({', '.join(extra)})"
 
 
@@ -75,7 +82,7 @@ async def generate_text(vergadering_id: int) -> str:
         Actie.agendapunt.is_in([p["id"] for p in punten] or [0])).order_by(Actie.id)
 
     lines = ["# Aanwezigheid", ""]
-    for soort, label in AANWEZIGHEID_LABELS.items():
+    for soort, label in VERSLAG_AANWEZIGHEID.items():
         names = [_person(d) for d in deelnemers if d["aanwezigheid"] == soort]
         if names:
             lines += [f"**{label}:** {'; '.join(names)}", ""]
@@ -86,7 +93,7 @@ async def generate_text(vergadering_id: int) -> str:
         lines += ["Er stonden geen punten op de agenda.", ""]
     for number, punt in enumerate(punten, start=1):
         lines += [f"## {number}. {plain(punt['titel'])}", ""]
-        functies = [FUNCTIE_LABELS[f] for f in _json_list(punt["functies"]) if f in FUNCTIE_LABELS]
+        functies = [Functie(f).label for f in _json_list(punt["functies"]) if f in Functie.values()]
         if functies:
             lines += [f"*Functie: {', '.join(functies)}*", ""]
         lines += ["### Bespreking", "", clean_text(punt["notities"]).strip() or "Geen notities.", ""]
@@ -134,7 +141,7 @@ async def get_verslag(user: CurrentUser, vergadering_id: int | None) -> dict:
     verslag = {
         "vergadering": vergadering,
         "inhoud": row["inhoud"] if row else await generate_text(vergadering["id"]),
-        "status": row["status"] if row else CONCEPT,
+        "status": row["status"] if row else CONCEPT.value,
         "versie": row["versie"] if row else 0,
         "opgeslagen": row is not None,
         "goedgekeurd_op": row["goedgekeurd_op"] if row else None,
@@ -185,12 +192,12 @@ async def _store(vergadering_id: int, text: str, expected: int | None, *,
                            {"inhoud": stored, "versie": current}, {"inhoud": text})
         values: dict = {Verslag.inhoud: text, Verslag.versie: current + 1}
         if approve:
-            values.update({Verslag.status: GOEDGEKEURD, Verslag.goedgekeurd_in: approve[0],
+            values.update({Verslag.status: GOEDGEKEURD.value, Verslag.goedgekeurd_in: approve[0],
                            Verslag.goedgekeurd_op: approve[1]})
         if row:
             await Verslag.update(values).where(Verslag.id == row["id"])
         else:
-            fields = {"status": CONCEPT, **{column._meta.name: value for column, value in values.items()}}
+            fields = {"status": CONCEPT.value, **{column._meta.name: value for column, value in values.items()}}
             await Verslag.insert(Verslag(vergadering=vergadering_id, **fields))
 
 
