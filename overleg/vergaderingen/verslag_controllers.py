@@ -20,6 +20,7 @@ from common.flash import flash
 from common.ids import path_id
 from common.markdown import render_markdown
 from common.pdf import PRINT_CSS, PdfMeta, render_template_pdf
+from overleg.tables import VerslagStatus
 from overleg.vergaderingen import verslag as service
 from signalen.api import error_responses as errors
 
@@ -42,7 +43,8 @@ async def verslag_pdf(verslag: dict) -> bytes:
         subject=f"Verslag van de vergadering van {long_date(vergadering['datum'])}",
         keywords=("verslag", "jeugdwelzijnsoverleg", vergadering["gemeente_naam"]),
     )
-    rendered = await anyio.to_thread.run_sync(render_template_pdf, "pdf/verslag.html", context, meta)
+    rendered = await anyio.to_thread.run_sync(render_template_pdf, "pdf/verslag.html",
+                                              {**context, "VerslagStatus": VerslagStatus}, meta)
     return rendered.pdf
 
 
