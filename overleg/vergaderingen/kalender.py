@@ -39,11 +39,12 @@ async def revoke(user_id: int) -> None:
 
 
 async def feed(token: str) -> bytes:
-    """The .ics for a live token, else 404 (unknown and revoked look the same)."""
+    """The .ics for a live token of an active user, else 404 (unknown, revoked and deactivated look the same)."""
     if not token or len(token) > 64:
         raise not_found()
     row = await Kalenderfeed.select(Kalenderfeed.user).where(
-        (Kalenderfeed.token == token) & Kalenderfeed.ingetrokken_op.is_null()).first()
+        (Kalenderfeed.token == token) & Kalenderfeed.ingetrokken_op.is_null()
+        & (Kalenderfeed.user.active == True)).first()  # noqa: E712  (a Piccolo condition, not a comparison)
     if row is None:
         raise not_found()
     user = await resolve_user(row["user"])
