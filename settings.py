@@ -95,6 +95,26 @@ def _database_url() -> str:
     return raw
 
 
+PRIVATE_UMASK = 0o077  # files the app creates (database, -wal/-shm, backups, uploads): its own user only
+
+
+def make_private(sqlite_path: Path | None = None) -> None:
+    """Data about minors is for the app's own user only: umask 077 for the process, `data/` 0700, and an existing
+    SQLite database with its -wal/-shm files 0600 (an install from before this rule is tightened too)."""
+    os.umask(PRIVATE_UMASK)
+    data = BASE_DIR / "data"
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data.chmod(0o700)
+    if sqlite_path is None:
+        return
+    if not sqlite_path.parent.exists():
+        sqlite_path.parent.mkdir(mode=0o700, parents=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = sqlite_path.with_name(sqlite_path.name + suffix)
+        if candidate.exists():
+            candidate.chmod(0o600)
+
+
 def _secret(production: bool) -> str:
     secret = os.environ.get("SIGNAALWERK_SECRET", "")
     if production and len(secret) < 32:
@@ -102,10 +122,12 @@ def _secret(production: bool) -> str:
     if not secret:
         # Development only: a per-checkout secret so restarts keep sessions and CSRF cookies valid.
         path = BASE_DIR / "data" / ".dev-secret"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private()
         if not path.exists():
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others, not briefly
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        path.chmod(0o600)
         secret = path.read_text().strip()
     return secret
 
