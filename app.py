@@ -27,6 +27,7 @@ from overleg import routes as overleg_routes
 from settings import BASE_DIR, get_settings
 from signalen import routes as signalen_routes
 from web import templating
+from web.accesslog import access_log_middleware
 from web.home import HomeController, health
 from web.security import add_security_headers
 
@@ -98,4 +99,6 @@ def create_app() -> Litestar:
     )
     # The session wraps the whole app, not just the matched routes: a 404 page knows who is logged in too.
     app.asgi_handler = session_middleware(app.asgi_handler)
+    # Outermost: every request is logged once, without query string or secret path segments (web/accesslog.py).
+    app.asgi_handler = access_log_middleware(app.asgi_handler)
     return app
