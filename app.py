@@ -13,6 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from admin.auth_controller import AuthController
 from admin.middleware import session_middleware
@@ -101,4 +102,9 @@ def create_app() -> Litestar:
     app.asgi_handler = session_middleware(app.asgi_handler)
     # Outermost: every request is logged once, without query string or secret path segments (web/accesslog.py).
     app.asgi_handler = access_log_middleware(app.asgi_handler)
+    # X-Forwarded-For/-Proto only from SIGNAALWERK_TRUSTED_PROXIES (make run starts uvicorn --no-proxy-headers:
+    # uvicorn itself would believe any local client).
+    if settings.trusted_proxies:
+        app.asgi_handler = ProxyHeadersMiddleware(  # type: ignore[assignment]
+            app.asgi_handler, trusted_hosts=list(settings.trusted_proxies))  # type: ignore[arg-type]
     return app

@@ -6,6 +6,7 @@ A bad value is an error at start-up, not a surprise in production.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ class Settings:
     db_pool: bool
     pool_min: int
     pool_max: int
+    # Addresses (IPs or networks) whose X-Forwarded-For/-Proto are believed; empty: nobody's, not even 127.0.0.1.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def engine(self) -> str:
@@ -132,6 +135,22 @@ def _secret(production: bool) -> str:
     return secret
 
 
+def _trusted_proxies() -> tuple[str, ...]:
+    """SIGNAALWERK_TRUSTED_PROXIES: comma-separated IP addresses or networks (CIDR) of the reverse proxy."""
+    raw = os.environ.get("SIGNAALWERK_TRUSTED_PROXIES", "")
+    proxies = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            proxies.append(str(ipaddress.ip_network(item, strict=False)) if "/" in item else
+                           str(ipaddress.ip_address(item)))
+        except ValueError as exc:
+            raise SettingsError(
+                f"SIGNAALWERK_TRUSTED_PROXIES must list IP addresses or networks (a,b/24), not {item!r}") from exc
+    return tuple(proxies)
+
+
 def load_settings() -> Settings:
     production = env_bool("SIGNAALWERK_PRODUCTION")
     return Settings(
@@ -144,6 +163,7 @@ def load_settings() -> Settings:
         db_pool=env_bool("SIGNAALWERK_DB_POOL", default=True),
         pool_min=env_int("SIGNAALWERK_DB_POOL_MIN", 1, minimum=1, maximum=100),
         pool_max=env_int("SIGNAALWERK_DB_POOL_MAX", 10, minimum=1, maximum=200),
+        trusted_proxies=_trusted_proxies(),
     )
 
 
