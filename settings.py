@@ -62,6 +62,13 @@ class Settings:
     pool_max: int
     # Addresses (IPs or networks) whose X-Forwarded-For/-Proto are believed; empty: nobody's, not even 127.0.0.1.
     trusted_proxies: tuple[str, ...] = ()
+    # The origin in links that leave the app (calendar feed, ICS `URL:`) and the one Host accepted in production.
+    base_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def base_host(self) -> str:
+        """The host name of SIGNAALWERK_BASE_URL (no port): what the Host header must name in production."""
+        return urlsplit(self.base_url).hostname or ""
 
     @property
     def engine(self) -> str:
@@ -151,6 +158,30 @@ def _trusted_proxies() -> tuple[str, ...]:
     return tuple(proxies)
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def _base_url(production: bool) -> str:
+    """SIGNAALWERK_BASE_URL: scheme and host (and port) only; required and https in production."""
+    raw = os.environ.get("SIGNAALWERK_BASE_URL", "").strip()
+    if not raw:
+        if production:
+            raise SettingsError("SIGNAALWERK_BASE_URL is required when SIGNAALWERK_PRODUCTION=1 "
+                                "(e.g. https://signaalwerk.example.be)")
+        return DEFAULT_BASE_URL
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError as exc:
+        raise SettingsError(f"SIGNAALWERK_BASE_URL is no URL: {raw!r}") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password \
+            or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingsError(f"SIGNAALWERK_BASE_URL must be an origin like https://signaalwerk.example.be, not {raw!r}")
+    if production and parts.scheme != "https":
+        raise SettingsError("SIGNAALWERK_BASE_URL must start with https:// when SIGNAALWERK_PRODUCTION=1")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def load_settings() -> Settings:
     production = env_bool("SIGNAALWERK_PRODUCTION")
     return Settings(
@@ -164,6 +195,7 @@ def load_settings() -> Settings:
         pool_min=env_int("SIGNAALWERK_DB_POOL_MIN", 1, minimum=1, maximum=100),
         pool_max=env_int("SIGNAALWERK_DB_POOL_MAX", 10, minimum=1, maximum=200),
         trusted_proxies=_trusted_proxies(),
+        base_url=_base_url(production),
     )
 
 

@@ -66,7 +66,9 @@ def admin_app(extra_tables: list[type | TableConfig]):
         increase_expiry=None,  # the app's session middleware slides the idle deadline
         production=_settings.production,
         site_name="Signaalwerk — beheer",
-        allowed_hosts=[f"{_settings.host}:{_settings.port}", _settings.host, "localhost", "127.0.0.1"],
+        # the admin checks the Referer/Origin host over HTTPS: the public host of SIGNAALWERK_BASE_URL is one of them
+        allowed_hosts=[f"{_settings.host}:{_settings.port}", _settings.host, "localhost", "127.0.0.1",
+                       _settings.base_host],
     )
 
 

@@ -16,6 +16,7 @@ from common.ids import not_found
 from overleg.access import vergadering_scope
 from overleg.tables import Kalenderfeed, Vergadering
 from overleg.vergaderingen.ics import feed_ics
+from settings import get_settings
 
 STATUS_LABELS = {"concept": "Concept", "gepubliceerd": "Gepubliceerd", "gehouden": "Gehouden"}
 
@@ -67,7 +68,8 @@ class KalenderController(Controller):
     @get("/", name="kalender", guards=[requires_login])
     async def page(self, request: Request) -> Template:
         current = await active_feed(request.user.id)
-        url = f"{request.base_url}kalender/{current['token']}.ics" if current else ""
+        # SIGNAALWERK_BASE_URL, never the request's Host: a forged Host must not end up in a link people subscribe to.
+        url = f"{get_settings().base_url}/kalender/{current['token']}.ics" if current else ""
         return Template("overleg/kalender.html", context={"url": url})
 
     @post("/", name="kalender_nieuw", guards=[requires_login], status_code=303)
