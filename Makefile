@@ -47,7 +47,7 @@ run: deps syscheck migrate
 	  echo "  Demo-accounts (wachtwoord demo-demo): werker, werker2, voorzitter, partner, coordinator, beheerder"; fi
 	@echo ""
 	SIGNAALWERK_DEMO=$${SIGNAALWERK_DEMO:-1} $(VENV)/bin/uvicorn app:create_app --factory --host $(HOST) --port $(PORT) \
-	  --workers $(WORKERS) --proxy-headers --no-server-header
+	  --workers $(WORKERS) --no-proxy-headers --no-server-header --no-access-log
 
 test: deps-dev syscheck
 	@scripts/run-tests

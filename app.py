@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, asgi
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from admin.auth_controller import AuthController
 from admin.middleware import session_middleware
@@ -27,8 +29,9 @@ from overleg import routes as overleg_routes
 from settings import BASE_DIR, get_settings
 from signalen import routes as signalen_routes
 from web import templating
+from web.accesslog import access_log_middleware
 from web.home import HomeController, health
-from web.security import add_security_headers
+from web.security import login_only, security_headers
 
 MAX_BODY = 1024 * 1024  # 1 MiB; upload routes raise their own limit
 
@@ -86,8 +89,11 @@ def create_app() -> Litestar:
             directory=BASE_DIR / "templates", engine=templating.engine_class, engine_callback=templating.setup
         ),
         exception_handlers={Exception: handle_exception},
-        before_send=[add_security_headers, delete_shown_flash, audit_recorder.audit_hook],
+        before_send=[security_headers(settings.production), delete_shown_flash, audit_recorder.audit_hook],
         request_max_body_size=MAX_BODY,
+        # In production the Host must be that of SIGNAALWERK_BASE_URL: a forged Host gets a 400, not a page.
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=[settings.base_host], www_redirect=False)
+        if settings.production else None,
         openapi_config=OpenAPIConfig(
             title="Signaalwerk API",
             version="1.0.0",
@@ -97,5 +103,12 @@ def create_app() -> Litestar:
         debug=False,
     )
     # The session wraps the whole app, not just the matched routes: a 404 page knows who is logged in too.
-    app.asgi_handler = session_middleware(app.asgi_handler)
+    app.asgi_handler = session_middleware(login_only(app.asgi_handler, settings.production))
+    # Outermost: every request is logged once, without query string or secret path segments (web/accesslog.py).
+    app.asgi_handler = access_log_middleware(app.asgi_handler)
+    # X-Forwarded-For/-Proto only from SIGNAALWERK_TRUSTED_PROXIES (make run starts uvicorn --no-proxy-headers:
+    # uvicorn itself would believe any local client).
+    if settings.trusted_proxies:
+        app.asgi_handler = ProxyHeadersMiddleware(  # type: ignore[assignment]
+            app.asgi_handler, trusted_hosts=list(settings.trusted_proxies))  # type: ignore[arg-type]
     return app

@@ -4,14 +4,16 @@ from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
 
 from common.sqlite_pool import PooledSQLiteEngine
-from settings import get_settings
+from settings import get_settings, make_private
 
 _settings = get_settings()
 
 if _settings.engine == "postgres":
+    make_private()  # backups and uploads in data/ still hold data about minors
     DB: PostgresEngine | PooledSQLiteEngine = PostgresEngine(config=_settings.postgres_config)
 else:
-    _settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    # umask 077: the database and the -wal/-shm files SQLite creates later are 0600, a new folder 0700.
+    make_private(_settings.sqlite_path)
     # timeout = SQLite's busy timeout: writers wait for the lock instead of failing with "database is locked".
     # Its pool only lives while the server runs (the app's lifespan starts it when SIGNAALWERK_DB_POOL is on);
     # CLI commands and tests without it get Piccolo's own SQLiteEngine behaviour.

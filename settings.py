@@ -6,6 +6,7 @@ A bad value is an error at start-up, not a surprise in production.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
@@ -59,6 +60,15 @@ class Settings:
     db_pool: bool
     pool_min: int
     pool_max: int
+    # Addresses (IPs or networks) whose X-Forwarded-For/-Proto are believed; empty: nobody's, not even 127.0.0.1.
+    trusted_proxies: tuple[str, ...] = ()
+    # The origin in links that leave the app (calendar feed, ICS `URL:`) and the one Host accepted in production.
+    base_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def base_host(self) -> str:
+        """The host name of SIGNAALWERK_BASE_URL (no port): what the Host header must name in production."""
+        return urlsplit(self.base_url).hostname or ""
 
     @property
     def engine(self) -> str:
@@ -95,6 +105,26 @@ def _database_url() -> str:
     return raw
 
 
+PRIVATE_UMASK = 0o077  # files the app creates (database, -wal/-shm, backups, uploads): its own user only
+
+
+def make_private(sqlite_path: Path | None = None) -> None:
+    """Data about minors is for the app's own user only: umask 077 for the process, `data/` 0700, and an existing
+    SQLite database with its -wal/-shm files 0600 (an install from before this rule is tightened too)."""
+    os.umask(PRIVATE_UMASK)
+    data = BASE_DIR / "data"
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data.chmod(0o700)
+    if sqlite_path is None:
+        return
+    if not sqlite_path.parent.exists():
+        sqlite_path.parent.mkdir(mode=0o700, parents=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = sqlite_path.with_name(sqlite_path.name + suffix)
+        if candidate.exists():
+            candidate.chmod(0o600)
+
+
 def _secret(production: bool) -> str:
     secret = os.environ.get("SIGNAALWERK_SECRET", "")
     if production and len(secret) < 32:
@@ -102,12 +132,54 @@ def _secret(production: bool) -> str:
     if not secret:
         # Development only: a per-checkout secret so restarts keep sessions and CSRF cookies valid.
         path = BASE_DIR / "data" / ".dev-secret"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private()
         if not path.exists():
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others, not briefly
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        path.chmod(0o600)
         secret = path.read_text().strip()
     return secret
+
+
+def _trusted_proxies() -> tuple[str, ...]:
+    """SIGNAALWERK_TRUSTED_PROXIES: comma-separated IP addresses or networks (CIDR) of the reverse proxy."""
+    raw = os.environ.get("SIGNAALWERK_TRUSTED_PROXIES", "")
+    proxies = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            proxies.append(str(ipaddress.ip_network(item, strict=False)) if "/" in item else
+                           str(ipaddress.ip_address(item)))
+        except ValueError as exc:
+            raise SettingsError(
+                f"SIGNAALWERK_TRUSTED_PROXIES must list IP addresses or networks (a,b/24), not {item!r}") from exc
+    return tuple(proxies)
+
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def _base_url(production: bool) -> str:
+    """SIGNAALWERK_BASE_URL: scheme and host (and port) only; required and https in production."""
+    raw = os.environ.get("SIGNAALWERK_BASE_URL", "").strip()
+    if not raw:
+        if production:
+            raise SettingsError("SIGNAALWERK_BASE_URL is required when SIGNAALWERK_PRODUCTION=1 "
+                                "(e.g. https://signaalwerk.example.be)")
+        return DEFAULT_BASE_URL
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError as exc:
+        raise SettingsError(f"SIGNAALWERK_BASE_URL is no URL: {raw!r}") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password \
+            or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingsError(f"SIGNAALWERK_BASE_URL must be an origin like https://signaalwerk.example.be, not {raw!r}")
+    if production and parts.scheme != "https":
+        raise SettingsError("SIGNAALWERK_BASE_URL must start with https:// when SIGNAALWERK_PRODUCTION=1")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def load_settings() -> Settings:
@@ -122,6 +194,8 @@ def load_settings() -> Settings:
         db_pool=env_bool("SIGNAALWERK_DB_POOL", default=True),
         pool_min=env_int("SIGNAALWERK_DB_POOL_MIN", 1, minimum=1, maximum=100),
         pool_max=env_int("SIGNAALWERK_DB_POOL_MAX", 10, minimum=1, maximum=200),
+        trusted_proxies=_trusted_proxies(),
+        base_url=_base_url(production),
     )
 
 

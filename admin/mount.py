@@ -11,6 +11,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from admin.sessions import ABSOLUTE, IDLE, end_all_sessions
 from admin.tables import Gemeente, Lidmaatschap, LoginPoging, Organisatie
+from admin.tokens import revoke_all_tokens
 from settings import get_settings
 
 _settings = get_settings()
@@ -25,9 +26,10 @@ def _deactivating(values: dict) -> bool:
 
 
 async def end_sessions_when_deactivated(row_id, values: dict) -> dict:
-    """Piccolo Admin pre_patch hook: a user set to `active = False` loses every session at once."""
+    """Piccolo Admin pre_patch hook: a user set to `active = False` loses every session and token at once."""
     if _deactivating(values):
         await end_all_sessions(int(row_id))
+        await revoke_all_tokens(int(row_id))
     return values
 
 
@@ -64,7 +66,9 @@ def admin_app(extra_tables: list[type | TableConfig]):
         increase_expiry=None,  # the app's session middleware slides the idle deadline
         production=_settings.production,
         site_name="Signaalwerk — beheer",
-        allowed_hosts=[f"{_settings.host}:{_settings.port}", _settings.host, "localhost", "127.0.0.1"],
+        # the admin checks the Referer/Origin host over HTTPS: the public host of SIGNAALWERK_BASE_URL is one of them
+        allowed_hosts=[f"{_settings.host}:{_settings.port}", _settings.host, "localhost", "127.0.0.1",
+                       _settings.base_host],
     )
 
 

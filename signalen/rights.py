@@ -5,8 +5,9 @@
   every other row that points at them (table, id, time) so nothing is silently left out as tables are added.
 - `erase_user()`: the person's name goes (username, first/last name, e-mail → a pseudonym like
   "verwijderd-7f3a"); the signals stay, linked to the pseudonymised account; sessions end; the account is
-  deactivated and can never log in again.
-- `deactivate_user()`: `active = False` and every session of the user ends at once.
+  deactivated and can never log in again; its tokens are deleted.
+- `deactivate_user()`: `active = False`, every session of the user ends at once and every per-user secret token
+  (the calendar feed, `admin/tokens.py`) is deleted: reactivating does not bring an old token back.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import secrets
 from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import ForeignKey, Timestamp, Timestamptz, Varchar
+from piccolo.columns import Timestamp, Timestamptz, Varchar
 from piccolo.columns.column_types import Date
-from piccolo.table import Table
 
 from admin.sessions import end_all_sessions
 from admin.tables import Lidmaatschap, LoginPoging
+from admin.tokens import revoke_all_tokens, tables_pointing_at_users
 from common import dates
 
 PSEUDONYM_PREFIX = "verwijderd-"
@@ -52,19 +53,7 @@ async def _user_row(username: str) -> dict:
     return row
 
 
-def _tables_pointing_at_users() -> list[tuple[type[Table], list[ForeignKey]]]:
-    """Every table with a foreign key to the user table (found at run time: new tables are included too)."""
-    from piccolo.conf.apps import Finder
-
-    found = []
-    for table in Finder().get_table_classes():
-        if table is BaseUser:
-            continue
-        keys = [c for c in table._meta.foreign_key_columns
-                if c._foreign_key_meta.resolved_references._meta.tablename == BaseUser._meta.tablename]
-        if keys:
-            found.append((table, keys))
-    return found
+_tables_pointing_at_users = tables_pointing_at_users
 
 
 async def _other_rows(user_id: int) -> dict[str, list[dict]]:
@@ -126,6 +115,7 @@ async def deactivate_user(username: str) -> int:
     async with write_transaction():
         await BaseUser.update({BaseUser.active: False}).where(BaseUser.id == account["id"])
         await end_all_sessions(account["id"])
+        await revoke_all_tokens(account["id"])
     return account["id"]
 
 
@@ -164,6 +154,7 @@ async def erase_user(username: str) -> str:
             BaseUser.superuser: False,
         }).where(BaseUser.id == account["id"])
         await end_all_sessions(account["id"])
+        await revoke_all_tokens(account["id"])
         # Login attempts are kept for security, but under the pseudonym.
         await LoginPoging.update({LoginPoging.username: pseudonym}).where(
             LoginPoging.username == account["username"].lower())

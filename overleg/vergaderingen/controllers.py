@@ -149,7 +149,7 @@ class VergaderingPagesController(Controller):
     async def _ics(self, request: Request, vergadering_id: int) -> Response:
         vergadering = await V.get_vergadering(request.user, vergadering_id)
         punten = await agenda.list_punten(vergadering)
-        url = f"{request.base_url}vergaderingen/{vergadering_id}".replace("//vergaderingen", "/vergaderingen")
+        url = ics.meeting_url(vergadering_id)
         body = ics.vergadering_ics(vergadering, punten, agenda.planned_end(vergadering, punten), url)
         return Response(body, media_type="text/calendar; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="vergadering-{vergadering["datum"].isoformat()}.ics"'})

@@ -9,8 +9,14 @@ from icalendar import Calendar, Event
 from common import dates
 from common.dates import BRUSSELS
 from overleg.tables import VergaderingStatus
+from settings import get_settings
 
 DEFAULT_LENGTH = dt.timedelta(hours=2)  # a meeting without points yet
+
+
+def meeting_url(vergadering_id: int) -> str:
+    """The meeting's page at SIGNAALWERK_BASE_URL — never built from the request's Host, which a client chooses."""
+    return f"{get_settings().base_url}/vergaderingen/{vergadering_id}"
 
 
 def _calendar() -> Calendar:

@@ -16,6 +16,7 @@ from common.ids import not_found
 from overleg.access import vergadering_scope
 from overleg.tables import Kalenderfeed, Vergadering, VergaderingStatus
 from overleg.vergaderingen.ics import feed_ics
+from settings import get_settings
 
 
 async def active_feed(user_id: int) -> dict | None:
@@ -37,11 +38,12 @@ async def revoke(user_id: int) -> None:
 
 
 async def feed(token: str) -> bytes:
-    """The .ics for a live token, else 404 (unknown and revoked look the same)."""
+    """The .ics for a live token of an active user, else 404 (unknown, revoked and deactivated look the same)."""
     if not token or len(token) > 64:
         raise not_found()
     row = await Kalenderfeed.select(Kalenderfeed.user).where(
-        (Kalenderfeed.token == token) & Kalenderfeed.ingetrokken_op.is_null()).first()
+        (Kalenderfeed.token == token) & Kalenderfeed.ingetrokken_op.is_null()
+        & (Kalenderfeed.user.active == True)).first()  # noqa: E712  (a Piccolo condition, not a comparison)
     if row is None:
         raise not_found()
     user = await resolve_user(row["user"])
@@ -64,7 +66,8 @@ class KalenderController(Controller):
     @get("/", name="kalender", guards=[requires_login])
     async def page(self, request: Request) -> Template:
         current = await active_feed(request.user.id)
-        url = f"{request.base_url}kalender/{current['token']}.ics" if current else ""
+        # SIGNAALWERK_BASE_URL, never the request's Host: a forged Host must not end up in a link people subscribe to.
+        url = f"{get_settings().base_url}/kalender/{current['token']}.ics" if current else ""
         return Template("overleg/kalender.html", context={"url": url})
 
     @post("/", name="kalender_nieuw", guards=[requires_login], status_code=303)

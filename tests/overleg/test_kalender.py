@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from icalendar import Calendar
+from piccolo.apps.user.tables import BaseUser
 
 from common.dates import today
 from overleg.tables import Kalenderfeed, Overleg, Vergadering
@@ -73,3 +74,51 @@ def test_the_feed_page_needs_a_login_and_changes_need_csrf(anonymous, werker):
 
 def test_werker2_feed_has_no_mechelen_meeting(werker2, anonymous, meetings):
     assert locations(anonymous.get(feed_url(werker2))) == ["Gemeentehuis Hoeilaart"]
+
+
+# ----------------------------------------------------------------------------- the feed outlives no user
+
+
+def _live_tokens(user_id: int) -> int:
+    return sync(Kalenderfeed.count().where(Kalenderfeed.user == user_id))
+
+
+def test_deactivation_revokes_the_feed_and_reactivation_does_not_revive_it(partner, anonymous, meetings):
+    import manage
+
+    url = feed_url(partner)
+    manage.main(["deactiveer", "partner"])
+    assert anonymous.get(url).status_code == 404
+    assert _live_tokens(partner.user_id) == 0
+    sync(BaseUser.update({BaseUser.active: True}).where(BaseUser.id == partner.user_id))
+    assert anonymous.get(url).status_code == 404
+
+
+def test_erasure_revokes_the_feed(partner, anonymous, meetings):
+    import manage
+
+    url = feed_url(partner)
+    manage.main(["wis-gebruiker", "partner", "--ja"])
+    assert anonymous.get(url).status_code == 404
+    assert _live_tokens(partner.user_id) == 0
+
+
+def test_a_feed_answers_only_for_an_active_user(partner, anonymous, meetings):
+    url = feed_url(partner)
+    sync(BaseUser.update({BaseUser.active: False}).where(BaseUser.id == partner.user_id))  # e.g. straight in SQL
+    assert anonymous.get(url).status_code == 404
+
+
+def test_deactivating_in_the_admin_revokes_the_feed(partner, anonymous, meetings):
+    from admin.mount import end_sessions_when_deactivated
+
+    url = feed_url(partner)
+    sync(end_sessions_when_deactivated(partner.user_id, {"active": False}))
+    assert _live_tokens(partner.user_id) == 0
+    assert anonymous.get(url).status_code == 404
+
+
+def test_the_token_tables_are_found_at_run_time():
+    from admin.tokens import token_tables
+
+    assert Kalenderfeed in [table for table, _ in token_tables()]
