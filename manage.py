@@ -53,11 +53,14 @@ def demo(reset: bool) -> None:
 
 def create_user(args: argparse.Namespace) -> None:
     from admin.demo import create_user as create
+    from admin.passwords import check_password
     from admin.tables import Rol
 
     password = args.password or getpass.getpass("Wachtwoord: ")
-    if len(password) < 8:
-        sys.exit("Het wachtwoord moet minstens 8 tekens lang zijn.")
+    problem = check_password(password, username=args.username)
+    if problem:
+        print(problem, file=sys.stderr)
+        sys.exit(2)
     memberships = []
     for item in args.lid or []:
         slug, _, rol = item.partition(":")

@@ -24,6 +24,13 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "onbekend"
 
 
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return "1 seconde" if seconds == 1 else f"{seconds} seconden"
+    minutes = -(-seconds // 60)
+    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
+
+
 def _set_session_cookie(response: Response, token: str) -> None:
     response.set_cookie(
         sessions.SESSION_COOKIE,
@@ -54,13 +61,16 @@ class AuthController(Controller):
         target = safe_next(str(form.get("next", "/")))
         client = client_address(request)
         context = {"next": target, "username": username[:150]}
-        if await sessions.too_many_failures(username, client):
+        attempt = await sessions.begin_attempt(username, client)
+        if not attempt.allowed:
             await audit.record("login_mislukt", username=username, client=client, uitkomst="429",
                                route="POST /login/")
-            context["error"] = "Te veel mislukte pogingen. Wacht vijf minuten en probeer dan opnieuw."
-            return Template("login.html", context=context, status_code=HTTP_429_TOO_MANY_REQUESTS)
+            context["error"] = ("Te veel mislukte pogingen. "
+                                f"Wacht {_duration(attempt.retry_after)} en probeer dan opnieuw.")
+            return Template("login.html", context=context, status_code=HTTP_429_TOO_MANY_REQUESTS,
+                            headers={"Retry-After": str(attempt.retry_after)})
         user_id = await sessions.authenticate(username, password) if username and password else None
-        await sessions.record_attempt(username, client, user_id is not None)
+        await sessions.finish_attempt(attempt, user_id is not None)
         await audit.record("login" if user_id else "login_mislukt", username=username, client=client,
                            uitkomst="ok" if user_id else "geweigerd", route="POST /login/", user_id=user_id)
         if user_id is None:

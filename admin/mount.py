@@ -9,12 +9,15 @@ from piccolo_admin.endpoints import TableConfig, create_admin
 from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.session_auth.tables import SessionsBase
 
+from admin.passwords import enforce_on_piccolo_users
 from admin.sessions import ABSOLUTE, IDLE, end_all_sessions
 from admin.tables import Gemeente, Lidmaatschap, LoginPoging, Organisatie
 from admin.tokens import revoke_all_tokens
 from settings import get_settings
 
 _settings = get_settings()
+# The admin's user form and password change use Piccolo's own checks: make them the app's password policy.
+enforce_on_piccolo_users()
 
 
 def _deactivating(values: dict) -> bool:

@@ -7,22 +7,31 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import hmac
+import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import anyio
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 from admin.tables import LoginPoging, Rol
-from common import dates
+from common import dates, db
 
 SESSION_COOKIE = "id"  # the name Piccolo Admin reads, so one login serves both
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
 SLIDE_AFTER = dt.timedelta(minutes=1)  # refresh the idle deadline at most once a minute
+# Login limits (see begin_attempt): per (account, client), per client, and a growing delay per account.
 FAIL_WINDOW = dt.timedelta(minutes=5)
-MAX_FAILURES = 10
+PAIR_LIMIT = 10
+CLIENT_LIMIT = 30
+ACCOUNT_WINDOW = dt.timedelta(minutes=15)
+ACCOUNT_FREE = 10
+ACCOUNT_MAX_DELAY = 300
+KNOWN_CLIENT = dt.timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -71,25 +80,91 @@ async def _verify(password: str, stored: str | None) -> bool:
     return await anyio.to_thread.run_sync(check)
 
 
-async def too_many_failures(username: str, client: str) -> bool:
-    since = dates.now() - FAIL_WINDOW
-    failed = (LoginPoging.geslaagd == False) & (LoginPoging.tijdstip >= since)  # noqa: E712
-    by_user = await LoginPoging.count().where(failed & (LoginPoging.username == username.lower()))
-    if by_user >= MAX_FAILURES:
-        return True
-    by_client = await LoginPoging.count().where(failed & (LoginPoging.client == client))
-    return by_client >= MAX_FAILURES
+@dataclass(frozen=True)
+class Attempt:
+    """The outcome of asking to check a password: `id` of the recorded attempt, or a wait in seconds."""
+
+    id: int | None
+    retry_after: int = 0
+
+    @property
+    def allowed(self) -> bool:
+        return self.id is not None
 
 
-async def record_attempt(username: str, client: str, succeeded: bool) -> None:
-    await LoginPoging.insert(
-        LoginPoging(
-            username=username.lower()[:150],
-            client=client[:64],
-            geslaagd=succeeded,
-            tijdstip=dates.now(),
+def _lock_key(kind: str, value: str) -> int:
+    """A signed 64-bit key for pg_advisory_xact_lock, one per account and one per client."""
+    digest = hashlib.sha256(f"signaalwerk-login:{kind}:{value}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def account_delay(failures: int) -> int:
+    """Seconds an attempt on an account must wait after its last failure, from any client not known to it."""
+    if failures < ACCOUNT_FREE:
+        return 0
+    return min(2 ** (failures - ACCOUNT_FREE), ACCOUNT_MAX_DELAY)
+
+
+def _aware(value: Any) -> dt.datetime:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+async def begin_attempt(username: str, client: str) -> Attempt:
+    """Decide whether this attempt may check a password and, if so, record it (as failed until `finish_attempt`)
+    BEFORE the password is checked: counting and recording are one step under a lock per account and per client
+    (PostgreSQL advisory locks; on SQLite the IMMEDIATE write transaction), so parallel attempts see each other.
+
+    - per (account, client): PAIR_LIMIT failures in FAIL_WINDOW → 429 for that client only;
+    - per client over all accounts: CLIENT_LIMIT failures in FAIL_WINDOW (spraying from one address);
+    - per account over all clients: after ACCOUNT_FREE failures in ACCOUNT_WINDOW a growing delay
+      (1, 2, 4 … s, at most ACCOUNT_MAX_DELAY) since the last failure — skipped for a client that logged in to
+      this account before (KNOWN_CLIENT), so rotating addresses slow an attacker but never lock the owner out.
+    Refused attempts are not recorded: hammering does not extend anyone's wait.
+    """
+    name, client = username.lower()[:150], client[:64]
+    async with db.write_transaction():
+        if db.engine_name() == "postgres":
+            for key in sorted((_lock_key("account", name), _lock_key("client", client))):
+                await LoginPoging.raw("SELECT pg_advisory_xact_lock({})", key)
+        now = dates.now()
+        failed = LoginPoging.geslaagd == False  # noqa: E712
+        recent = failed & (LoginPoging.tijdstip >= now - FAIL_WINDOW)
+        pair = await LoginPoging.select(LoginPoging.tijdstip).where(
+            recent & (LoginPoging.username == name) & (LoginPoging.client == client)
+        ).order_by(LoginPoging.tijdstip)
+        by_client = await LoginPoging.select(LoginPoging.tijdstip).where(
+            recent & (LoginPoging.client == client)
+        ).order_by(LoginPoging.tijdstip)
+        for rows, limit in ((pair, PAIR_LIMIT), (by_client, CLIENT_LIMIT)):
+            if len(rows) >= limit:
+                # free again when the oldest failure that still counts leaves the window
+                oldest = _aware(rows[len(rows) - limit]["tijdstip"])
+                return Attempt(None, max(1, math.ceil((oldest + FAIL_WINDOW - now).total_seconds())))
+        known = await LoginPoging.exists().where(
+            (LoginPoging.geslaagd == True)  # noqa: E712
+            & (LoginPoging.username == name) & (LoginPoging.client == client)
+            & (LoginPoging.tijdstip >= now - KNOWN_CLIENT)
         )
-    )
+        if not known:
+            account = await LoginPoging.select(LoginPoging.tijdstip).where(
+                failed & (LoginPoging.username == name) & (LoginPoging.tijdstip >= now - ACCOUNT_WINDOW)
+            ).order_by(LoginPoging.tijdstip, ascending=False)
+            delay = account_delay(len(account))
+            if delay:
+                wait = _aware(account[0]["tijdstip"]) + dt.timedelta(seconds=delay) - now
+                if wait > dt.timedelta(0):
+                    return Attempt(None, max(1, math.ceil(wait.total_seconds())))
+        row = await LoginPoging.insert(
+            LoginPoging(username=name, client=client, geslaagd=False, tijdstip=now)
+        ).returning(LoginPoging.id)
+    return Attempt(row[0]["id"])
+
+
+async def finish_attempt(attempt: Attempt, succeeded: bool) -> None:
+    if succeeded and attempt.id is not None:
+        await LoginPoging.update({LoginPoging.geslaagd: True}).where(LoginPoging.id == attempt.id)
 
 
 async def authenticate(username: str, password: str) -> int | None:

@@ -117,6 +117,13 @@ def _is_english_default(detail: str, status: int) -> bool:
     return detail in english or detail.startswith(("No route", "Missing required", "Validation failed"))
 
 
+def _is_too_deep(exc: BaseException) -> bool:
+    """A RecursionError raised while decoding a request body (msgspec's or the json module's message)."""
+    return isinstance(exc, RecursionError) and any(
+        phrase in str(exc) for phrase in ("while deserializing", "decoding a JSON", "while decoding")
+    )
+
+
 def handle_exception(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         status = exc.status_code
@@ -127,6 +134,10 @@ def handle_exception(request: Request, exc: Exception) -> Response:
             status, detail = 400, MESSAGES[400] if fields else NOT_AN_OBJECT
         elif isinstance(exc.__cause__, SerializationException) or str(detail).startswith("JSON is malformed"):
             status, detail = 400, NOT_JSON
+    elif _is_too_deep(exc):
+        # A body nested deeper than the decoder recurses (`[[[[…]]]]`, 2 kB): the client's error, not ours.
+        logger.info("JSON too deeply nested on %s %s", request.method, request.url.path.encode("unicode_escape"))
+        status, detail, fields = 400, NOT_JSON, {}
     else:
         logger.exception("unhandled error on %s %s", request.method, request.url.path.encode("unicode_escape"))
         status, detail, fields = HTTP_500_INTERNAL_SERVER_ERROR, MESSAGES[500], {}
