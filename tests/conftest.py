@@ -29,7 +29,9 @@ else:
 os.environ["SIGNAALWERK_SECRET"] = "test-secret-" + "x" * 40
 os.environ["SIGNAALWERK_DEMO"] = "1"
 os.environ["SIGNAALWERK_PRODUCTION"] = "0"
-os.environ["SIGNAALWERK_DB_POOL"] = "0"  # tests run requests in other event loops than the one a pool lives in
+# The app under test starts no pool of its own: tests/support.py runs every request and query in one event loop and
+# starts the pool there itself; code that runs in another loop (manage.py's asyncio.run) gets a connection per query.
+os.environ["SIGNAALWERK_DB_POOL"] = "0"
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 
 
@@ -67,6 +69,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from tests.support import stop_portal
+
+    stop_portal()  # the pool's connections are closed before their database is dropped
     if ENGINE == "postgres":
         try:
             _pg_admin(f'DROP DATABASE IF EXISTS "{_pg_name}" WITH (FORCE)')
