@@ -8,6 +8,7 @@ The environment is set before the app is imported: settings are read once.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,7 +19,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = os.environ.get("SIGNAALWERK_TEST_ENGINE", "sqlite")
-_tmp = Path(tempfile.mkdtemp(prefix="signaalwerk-test-"))
+# The SQLite test database lives in memory (tmpfs) where there is one: it is thrown away after the run, and every
+# commit's fsync on a busy disk was a large part of each test's setup. Removed at the end of the run.
+_shm = Path("/dev/shm")
+_tmp = Path(tempfile.mkdtemp(prefix="signaalwerk-test-", dir=_shm if os.access(_shm, os.W_OK) else None))
 _pg_server = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 _pg_name = f"signaalwerk_test_{uuid.uuid4().hex[:10]}"
 
@@ -29,7 +33,9 @@ else:
 os.environ["SIGNAALWERK_SECRET"] = "test-secret-" + "x" * 40
 os.environ["SIGNAALWERK_DEMO"] = "1"
 os.environ["SIGNAALWERK_PRODUCTION"] = "0"
-os.environ["SIGNAALWERK_DB_POOL"] = "0"  # tests run requests in other event loops than the one a pool lives in
+# The app under test starts no pool of its own: tests/support.py runs every request and query in one event loop and
+# starts the pool there itself; code that runs in another loop (manage.py's asyncio.run) gets a connection per query.
+os.environ["SIGNAALWERK_DB_POOL"] = "0"
 os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 
 # SIGNAALWERK_TEST_CLOCK=2026-12-01T23:30:00Z runs the whole session from that instant, the clock ticking on
@@ -74,6 +80,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from tests.support import stop_portal
+
+    stop_portal()  # the pool's connections are closed before their database is dropped
+    shutil.rmtree(_tmp, ignore_errors=True)
     if ENGINE == "postgres":
         try:
             _pg_admin(f'DROP DATABASE IF EXISTS "{_pg_name}" WITH (FORCE)')

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import sqlite3
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 from litestar.testing import TestClient
 from piccolo.apps.user.tables import BaseUser
-from piccolo.utils.sync import run_sync
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from common.sqlite_pool import PooledSQLiteEngine
 
 # Test passwords need no brute-force resistance; production keeps Piccolo's 600k iterations.
 BaseUser._pbkdf2_iteration_count = 1_000
@@ -16,11 +23,108 @@ BaseUser._pbkdf2_iteration_count = 1_000
 PASSWORD = "geheim-wachtwoord"
 
 
+# ----------------------------------------------------------------------------- one event loop, one pool
+
+# Every request of every TestClient and every sync() runs in this one event loop (an anyio blocking portal in its own
+# thread), with a connection pool in it as the app's lifespan would start one. Without it each request started a
+# thread and an event loop, and each query opened a database connection (SIGNAALWERK_DB_POOL=0): most of a test's time.
+_portal: BlockingPortal | None = None
+_portal_stack = ExitStack()
+
+
+_PG_POOL_SLOT = PostgresEngine.pool  # where PostgresEngine keeps its pool; the property below wraps it
+
+
+class _OneLoopPostgres(PostgresEngine):
+    """An asyncpg pool only works in the event loop that made it. From any other loop (manage.py's asyncio.run,
+    schemathesis' own portal) Piccolo sees no pool here and opens a connection per query, as it does without one."""
+
+    __slots__ = ()
+
+    @property
+    def pool(self):
+        pool = _PG_POOL_SLOT.__get__(self)
+        loop = asyncio._get_running_loop()
+        return None if pool is not None and loop is not None and pool._loop is not loop else pool
+
+    @pool.setter
+    def pool(self, value) -> None:
+        current = _PG_POOL_SLOT.__get__(self)
+        if value is not None and current is not None and not current._closed:
+            raise RuntimeError("the test run's pool is still open: suspend it first (without_session_pool)")
+        _PG_POOL_SLOT.__set__(self, value)
+
+
+class _OneLoopSQLite(PooledSQLiteEngine):
+    """common.sqlite_pool's pool, used only from the loop that started it; other loops get Piccolo's own way."""
+
+    _pool_loop: asyncio.AbstractEventLoop | None = None
+
+    async def start_connection_pool(self, **kwargs) -> None:
+        if self._idle is not None and self._pool_loop is not asyncio.get_running_loop():
+            raise RuntimeError("the test run's pool is still open: suspend it first (without_session_pool)")
+        self._pool_loop = asyncio.get_running_loop()
+        await super().start_connection_pool(**kwargs)
+
+    async def _run_in_new_connection(self, *args, **kwargs):
+        if self._idle is not None and asyncio.get_running_loop() is not self._pool_loop:
+            return await SQLiteEngine._run_in_new_connection(self, *args, **kwargs)
+        return await super()._run_in_new_connection(*args, **kwargs)
+
+
+def _db():
+    from piccolo_conf import DB
+
+    return DB
+
+
+async def _start_pool() -> None:
+    from settings import get_settings
+
+    settings = get_settings()
+    await _db().start_connection_pool(min_size=settings.pool_min, max_size=settings.pool_max)
+
+
+async def _close_pool() -> None:
+    db = _db()
+    if (db.pool if isinstance(db, PostgresEngine) else db._idle) is not None:
+        await db.close_connection_pool()
+
+
+def portal() -> BlockingPortal:
+    """The run's event loop, started on first use (after the migrations) together with the pool."""
+    global _portal
+    if _portal is None:
+        db = _db()
+        # Same memory layout (no new slots), so the engine Piccolo's tables hold can change class in place.
+        db.__class__ = _OneLoopPostgres if isinstance(db, PostgresEngine) else _OneLoopSQLite
+        _portal = _portal_stack.enter_context(start_blocking_portal("asyncio"))
+        _portal.call(_start_pool)
+    return _portal
+
+
+def stop_portal() -> None:
+    """Close the pool and the loop (before the PostgreSQL test database is dropped)."""
+    global _portal
+    if _portal is not None:
+        _portal.call(_close_pool)
+        _portal_stack.close()
+        _portal = None
+
+
+@pytest.fixture
+def without_session_pool():
+    """For a test of the pool's own start and stop (the lifespan): the run's pool is closed meanwhile."""
+    portal().call(_close_pool)
+    yield
+    portal().call(_start_pool)
+
+
 def sync(work):
-    """Run a Piccolo query or a coroutine from a plain test."""
+    """Run a Piccolo query or a coroutine from a plain test, in the run's event loop."""
     if hasattr(work, "run_sync"):
-        return work.run_sync()
-    return run_sync(work)
+        return portal().call(work.run)
+    return portal().call(lambda: work)
 
 
 def all_tables():
@@ -33,15 +137,34 @@ def all_tables():
 SEEDED = {"levensdomein", "signaaltype"}  # filled by migrations; kept, and put back to active
 
 
-def wipe_database() -> None:
-    async def wipe() -> None:
-        for table in reversed(all_tables()):
-            if table._meta.tablename in SEEDED:
-                await table.update({table.actief: True}, force=True)
-            else:
-                await table.delete(force=True)
+def _wipe_script() -> str:
+    """Children before parents (foreign keys are on), in one transaction: one round trip, one commit."""
+    statements = [
+        f'UPDATE "{name}" SET "actief" = TRUE' if name in SEEDED else f'DELETE FROM "{name}"'
+        for name in (table._meta.tablename for table in reversed(all_tables()))
+    ]
+    return "BEGIN;\n" + ";\n".join(statements) + ";\nCOMMIT;"
 
-    run_sync(wipe())
+
+async def _wipe_postgres(script: str) -> None:
+    # asyncpg's execute() without arguments takes several statements at once (simple query protocol).
+    async with _db().pool.acquire() as connection:
+        await connection.execute(script)
+
+
+def wipe_database() -> None:
+    script = _wipe_script()
+    db = _db()
+    if isinstance(db, PostgresEngine):
+        portal().call(_wipe_postgres, script)
+    else:
+        # A plain sqlite3 connection (the same busy timeout as the app's engine): executescript runs it all at once.
+        connection = sqlite3.connect(db.path, timeout=30, isolation_level=None)
+        try:
+            connection.execute("PRAGMA foreign_keys = 1")
+            connection.executescript(script)
+        finally:
+            connection.close()
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +246,7 @@ def _build_world() -> World:
             users[name] = user.id
         return World(org.id, gemeenten, users)
 
-    return run_sync(build())
+    return sync(build())
 
 
 @pytest.fixture
@@ -135,11 +258,12 @@ def login_as(app, world: World | None, name: str) -> Persona:
     from piccolo_api.session_auth.tables import SessionsBase
 
     client = TestClient(app, raise_server_exceptions=False)
+    client.blocking_portal = portal()  # Litestar's TestClient reuses this portal instead of starting one per request
     if name == "anonymous" or world is None:
         return Persona(name, client)
     user_id = world.users[name]
     now = dt.datetime.now()
-    session = run_sync(SessionsBase.create_session(
+    session = sync(SessionsBase.create_session(
         user_id=user_id, expiry_date=now + dt.timedelta(minutes=30), max_expiry_date=now + dt.timedelta(hours=12)
     ))
     client.cookies.set("id", session.token, domain="testserver.local")

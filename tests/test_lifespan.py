@@ -8,6 +8,9 @@ import pytest
 
 from settings import get_settings
 
+# The lifespan starts and closes the pool itself, in this test's own event loop: the test run's pool steps aside.
+pytestmark = pytest.mark.usefixtures("without_session_pool")
+
 
 @pytest.fixture
 def anyio_backend():

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-from tests.support import login_as  # noqa: E402
+from tests.support import login_as, portal  # noqa: E402
 
 MAX_EXAMPLES = 20
 DEADLINE = dt.timedelta(seconds=15)  # per case; PDFs on a busy 2-core CI machine take a few seconds
@@ -40,6 +40,18 @@ def _app():
 
 
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", _app())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _the_runs_event_loop():
+    """schemathesis calls the app in an event loop of its own, where every query opened a connection; it uses the
+    run's loop instead (tests/support.py), which has the pool. Its lifespans stop here, while that loop still runs."""
+    from schemathesis.python import asgi
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(asgi, "_PORTAL", portal())  # raises if a schemathesis upgrade renames it
+        yield
+        asgi.shutdown_lifespans()
 
 
 @pytest.fixture
