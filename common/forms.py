@@ -1,0 +1,28 @@
+"""The one page-form pattern: a refused form is shown again, never lost.
+
+A page controller catches `FieldErrors` or `Conflict` from its service and answers
+`form_error_response(template, context, exc)`: the same template re-rendered with the submitted values (in
+`context`) and
+
+- for `FieldErrors`: `fields` (the Dutch message per field) and status 422 (or the status the error carries);
+- for `Conflict`: `huidig` (the stored version) and `jouw` (what was submitted) and status 409, unless the page
+  already put them in `context` (a freshly read `huidig`, say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from litestar.response import Template
+
+from common.errors import Conflict, FieldErrors
+
+
+def form_error_response(template: str, context: Mapping[str, Any], exc: FieldErrors | Conflict) -> Template:
+    """The form page again, with the refusal in its context and the refusal's status code."""
+    if isinstance(exc, Conflict):
+        shown = {"huidig": exc.huidig, "jouw": exc.jouw, **context}
+    else:
+        shown = {**context, "fields": exc.fields}
+    return Template(template, context=shown, status_code=exc.status_code)
