@@ -4,7 +4,7 @@ A page controller catches `FieldErrors` or `Conflict` from its service and answe
 `form_error_response(template, context, exc)`: the same template re-rendered with the submitted values (in
 `context`) and
 
-- for `FieldErrors`: `fields` (the Dutch message per field) and status 422 (or the status the error carries);
+- for `FieldErrors`: `fields` (the Dutch message per field) and status 422;
 - for `Conflict`: `huidig` (the stored version) and `jouw` (what was submitted) and status 409, unless the page
   already put them in `context` (a freshly read `huidig`, say).
 """
@@ -20,9 +20,7 @@ from common.errors import Conflict, FieldErrors
 
 
 def form_error_response(template: str, context: Mapping[str, Any], exc: FieldErrors | Conflict) -> Template:
-    """The form page again, with the refusal in its context and the refusal's status code."""
+    """The form page again, with the refusal in its context: 422 for field errors, 409 for a conflict."""
     if isinstance(exc, Conflict):
-        shown = {"huidig": exc.huidig, "jouw": exc.jouw, **context}
-    else:
-        shown = {**context, "fields": exc.fields}
-    return Template(template, context=shown, status_code=exc.status_code)
+        return Template(template, context={"huidig": exc.huidig, "jouw": exc.jouw, **context}, status_code=409)
+    return Template(template, context={**context, "fields": exc.fields}, status_code=422)
