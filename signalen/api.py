@@ -144,7 +144,7 @@ class SignaalApiController(Controller):
 
     @get(
         "/",
-        name="api-signalen-lijst",
+        name="api_signalen_lijst",
         summary="Het register, gefilterd en per pagina",
         responses=error_responses(400, 401, 404),
     )
@@ -196,7 +196,7 @@ class SignaalApiController(Controller):
             per_pagina=parsed.per_pagina,
         )
 
-    @post("/", name="api-signalen-nieuw", summary="Een signaal registreren", 
+    @post("/", name="api_signalen_nieuw", summary="Een signaal registreren", 
           responses=error_responses(400, 401, 403, 422))
     async def nieuw(self, request: Request, data: JSONBody[schemas.SignaalNieuw]) -> schemas.Signaal:
         user = _user(request)
@@ -205,7 +205,7 @@ class SignaalApiController(Controller):
         row = await services.create_signaal(user, values, confirm=confirm)
         return signaal_out(row, user)
 
-    @get("/{id:str}", name="api-signaal", summary="Eén signaal, met zijn historiek",
+    @get("/{id:str}", name="api_signaal", summary="Eén signaal, met zijn historiek",
           responses=error_responses(401, 404))
     async def detail(self, request: Request, id: _Id) -> schemas.SignaalDetail:
         user = _user(request)
@@ -213,7 +213,7 @@ class SignaalApiController(Controller):
 
     @patch(
         "/{id:str}",
-        name="api-signaal-wijzigen",
+        name="api_signaal_wijzigen",
         summary="Een signaal wijzigen (alleen de meegegeven velden)",
         responses=error_responses(400, 401, 403, 404, 409, 422),
     )
@@ -231,7 +231,7 @@ class SignaalApiController(Controller):
 
     @post(
         "/{id:str}/status",
-        name="api-signaal-status",
+        name="api_signaal_status",
         summary="De status van een signaal wijzigen",
         status_code=200,
         responses=error_responses(400, 401, 403, 404, 409, 422),
@@ -251,7 +251,7 @@ class TaxonomieApiController(Controller):
     guards = [requires_login]
     tags = ["signalen"]
 
-    @get("/", name="api-taxonomie", summary="De actieve keuzelijsten voor signalen", responses=error_responses(401))
+    @get("/", name="api_taxonomie", summary="De actieve keuzelijsten voor signalen", responses=error_responses(401))
     async def taxonomie(self) -> schemas.Taxonomie:
         lists = await services.taxonomy_lists()
 

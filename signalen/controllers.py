@@ -15,6 +15,7 @@ from admin.tenancy import REGISTER_ROLES, register_gemeente_ids, visible_gemeent
 from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
+from common.forms import form_error_response
 from common.ids import as_version, not_found, path_id
 from signalen import filters as register_filters
 from signalen import privacy, services
@@ -105,20 +106,19 @@ class SignaalPagesController(Controller):
         try:
             signaal = await services.create_signaal(user, data, confirm=data["bevestig"])
         except services.PersonalDataFound as exc:
-            context = await self._form_context(user, data, fields=exc.fields,
-                                               bevindingen=highlighted(data, exc.findings))
-            return Template("signalen/nieuw.html", context=context, status_code=422)
+            context = await self._form_context(user, data, bevindingen=highlighted(data, exc.findings))
+            return form_error_response("signalen/nieuw.html", context, exc)
         except FieldErrors as exc:
-            context = await self._form_context(user, data, fields=exc.fields)
-            return Template("signalen/nieuw.html", context=context, status_code=422)
-        return Redirect(f"/signalen/{signaal['id']}/opgeslagen", status_code=303)
+            return form_error_response("signalen/nieuw.html", await self._form_context(user, data), exc)
+        saved = request.app.route_reverse("signaal_opgeslagen", signaal_id=str(signaal["id"]))
+        return Redirect(saved, status_code=303)
 
     @get("/{signaal_id:str}/opgeslagen", name="signaal_opgeslagen")
     async def saved(self, request: Request, signaal_id: FromPath[str]) -> Template:
         signaal = await services.get_signaal(request.user, path_id(signaal_id))
         return Template("signalen/opgeslagen.html", context={"signaal": signaal})
 
-    @get("/", name="register")
+    @get("/", name="signalen")
     async def register(self, request: Request) -> Template:
         user = request.user
         if not register_gemeente_ids(user):
@@ -171,29 +171,30 @@ class SignaalPagesController(Controller):
         except Conflict as exc:
             assert exc.current is not None  # update_signaal's conflicts carry the stored signal
             context = await self._form_context(user, {**data, "versie": exc.current["versie"]}, signaal=exc.current,
-                                               conflict=True, huidig=exc.current)
-            return Template("signalen/bewerken.html", context=context, status_code=409)
+                                               conflict=True)
+            return form_error_response("signalen/bewerken.html", context, exc)
         except services.PersonalDataFound as exc:
-            context = await self._form_context(user, data, signaal=signaal, fields=exc.fields,
+            context = await self._form_context(user, data, signaal=signaal,
                                                bevindingen=highlighted(data, exc.findings))
-            return Template("signalen/bewerken.html", context=context, status_code=422)
+            return form_error_response("signalen/bewerken.html", context, exc)
         except FieldErrors as exc:
-            context = await self._form_context(user, data, signaal=signaal, fields=exc.fields)
-            return Template("signalen/bewerken.html", context=context, status_code=422)
-        return flash(Redirect(f"/signalen/{signaal['id']}", status_code=303), "Wijzigingen opgeslagen.")
+            context = await self._form_context(user, data, signaal=signaal)
+            return form_error_response("signalen/bewerken.html", context, exc)
+        detail = request.app.route_reverse("signaal_detail", signaal_id=str(signaal["id"]))
+        return flash(Redirect(detail, status_code=303), "Wijzigingen opgeslagen.")
 
     @post("/{signaal_id:str}/status", name="signaal_status_post", status_code=303)
     async def status(self, request: Request, signaal_id: FromPath[str]) -> Response:
         form = await request.form()
         target = str(form.get("status", ""))
+        detail = request.app.route_reverse("signaal_detail", signaal_id=str(path_id(signaal_id)))
         try:
             await services.change_status(request.user, path_id(signaal_id), target, str(form.get("toelichting", "")))
         except Conflict as exc:
-            response = Redirect(f"/signalen/{path_id(signaal_id)}", status_code=303)
-            return flash(response, str(exc.detail), "fout")
+            return flash(Redirect(detail, status_code=303), str(exc.detail), "fout")
         except FieldErrors:
-            return flash(Redirect(f"/signalen/{path_id(signaal_id)}", status_code=303), "Kies een status.", "fout")
-        return flash(Redirect(f"/signalen/{path_id(signaal_id)}", status_code=303),
+            return flash(Redirect(detail, status_code=303), "Kies een status.", "fout")
+        return flash(Redirect(detail, status_code=303),
                      f"Status gewijzigd naar '{Status.label_for(target)}'.")
 
 

@@ -182,13 +182,13 @@ class SignaalExportController(Controller):
     guards = [requires_login]
     include_in_schema = False
 
-    @get("/export.csv", name="signalen:export-csv")
+    @get("/export.csv", name="signalen_export_csv")
     async def export_csv(self, request: Request) -> Response:
         _user, chosen, rows, _total = await _select(request)
         content = await anyio.to_thread.run_sync(build_csv, rows)
         return _download(content, CSV_MEDIA_TYPE, filename(chosen, "csv"))
 
-    @get("/export.xlsx", name="signalen:export-xlsx")
+    @get("/export.xlsx", name="signalen_export_xlsx")
     async def export_xlsx(self, request: Request) -> Response:
         user, chosen, rows, total = await _select(request)
         exported_at = local(now()).replace(tzinfo=None, microsecond=0)

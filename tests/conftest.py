@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENGINE = os.environ.get("SIGNAALWERK_TEST_ENGINE", "sqlite")
 # The SQLite test database lives in memory (tmpfs) where there is one: it is thrown away after the run, and every
 # commit's fsync on a busy disk was a large part of each test's setup. Removed at the end of the run.
-_shm = Path("/dev/shm")
+_shm = Path("/dev/shm")  # noqa: S108 - a private mkdtemp below it, removed after the run
 _tmp = Path(tempfile.mkdtemp(prefix="signaalwerk-test-", dir=_shm if os.access(_shm, os.W_OK) else None))
 _pg_server = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 _pg_name = f"signaalwerk_test_{uuid.uuid4().hex[:10]}"

@@ -34,7 +34,7 @@ class ActiesApiController(Controller):
     guards = [requires_login]
     tags = ["acties"]
 
-    @get("/", name="api-acties", summary="Acties van je overleggen (filters: overleg, partner, dossier, open)")
+    @get("/", name="api_acties", summary="Acties van je overleggen (filters: overleg, partner, dossier, open)")
     async def lijst(self, request: Request, overleg: FromQuery[str | None] = None,
                     partner: FromQuery[str | None] = None, dossier: FromQuery[str | None] = None,
                     open: FromQuery[str | None] = None) -> dict:
@@ -43,7 +43,7 @@ class ActiesApiController(Controller):
             dossier_id=_filter_id(dossier, "dossier"), open_only=open in ("1", "true", "ja"))
         return {"items": [_out(r) for r in rows], "totaal": len(rows)}
 
-    @post("/", name="api-actie-nieuw", summary="Een actie aanmaken (voorzitter)", status_code=201,
+    @post("/", name="api_actie_nieuw", summary="Een actie aanmaken (voorzitter)", status_code=201,
           responses=errors(400, 401, 403, 404, 422))
     async def nieuw(self, request: Request) -> dict:
         body = await read_json(request)
@@ -53,11 +53,11 @@ class ActiesApiController(Controller):
             deadline=body.get("deadline"), lens=body.get("lens"))
         return _out(row)
 
-    @get("/{actie_id:str}", name="api-actie", summary="Eén actie", responses=errors(401, 404))
+    @get("/{actie_id:str}", name="api_actie", summary="Eén actie", responses=errors(401, 404))
     async def detail(self, request: Request, actie_id: FromPath[str]) -> dict:
         return _out(await acties.get_actie(request.user, path_id(actie_id)))
 
-    @post("/{actie_id:str}/status", name="api-actie-status", status_code=200,
+    @post("/{actie_id:str}/status", name="api_actie_status", status_code=200,
           summary='De status van een actie wijzigen: {"status", "versie"}')
     async def status(self, request: Request, actie_id: FromPath[str]) -> dict:
         body = await read_json(request)

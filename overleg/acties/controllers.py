@@ -14,6 +14,7 @@ from admin.tenancy import in_gemeenten
 from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
+from common.forms import form_error_response
 from common.ids import as_id, not_found, path_id
 from overleg import access
 from overleg.acties import services as acties
@@ -22,6 +23,7 @@ from overleg.tables import ActieStatus, Dossier, Lens
 
 VIEWS = {"partner": "Per partner", "dossier": "Per dossier"}
 CREATE_FIELDS = ("overleg", "agendapunt", "dossier", "wat", "partner", "deadline", "lens")
+LIST = "overleg/acties/lijst.html"
 
 
 def _query(request: Request) -> dict[str, Any]:
@@ -33,10 +35,10 @@ def _query(request: Request) -> dict[str, Any]:
     return {"overleg": overleg, "per": per, "alles": params.get("alles") == "1"}
 
 
-def _back(overleg: Any, per: Any) -> str:
+def _back(request: Request, overleg: Any, per: Any) -> str:
     parts = [f"overleg={as_id(overleg)}" if as_id(overleg) else "", f"per={per}" if per in VIEWS else ""]
     query = "&".join(p for p in parts if p)
-    return "/acties/" + (f"?{query}" if query else "")
+    return request.app.route_reverse("acties") + "/" + (f"?{query}" if query else "")
 
 
 async def _create_form(user, overleg: dict | None) -> dict | None:
@@ -54,6 +56,9 @@ class ActiesPagesController(Controller):
     include_in_schema = False
 
     async def _page(self, request: Request, status_code: int = 200, **extra) -> Template:
+        return Template(LIST, context=await self._context(request, **extra), status_code=status_code)
+
+    async def _context(self, request: Request, **extra) -> dict[str, Any]:
         user = request.user
         if not tenancy.member_gemeente_ids(user):
             raise not_found()
@@ -66,14 +71,13 @@ class ActiesPagesController(Controller):
             overleg = overleggen[0]
         rows = await acties.list_acties(user, overleg_id=overleg["id"] if overleg else None,
                                         open_only=not query["alles"])
-        context = {
+        return {
             "query": query, "views": VIEWS, "overleggen": overleggen, "overleg": overleg,
             "groepen": acties.group(rows, query["per"]), "totaal": len(rows),
             "achterstallig": sum(1 for r in rows if r["achterstallig"]), "statussen": ActieStatus.labels(),
             "nieuw": await _create_form(user, overleg), "vandaag": today(), "fields": {}, "data": {},
-            "terug": _back(overleg["id"] if overleg else None, query["per"]), **extra,
+            "terug": _back(request, overleg["id"] if overleg else None, query["per"]), **extra,
         }
-        return Template("overleg/acties/lijst.html", context=context, status_code=status_code)
 
     @get("/", name="acties")
     async def lijst(self, request: Request) -> Template:
@@ -89,13 +93,14 @@ class ActiesPagesController(Controller):
                 dossier_id=data["dossier"] or None, wat=data["wat"], partner_id=data["partner"] or None,
                 deadline=data["deadline"] or None, lens=data["lens"])
         except FieldErrors as exc:
-            return await self._page(request, 422, fields=exc.fields, data=data)
-        return flash(Redirect(_back(data["overleg"], form.get("per")), status_code=303), "De actie is toegevoegd.")
+            return form_error_response(LIST, await self._context(request, data=data), exc)
+        back = _back(request, data["overleg"], form.get("per"))
+        return flash(Redirect(back, status_code=303), "De actie is toegevoegd.")
 
     @post("/{actie_id:str}/status", name="actie_status", status_code=303)
     async def status(self, request: Request, actie_id: FromPath[str]) -> Response:
         form = await request.form()
-        back = _back(form.get("overleg"), form.get("per"))
+        back = _back(request, form.get("overleg"), form.get("per"))
         try:
             row = await acties.update_actie_status(request.user, path_id(actie_id), str(form.get("status", "")),
                                                    str(form.get("versie", "")))

@@ -97,7 +97,7 @@ class DossierApiController(Controller):
     guards = [requires_login]
     tags = ["dossiers"]
 
-    @get("/", name="api-dossiers-lijst", summary="De dossiers die je mag lezen", responses=_errors(400, 401, 404))
+    @get("/", name="api_dossiers_lijst", summary="De dossiers die je mag lezen", responses=_errors(400, 401, 404))
     async def lijst(self, request: Request, gemeente: _Gemeente = None,
                     status: Annotated[str | None, QueryParameter(description="open, geagendeerd, in_behandeling "
                                                                              "of afgerond.")] = None,
@@ -108,20 +108,20 @@ class DossierApiController(Controller):
         rows = await dossiers.list_dossiers(user, gemeente_id=_gemeente_id(user, gemeente), status=status or None)
         return s.DossierLijst(items=[kort(r) for r in rows], totaal=len(rows))
 
-    @post("/", name="api-dossiers-nieuw", summary="Een dossier aanmaken (voorzitter)",
+    @post("/", name="api_dossiers_nieuw", summary="Een dossier aanmaken (voorzitter)",
           responses=_errors(400, 401, 403, 409, 422))
     async def nieuw(self, request: Request, data: JSONBody[s.DossierNieuw]) -> s.DossierDetail:
         row = await dossiers.create_dossier(request.user, data.gemeente, data.titel, data.omschrijving or "",
                                             data.signalen)
         return await detail(row)
 
-    @get("/suggesties", name="api-dossiers-suggesties", summary="Bundelvoorstellen voor de niet-gebundelde "
+    @get("/suggesties", name="api_dossiers_suggesties", summary="Bundelvoorstellen voor de niet-gebundelde "
          "signalen van een gemeente (voorzitter)", responses=_errors(400, 401, 403, 404))
     async def suggesties(self, request: Request, gemeente: _Gemeente = None) -> s.Suggesties:
         found = await suggestions.suggestions(request.user, gemeente)
         return msgspec.convert({k: found[k] for k in ("gemeente", "bestaande", "nieuw")}, s.Suggesties)
 
-    @post("/suggesties/aanvaarden", name="api-dossiers-suggestie-aanvaarden",
+    @post("/suggesties/aanvaarden", name="api_dossiers_suggestie_aanvaarden",
           summary="Een voorstel aanvaarden: bundelen in het bestaande dossier, of een nieuw dossier maken",
           responses=_errors(400, 401, 403, 404, 409, 422))
     async def aanvaarden(self, request: Request, data: JSONBody[s.SuggestieBesluit]) -> s.DossierDetail:
@@ -129,19 +129,19 @@ class DossierApiController(Controller):
                                        titel=data.titel)
         return await detail(row)
 
-    @post("/suggesties/afwijzen", name="api-dossiers-suggestie-afwijzen", status_code=200,
+    @post("/suggesties/afwijzen", name="api_dossiers_suggestie_afwijzen", status_code=200,
           summary="Een voorstel afwijzen: het wordt niet opnieuw voorgesteld",
           responses=_errors(400, 401, 403, 404, 422))
     async def afwijzen(self, request: Request, data: JSONBody[s.SuggestieBesluit]) -> s.SuggestieAfgewezen:
         count = await suggestions.reject(request.user, data.gemeente, data.signalen, dossier_id=data.dossier)
         return s.SuggestieAfgewezen(opgeslagen=count)
 
-    @get("/{id:str}", name="api-dossier", summary="Eén dossier met zijn onderbouwing, signalen en historiek",
+    @get("/{id:str}", name="api_dossier", summary="Eén dossier met zijn onderbouwing, signalen en historiek",
          responses=_errors(401, 404))
     async def dossier(self, request: Request, id: _Id) -> s.DossierDetail:
         return await detail(await dossiers.get_dossier(request.user, path_id(id)))
 
-    @patch("/{id:str}", name="api-dossier-wijzigen", summary="Titel, omschrijving of status wijzigen (voorzitter)",
+    @patch("/{id:str}", name="api_dossier_wijzigen", summary="Titel, omschrijving of status wijzigen (voorzitter)",
            responses=_errors(400, 401, 403, 404, 409, 422))
     async def wijzigen(self, request: Request, id: _Id, data: JSONBody[s.DossierWijziging]) -> s.DossierDetail:
         changes: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(data).items()
@@ -149,31 +149,31 @@ class DossierApiController(Controller):
         versie = None if data.versie is msgspec.UNSET else data.versie
         return await detail(await dossiers.update_dossier(request.user, path_id(id), changes, versie))
 
-    @post("/{id:str}/signalen", name="api-dossier-signalen", status_code=200,
+    @post("/{id:str}/signalen", name="api_dossier_signalen", status_code=200,
           summary="Signalen bundelen in dit dossier (voorzitter)", responses=_errors(400, 401, 403, 404, 409, 422))
     async def signalen(self, request: Request, id: _Id, data: JSONBody[s.SignalenToevoegen]) -> s.DossierDetail:
         row = await dossiers.add_signalen(request.user, path_id(id), data.signalen, move=data.verplaats)
         return await detail(row)
 
-    @delete("/{id:str}/signalen/{signaal_id:str}", name="api-dossier-signaal-weg", status_code=200,
+    @delete("/{id:str}/signalen/{signaal_id:str}", name="api_dossier_signaal_weg", status_code=200,
             summary="Een signaal uit het dossier halen: het wordt weer nieuw (voorzitter)",
             responses=_errors(401, 403, 404, 409))
     async def signaal_weg(self, request: Request, id: _Id, signaal_id: _SignaalId) -> s.DossierDetail:
         return await detail(await dossiers.remove_signaal(request.user, path_id(id), path_id(signaal_id)))
 
-    @post("/{id:str}/samenvoegen", name="api-dossier-samenvoegen", status_code=200,
+    @post("/{id:str}/samenvoegen", name="api_dossier_samenvoegen", status_code=200,
           summary="Dit dossier samenvoegen in een ander (voorzitter); antwoordt met het doeldossier",
           responses=_errors(400, 401, 403, 404, 409, 422))
     async def samenvoegen(self, request: Request, id: _Id, data: JSONBody[s.Samenvoegen]) -> s.DossierDetail:
         return await detail(await dossiers.merge_dossiers(request.user, path_id(id), data.doel))
 
-    @get("/{id:str}/commentaren", name="api-dossier-commentaren", summary="Commentaren bij een dossier",
+    @get("/{id:str}/commentaren", name="api_dossier_commentaren", summary="Commentaren bij een dossier",
          responses=_errors(401, 404))
     async def commentaren(self, request: Request, id: _Id) -> list[s.DossierCommentaar]:
         row = await dossiers.get_dossier(request.user, path_id(id))
         return [_commentaar(c) for c in await dossiers.comments(row["id"])]
 
-    @post("/{id:str}/commentaren", name="api-dossier-commentaar", summary="Commentaar geven (wie het dossier "
+    @post("/{id:str}/commentaren", name="api_dossier_commentaar", summary="Commentaar geven (wie het dossier "
           "mag lezen, ook partners)", responses={**_errors(400, 401, 403, 404), 422: ResponseSpec(
               Fout, description=_COMMENT_422, generate_examples=False)})
     async def commentaar(self, request: Request, id: _Id, data: JSONBody[s.CommentaarNieuw]) -> s.DossierCommentaar:

@@ -18,6 +18,7 @@ from admin.sessions import CurrentUser
 from admin.tenancy import register_gemeente_ids
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
+from common.forms import form_error_response
 from common.ids import as_id, as_version, not_found, path_id
 from overleg.dossiers import services as dossiers
 from overleg.dossiers import suggestions
@@ -45,8 +46,9 @@ def chair_gemeenten(user: CurrentUser) -> list:
     return chaired
 
 
-def back(dossier_id: int, message: str, category: str = "succes", anchor: str = "") -> Response:
-    return flash(Redirect(f"/dossiers/{dossier_id}{anchor}", status_code=303), message, category)
+def back(request: Request, dossier_id: int, message: str, category: str = "succes", anchor: str = "") -> Response:
+    target = request.app.route_reverse("dossier_detail", dossier_id=str(dossier_id)) + anchor
+    return flash(Redirect(target, status_code=303), message, category)
 
 
 def failure(exc: Exception) -> str:
@@ -104,12 +106,11 @@ class DossierPagesController(Controller):
             row = await dossiers.create_dossier(user, data["gemeente"], data["titel"], data["omschrijving"],
                                                 data["signalen"])
         except FieldErrors as exc:
-            context = await self._new_context(user, data, fields=exc.fields)
-            return Template("overleg/dossiers/nieuw.html", context=context, status_code=422)
+            return form_error_response("overleg/dossiers/nieuw.html", await self._new_context(user, data), exc)
         except Conflict as exc:
             context = await self._new_context(user, data, fields={"signalen": str(exc.detail)})
             return Template("overleg/dossiers/nieuw.html", context=context, status_code=409)
-        return back(row["id"], "Dossier aangemaakt.")
+        return back(request, row["id"], "Dossier aangemaakt.")
 
     async def _detail_context(self, user: CurrentUser, dossier_id: int, **extra: Any) -> dict:
         """Everything the dossier page shows; `extra` carries the comment form's state after a refusal."""
@@ -153,14 +154,13 @@ class DossierPagesController(Controller):
         try:
             await dossiers.update_dossier(user, dossier["id"], data, versie)
         except FieldErrors as exc:
-            return Template("overleg/dossiers/bewerken.html", context={**context, "fields": exc.fields},
-                            status_code=422)
+            return form_error_response("overleg/dossiers/bewerken.html", context, exc)
         except Conflict as exc:
             current = await dossiers.get_dossier(user, dossier["id"])
             context = {**context, "dossier": current, "huidig": current, "fout": str(exc.detail),
                        "data": {**data, "versie": current["versie"]}}
-            return Template("overleg/dossiers/bewerken.html", context=context, status_code=409)
-        return back(dossier["id"], "Wijzigingen opgeslagen.")
+            return form_error_response("overleg/dossiers/bewerken.html", context, exc)
+        return back(request, dossier["id"], "Wijzigingen opgeslagen.")
 
     @post("/{dossier_id:str}/signalen", name="dossier_signalen_post", status_code=303)
     async def signalen_toevoegen(self, request: Request, dossier_id: _Id) -> Response:
@@ -170,8 +170,8 @@ class DossierPagesController(Controller):
             row = await dossiers.add_signalen(request.user, did, form.getall("signalen", []),
                                               move=form.get("verplaats") == "1")
         except (FieldErrors, Conflict) as exc:
-            return back(did, failure(exc), "fout")
-        return back(row["id"], "Signalen toegevoegd.", anchor="#signalen")
+            return back(request, did, failure(exc), "fout")
+        return back(request, row["id"], "Signalen toegevoegd.", anchor="#signalen")
 
     @post("/{dossier_id:str}/signalen/{signaal_id:str}/verwijderen", name="dossier_signaal_weg", status_code=303)
     async def signaal_weg(self, request: Request, dossier_id: _Id, signaal_id: _Id) -> Response:
@@ -180,8 +180,9 @@ class DossierPagesController(Controller):
         try:
             await dossiers.remove_signaal(request.user, did, path_id(signaal_id), form.get("toelichting", ""))
         except Conflict as exc:
-            return back(did, failure(exc), "fout")
-        return back(did, "Het signaal is uit het dossier gehaald en staat weer op ‘nieuw’.", anchor="#signalen")
+            return back(request, did, failure(exc), "fout")
+        return back(request, did, "Het signaal is uit het dossier gehaald en staat weer op ‘nieuw’.",
+                    anchor="#signalen")
 
     @post("/{dossier_id:str}/samenvoegen", name="dossier_samenvoegen", status_code=303)
     async def samenvoegen(self, request: Request, dossier_id: _Id) -> Response:
@@ -192,8 +193,8 @@ class DossierPagesController(Controller):
         try:
             row = await dossiers.merge_dossiers(request.user, did, doel)
         except (FieldErrors, Conflict) as exc:
-            return back(did, failure(exc), "fout")
-        return back(row["id"], f"Dossier {did} is samengevoegd in dit dossier.")
+            return back(request, did, failure(exc), "fout")
+        return back(request, row["id"], f"Dossier {did} is samengevoegd in dit dossier.")
 
     @post("/{dossier_id:str}/commentaar", name="dossier_commentaar", status_code=303)
     async def commentaar(self, request: Request, dossier_id: _Id) -> Response:
@@ -204,9 +205,9 @@ class DossierPagesController(Controller):
             await dossiers.add_comment(request.user, did, tekst, bevestig=form.get("bevestig") in CONFIRMED)
         except FieldErrors as exc:  # empty, too long, or the privacy guard: the typed text stays in the form
             typed = {"tekst": tekst, "persoonsgegevens": exc.extra.get("persoonsgegevens") or []}
-            context = await self._detail_context(request.user, did, fields=exc.fields, commentaar=typed)
-            return Template("overleg/dossiers/detail.html", context=context, status_code=422)
-        return back(did, "Commentaar geplaatst.", anchor="#commentaren")
+            context = await self._detail_context(request.user, did, commentaar=typed)
+            return form_error_response("overleg/dossiers/detail.html", context, exc)
+        return back(request, did, "Commentaar geplaatst.", anchor="#commentaren")
 
 
 class SuggestiePagesController(Controller):
@@ -229,7 +230,8 @@ class SuggestiePagesController(Controller):
         form = await request.form()
         gemeente = str(form.get("gemeente", ""))
         slug = gemeente if _SLUG.fullmatch(gemeente) else ""
-        target = Redirect(f"/dossiers/suggesties?gemeente={slug}" if slug else "/dossiers/suggesties", status_code=303)
+        suggesties = request.app.route_reverse("dossier_suggesties")
+        target = Redirect(f"{suggesties}?gemeente={slug}" if slug else suggesties, status_code=303)
         ids, dossier_id = form.getall("signalen", []), optional_id(form.get("dossier"))
         try:
             if accept:

@@ -193,7 +193,7 @@ class NotaApiController(Controller):
     guards = [requires_login]
     tags = ["notas"]
 
-    @get("/", name="api-notas-lijst", summary="De signaalnota's die je mag lezen", responses=_errors(400, 401))
+    @get("/", name="api_notas_lijst", summary="De signaalnota's die je mag lezen", responses=_errors(400, 401))
     async def lijst(self, request: Request, status: Annotated[str | None, QueryParameter(
             description="concept, ter_goedkeuring, verstuurd of beantwoord.")] = None) -> NotaLijst:
         if status and status not in NotaStatus.values():
@@ -201,7 +201,7 @@ class NotaApiController(Controller):
         rows = await notas.list_notas(request.user, status=status or None)
         return NotaLijst(items=[kort(r) for r in rows], totaal=len(rows))
 
-    @post("/", name="api-notas-nieuw", summary="Een signaalnota (concept) maken uit dossiers",
+    @post("/", name="api_notas_nieuw", summary="Een signaalnota (concept) maken uit dossiers",
           responses=_errors(400, 401, 403, 404, 422))
     async def nieuw(self, request: Request, data: JSONBody[NotaNieuw]) -> NotaDetail:
         values = msgspec.structs.asdict(data)
@@ -210,11 +210,11 @@ class NotaApiController(Controller):
         values = {k: v for k, v in values.items() if v is not None or k in ("dossiers", "onderwerp", "adressaat")}
         return await detail(await notas.create_nota(request.user, values))
 
-    @get("/{id:str}", name="api-nota", summary="Eén signaalnota", responses=_errors(401, 404))
+    @get("/{id:str}", name="api_nota", summary="Eén signaalnota", responses=_errors(401, 404))
     async def nota(self, request: Request, id: _Id) -> NotaDetail:
         return await detail(await notas.get_nota(request.user, path_id(id)))
 
-    @patch("/{id:str}", name="api-nota-wijzigen", summary="Een concept wijzigen (voorzitter)",
+    @patch("/{id:str}", name="api_nota_wijzigen", summary="Een concept wijzigen (voorzitter)",
            responses=_errors(400, 401, 403, 404, 409, 422))
     async def wijzigen(self, request: Request, id: _Id, data: JSONBody[NotaWijziging]) -> NotaDetail:
         values = _present(data)
@@ -226,33 +226,33 @@ class NotaApiController(Controller):
                   for k, v in values.items()}
         return await detail(await notas.update_nota(request.user, path_id(id), values, versie, confirm=confirm))
 
-    @get("/{id:str}/pdf", name="api-nota-pdf", summary="De nota als PDF (na versturen: de bewaarde, onveranderlijke "
+    @get("/{id:str}/pdf", name="api_nota_pdf", summary="De nota als PDF (na versturen: de bewaarde, onveranderlijke "
          "PDF)", media_type="application/pdf", responses=_errors(401, 404))
     async def pdf(self, request: Request, id: _Id) -> Response[bytes]:
         nota = await notas.get_nota(request.user, path_id(id))
         return documents.pdf_response(await documents.live_pdf(nota), nota)
 
-    @post("/{id:str}/versturen", name="api-nota-versturen", status_code=200, summary="De nota versturen: de PDF "
+    @post("/{id:str}/versturen", name="api_nota_versturen", status_code=200, summary="De nota versturen: de PDF "
           "wordt bewaard met zijn SHA-256, de signalen worden gesignaleerd", responses=_errors(401, 403, 404, 409, 422))
     async def versturen(self, request: Request, id: _Id) -> NotaDetail:
         return await detail(await lifecycle.send(request.user, path_id(id)))
 
-    @post("/{id:str}/antwoord", name="api-nota-antwoord", status_code=201, summary="Het antwoord registreren; de "
+    @post("/{id:str}/antwoord", name="api_nota_antwoord", status_code=201, summary="Het antwoord registreren; de "
           "signalen worden beantwoord", responses=_errors(400, 401, 403, 404, 409, 422))
     async def antwoord(self, request: Request, id: _Id, data: JSONBody[AntwoordNieuw]) -> NotaDetail:
         return await detail(await lifecycle.record_answer(request.user, path_id(id), msgspec.structs.asdict(data)))
 
-    @post("/{id:str}/nieuwe-versie", name="api-nota-nieuwe-versie", summary="Een verstuurde nota corrigeren: een "
+    @post("/{id:str}/nieuwe-versie", name="api_nota_nieuwe_versie", summary="Een verstuurde nota corrigeren: een "
           "nieuw concept met `vorige`", responses=_errors(401, 403, 404, 409))
     async def nieuwe_versie(self, request: Request, id: _Id) -> NotaDetail:
         return await detail(await lifecycle.new_version(request.user, path_id(id)))
 
-    @post("/{id:str}/bovenlokaal", name="api-nota-bovenlokaal", summary="Na ‘niet bevoegd’: een bovenlokale nota "
+    @post("/{id:str}/bovenlokaal", name="api_nota_bovenlokaal", summary="Na ‘niet bevoegd’: een bovenlokale nota "
           "uit dezelfde dossiers", responses=_errors(401, 403, 404, 409))
     async def bovenlokaal(self, request: Request, id: _Id) -> NotaDetail:
         return await detail(await lifecycle.to_bovenlokaal(request.user, path_id(id)))
 
-    @post("/{id:str}/terugkoppeling", name="api-nota-terugkoppeling", summary="Terugkoppeling naar de jongeren "
+    @post("/{id:str}/terugkoppeling", name="api_nota_terugkoppeling", summary="Terugkoppeling naar de jongeren "
           "registreren voor één dossier", responses=_errors(400, 401, 403, 404, 409, 422))
     async def terugkoppeling(self, request: Request, id: _Id, data: JSONBody[TerugkoppelingNieuw]) -> NotaDetail:
         nota_id = path_id(id)

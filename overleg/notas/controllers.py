@@ -22,6 +22,7 @@ from admin.tenancy import in_gemeenten
 from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
+from common.forms import form_error_response
 from common.ids import as_id, as_ids, as_version, not_found, path_id
 from overleg import access
 from overleg.notas import documents, evidence, lifecycle
@@ -155,15 +156,15 @@ class NotaPagesController(Controller):
         except FieldErrors as exc:
             data["dossiers"] = as_ids(data["dossiers"])
             if thema is not None:
-                context = await self._thema_context(user, nota_thema, str(thema), periode, data,
-                                                          fields=exc.fields)
+                context = await self._thema_context(user, nota_thema, str(thema), periode, data)
             else:
-                context = await self._new_context(user, data, fields=exc.fields)
-            return Template("overleg/notas/nieuw.html", context=context, status_code=422)
+                context = await self._new_context(user, data)
+            return form_error_response("overleg/notas/nieuw.html", context, exc)
+        bewerken = request.app.route_reverse("nota_bewerken", nota_id=str(nota["id"]))
         if thema is not None:
-            return flash(Redirect(f"/notas/{nota['id']}/bewerken", status_code=303),
+            return flash(Redirect(bewerken, status_code=303),
                          "Bovenlokaal concept aangemaakt met de cijfers per gemeente.")
-        return flash(Redirect(f"/notas/{nota['id']}/bewerken", status_code=303),
+        return flash(Redirect(bewerken, status_code=303),
                      "Concept aangemaakt. De aanleiding, onderbouwing en acties zijn ingevuld uit de dossiers.")
 
     async def _detail(self, request: Request, nota_id: int, status_code: int = 200, **extra: Any) -> Template:
@@ -220,13 +221,14 @@ class NotaPagesController(Controller):
             await notas.update_nota(user, nota["id"], values, as_version(raw),
                                     confirm=confirm)
         except FieldErrors as exc:
-            context = await self._edit_context(user, nota, values, fields=exc.fields)
-            return Template("overleg/notas/bewerken.html", context=context, status_code=422)
+            context = await self._edit_context(user, nota, values)
+            return form_error_response("overleg/notas/bewerken.html", context, exc)
         except Conflict as exc:
             current = await notas.get_nota(user, nota["id"])
             context = await self._edit_context(user, current, values, fout=str(exc.detail))
-            return Template("overleg/notas/bewerken.html", context=context, status_code=409)
-        return flash(Redirect(f"/notas/{nota['id']}", status_code=303), "Nota opgeslagen.")
+            return form_error_response("overleg/notas/bewerken.html", context, exc)
+        detail = request.app.route_reverse("nota_detail", nota_id=str(nota["id"]))
+        return flash(Redirect(detail, status_code=303), "Nota opgeslagen.")
 
     @post("/{nota_id:str}/voorbeeld", name="nota_voorbeeld", status_code=200)
     async def voorbeeld(self, request: Request, nota_id: _Id) -> Template:
@@ -250,8 +252,8 @@ class NotaPagesController(Controller):
             message = " ".join(fields.values()) or str(exc.detail)
             return await self._detail(request, nid, exc.status_code, fout=message, fields=fields)
         target = result["id"] if isinstance(result, dict) and "referentie" in result else nid
-        page = "/bewerken" if target != nid else ""
-        return flash(Redirect(f"/notas/{target}{page}{anchor}", status_code=303), done)
+        page = "nota_bewerken" if target != nid else "nota_detail"
+        return flash(Redirect(request.app.route_reverse(page, nota_id=str(target)) + anchor, status_code=303), done)
 
     @post("/{nota_id:str}/ter-goedkeuring", name="nota_ter_goedkeuring", status_code=303)
     async def ter_goedkeuring(self, request: Request, nota_id: _Id) -> Response:

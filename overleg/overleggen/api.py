@@ -9,7 +9,7 @@ from overleg import access
 from overleg.overleggen import services as beheer
 
 
-@get("/api/v1/overleggen", name="api-overleggen", guards=[requires_login], tags=["overleg"],
+@get("/api/v1/overleggen", name="api_overleggen", guards=[requires_login], tags=["overleg"],
      summary="De overleggen waarin je zit")
 async def api_overleggen(request: Request) -> dict:
     items = []

@@ -14,6 +14,7 @@ from admin import tenancy
 from admin.guards import requires_login
 from common.errors import FieldErrors
 from common.flash import flash
+from common.forms import form_error_response
 from common.ids import as_id, not_found, path_id
 from overleg import access
 from overleg.overleggen import services as beheer
@@ -21,6 +22,7 @@ from overleg.tables import Functie, PartnerSoort
 
 OVERLEG_FIELDS = ("naam", "omschrijving", "werkernamen_in_nota", "gemeente")
 PARTNER_FIELDS = ("naam", "soort", "netwerken")
+LIST, DETAIL = "overleg/beheer/lijst.html", "overleg/beheer/detail.html"
 
 
 async def _form(request: Request, names: tuple[str, ...]) -> dict[str, Any]:
@@ -39,22 +41,27 @@ class OverlegPagesController(Controller):
     guards = [requires_login]
     include_in_schema = False
 
-    async def _list_page(self, request: Request, status_code: int = 200, **extra) -> Template:
+    async def _list_context(self, request: Request, **extra) -> dict[str, Any]:
         user = request.user
         if not tenancy.member_gemeente_ids(user):
             raise not_found()
-        context = {"overleggen": await access.overleggen(user), "nieuw_voor": await beheer.creatable_gemeenten(user),
-                   "fields": {}, "data": {}, **_labels(), **extra}
-        return Template("overleg/beheer/lijst.html", context=context, status_code=status_code)
+        return {"overleggen": await access.overleggen(user), "nieuw_voor": await beheer.creatable_gemeenten(user),
+                "fields": {}, "data": {}, **_labels(), **extra}
+
+    async def _detail_context(self, request: Request, overleg_id: int, **extra) -> dict[str, Any]:
+        return {**await beheer.detail(request.user, overleg_id), "fields": {}, "data": {}, "open_form": "",
+                **_labels(), **extra}
 
     async def _detail_page(self, request: Request, overleg_id: int, status_code: int = 200, **extra) -> Template:
-        context = {**await beheer.detail(request.user, overleg_id), "fields": {}, "data": {}, "open_form": "",
-                   **_labels(), **extra}
-        return Template("overleg/beheer/detail.html", context=context, status_code=status_code)
+        context = await self._detail_context(request, overleg_id, **extra)
+        return Template(DETAIL, context=context, status_code=status_code)
 
-    @get("/", name="overleg_lijst")
+    def _detail_url(self, request: Request, overleg_id: int, anchor: str = "") -> str:
+        return request.app.route_reverse("overleg_detail", overleg_id=str(overleg_id)) + anchor
+
+    @get("/", name="overleggen")
     async def lijst(self, request: Request) -> Template:
-        return await self._list_page(request)
+        return Template(LIST, context=await self._list_context(request))
 
     @post("/", name="overleg_nieuw", status_code=303)
     async def nieuw(self, request: Request) -> Response:
@@ -62,8 +69,8 @@ class OverlegPagesController(Controller):
         try:
             overleg = await beheer.create_overleg(request.user, data["gemeente"], data)
         except FieldErrors as exc:
-            return await self._list_page(request, 422, fields=exc.fields, data=data)
-        return flash(Redirect(f"/overleg/{overleg['id']}", status_code=303), "Het overleg is aangemaakt.")
+            return form_error_response(LIST, await self._list_context(request, data=data), exc)
+        return flash(Redirect(self._detail_url(request, overleg["id"]), status_code=303), "Het overleg is aangemaakt.")
 
     @get("/{overleg_id:str}", name="overleg_detail")
     async def detail(self, request: Request, overleg_id: FromPath[str]) -> Template:
@@ -76,8 +83,9 @@ class OverlegPagesController(Controller):
         try:
             await beheer.update_overleg(request.user, oid, data)
         except FieldErrors as exc:
-            return await self._detail_page(request, oid, 422, fields=exc.fields, data=data, open_form="overleg")
-        return flash(Redirect(f"/overleg/{oid}", status_code=303), "Het overleg is bijgewerkt.")
+            context = await self._detail_context(request, oid, data=data, open_form="overleg")
+            return form_error_response(DETAIL, context, exc)
+        return flash(Redirect(self._detail_url(request, oid), status_code=303), "Het overleg is bijgewerkt.")
 
     @post("/{overleg_id:str}/partners", name="overleg_partner_nieuw", status_code=303)
     async def partner_nieuw(self, request: Request, overleg_id: FromPath[str]) -> Response:
@@ -86,8 +94,10 @@ class OverlegPagesController(Controller):
         try:
             row = await beheer.add_partner(request.user, oid, data)
         except FieldErrors as exc:
-            return await self._detail_page(request, oid, 422, fields=exc.fields, data=data, open_form="partner")
-        return flash(Redirect(f"/overleg/{oid}#partners", status_code=303), f"{row['naam']} is toegevoegd.")
+            context = await self._detail_context(request, oid, data=data, open_form="partner")
+            return form_error_response(DETAIL, context, exc)
+        target = self._detail_url(request, oid, "#partners")
+        return flash(Redirect(target, status_code=303), f"{row['naam']} is toegevoegd.")
 
     @post("/{overleg_id:str}/partners/{partner_id:str}", name="overleg_partner_bewerken", status_code=303)
     async def partner_bewerken(self, request: Request, overleg_id: FromPath[str],
@@ -97,9 +107,10 @@ class OverlegPagesController(Controller):
         try:
             row = await beheer.update_partner(request.user, oid, pid, data)
         except FieldErrors as exc:
-            return await self._detail_page(request, oid, 422, fields=exc.fields, data=data,
-                                           open_form=f"partner-{pid}")
-        return flash(Redirect(f"/overleg/{oid}#partners", status_code=303), f"{row['naam']} is bijgewerkt.")
+            context = await self._detail_context(request, oid, data=data, open_form=f"partner-{pid}")
+            return form_error_response(DETAIL, context, exc)
+        target = self._detail_url(request, oid, "#partners")
+        return flash(Redirect(target, status_code=303), f"{row['naam']} is bijgewerkt.")
 
     @post("/{overleg_id:str}/partners/{partner_id:str}/verwijderen", name="overleg_partner_verwijderen",
           status_code=303)
@@ -112,7 +123,8 @@ class OverlegPagesController(Controller):
             if exc.status_code != 409:
                 raise
             return await self._detail_page(request, oid, 409, melding=exc.detail)
-        return flash(Redirect(f"/overleg/{oid}#partners", status_code=303), f"{row['naam']} is verwijderd.")
+        target = self._detail_url(request, oid, "#partners")
+        return flash(Redirect(target, status_code=303), f"{row['naam']} is verwijderd.")
 
     @post("/{overleg_id:str}/leden", name="overleg_lid_koppelen", status_code=303)
     async def lid_koppelen(self, request: Request, overleg_id: FromPath[str]) -> Response:
@@ -124,7 +136,7 @@ class OverlegPagesController(Controller):
         try:
             entry = await beheer.link_lid(request.user, oid, lid, partner)
         except FieldErrors as exc:
-            return await self._detail_page(request, oid, 422, fields=exc.fields)
+            return form_error_response(DETAIL, await self._detail_context(request, oid), exc)
         message = (f"{entry['naam']} zit in het overleg voor {entry['partner_naam']}." if entry["partner"]
                    else f"{entry['naam']} is niet meer aan een partner gekoppeld.")
-        return flash(Redirect(f"/overleg/{oid}#leden", status_code=303), message)
+        return flash(Redirect(self._detail_url(request, oid, "#leden"), status_code=303), message)

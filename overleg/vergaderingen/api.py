@@ -121,7 +121,7 @@ class VergaderingApiController(Controller):
     guards = [requires_login]
     tags = ["vergaderingen"]
 
-    @get("/", name="api-vergaderingen", summary="De vergaderingen die je mag zien", responses=errors(400, 401, 404))
+    @get("/", name="api_vergaderingen", summary="De vergaderingen die je mag zien", responses=errors(400, 401, 404))
     async def lijst(self, request: Request, overleg: Annotated[str | None, QueryParameter(
             description="Alleen de vergaderingen van dit overleg (id).")] = None) -> VergaderingLijst:
         overleg_id = None
@@ -133,7 +133,7 @@ class VergaderingApiController(Controller):
         rows = await V.list_vergaderingen(request.user, overleg_id)
         return VergaderingLijst(items=[Vergadering(**_vergadering(r)) for r in rows], totaal=len(rows))
 
-    @post("/", name="api-vergadering-nieuw", summary="Een vergadering aanmaken (voorzitter)",
+    @post("/", name="api_vergadering_nieuw", summary="Een vergadering aanmaken (voorzitter)",
           responses=errors(400, 401, 403, 404, 422))
     async def nieuw(self, request: Request, data: JSONBody[VergaderingNieuw]) -> VergaderingDetail:
         if data.overleg is None:
@@ -143,12 +143,12 @@ class VergaderingApiController(Controller):
         row = await V.create_vergadering(request.user, overleg_id, values, data.partners)
         return await _detail(row)
 
-    @get("/{vergadering_id:str}", name="api-vergadering", summary="Eén vergadering, met de uitgenodigden",
+    @get("/{vergadering_id:str}", name="api_vergadering", summary="Eén vergadering, met de uitgenodigden",
          responses=errors(401, 404))
     async def detail(self, request: Request, vergadering_id: _Id) -> VergaderingDetail:
         return await _detail(await V.get_vergadering(request.user, path_id(vergadering_id)))
 
-    @get("/{vergadering_id:str}/agenda", name="api-vergadering-agenda", summary="De agenda, en voor de voorzitter de "
+    @get("/{vergadering_id:str}/agenda", name="api_vergadering_agenda", summary="De agenda, en voor de voorzitter de "
          "voorgestelde dossiers", responses=errors(401, 404))
     async def agenda_view(self, request: Request, vergadering_id: _Id) -> Agenda:
         row = await V.get_vergadering(request.user, path_id(vergadering_id))

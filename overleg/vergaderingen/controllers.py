@@ -20,6 +20,7 @@ from common import dates
 from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
+from common.forms import form_error_response
 from common.ids import as_ids, not_found, path_id
 from common.markdown import render_markdown
 from common.pdf import PdfMeta, render_template_pdf
@@ -32,8 +33,10 @@ V = vergaderingen
 AANWEZIGHEID_KEUZES = {k: v for k, v in Aanwezigheid.labels().items() if k != Aanwezigheid.uitgenodigd}
 
 
-def _back(vergadering_id: int, message: str, anchor: str = "", page: str = "") -> Response:
-    return flash(Redirect(f"/vergaderingen/{vergadering_id}{page}{anchor}", status_code=303), message)
+def _back(request: Request, vergadering_id: int, message: str, anchor: str = "", page: str = "vergadering_detail",
+          query: str = "") -> Response:
+    target = request.app.route_reverse(page, vergadering_id=str(vergadering_id)) + query + anchor
+    return flash(Redirect(target, status_code=303), message)
 
 
 async def _acties(vergadering_id: int) -> dict[int, list[dict]]:
@@ -103,8 +106,7 @@ class VergaderingPagesController(Controller):
         return Template("overleg/vergaderingen/lijst.html", context={
             "komend": komend, "voorbij": voorbij, "overleggen": eigen})
 
-    async def _new_page(self, request: Request, overleg: str | None, data: dict, fields: dict,
-                        status_code: int = 200) -> Template:
+    async def _new_context(self, request: Request, overleg: str | None, data: dict) -> dict[str, Any]:
         user = request.user
         eigen = [o for o in await overleggen(user) if is_chair(user, o["gemeente"])]
         if overleg:
@@ -117,14 +119,13 @@ class VergaderingPagesController(Controller):
             raise PermissionDeniedException("Dit kan alleen de voorzitter.") if member_gemeente_ids(user) \
                 else not_found()
         partners = {o["id"]: await V.partners_of(o["id"]) for o in eigen}
-        return Template("overleg/vergaderingen/nieuw.html", status_code=status_code, context={
-            "overleggen": eigen, "partners": partners, "data": data, "fields": fields})
+        return {"overleggen": eigen, "partners": partners, "data": data, "fields": {}}
 
     @get("/nieuw", name="vergadering_nieuw")
     async def nieuw(self, request: Request, overleg: FromQuery[str | None] = None) -> Template:
         data = {"datum": (today() + dt.timedelta(days=14)).isoformat(), "begin": "19:30", "plaats": "",
                 "partners": None}
-        return await self._new_page(request, overleg, data, {})
+        return Template("overleg/vergaderingen/nieuw.html", context=await self._new_context(request, overleg, data))
 
     @post("/nieuw", name="vergadering_nieuw_post", status_code=303)
     async def create(self, request: Request) -> Response:
@@ -136,10 +137,11 @@ class VergaderingPagesController(Controller):
         try:
             created = await V.create_vergadering(request.user, overleg_id, data, data["partners"])
         except FieldErrors as exc:
-            return await self._new_page(request, data["overleg"], data, exc.fields, status_code=422)
-        return _back(created["id"], "Vergadering aangemaakt. Stel nu de agenda op.")
+            context = await self._new_context(request, data["overleg"], data)
+            return form_error_response("overleg/vergaderingen/nieuw.html", context, exc)
+        return _back(request, created["id"], "Vergadering aangemaakt. Stel nu de agenda op.")
 
-    @get("/{vergadering_id:str}", name="vergadering")
+    @get("/{vergadering_id:str}", name="vergadering_detail")
     async def detail(self, request: Request, vergadering_id: FromPath[str]) -> Response:
         if vergadering_id.endswith(".ics"):
             return await self._ics(request, path_id(vergadering_id[:-4]))
@@ -174,7 +176,7 @@ class VergaderingPagesController(Controller):
                 raise
             context = await agenda_context(request, vid, fields=getattr(exc, "fields", {}) or {}, fout=exc.detail)
             return Template("overleg/vergaderingen/detail.html", context=context, status_code=exc.status_code)
-        return _back(vid, done, anchor)
+        return _back(request, vid, done, anchor)
 
     @post("/{vergadering_id:str}/publiceren", name="vergadering_publiceren", status_code=303)
     async def publiceren(self, request: Request, vergadering_id: FromPath[str]) -> Response:
@@ -202,8 +204,8 @@ class VergaderingPagesController(Controller):
         keuzes = {path_id(k.removeprefix("d-")): str(val) for k, val in form.items() if k.startswith("d-")}
         await V.set_aanwezigheid(request.user, v, keuzes)
         punt = str(form.get("punt", ""))
-        page = f"/leiden?punt={path_id(punt)}" if punt else "/leiden"
-        return _back(v, "Aanwezigheid bewaard.", "#aanwezigheid", page)
+        query = f"?punt={path_id(punt)}" if punt else ""
+        return _back(request, v, "Aanwezigheid bewaard.", "#aanwezigheid", "vergadering_leiden", query)
 
     @post("/{vergadering_id:str}/punten", name="vergadering_punt_nieuw", status_code=303)
     async def punt_nieuw(self, request: Request, vergadering_id: FromPath[str]) -> Response:
@@ -241,10 +243,10 @@ class VergaderingPagesController(Controller):
         context = await leiden_context(request, path_id(vergadering_id), path_id(punt) if punt else None)
         return Template("overleg/vergaderingen/leiden.html", context=context)
 
-    async def _leiden_error(self, request: Request, v: int, p: int, exc: HTTPException, **extra) -> Template:
-        context = await leiden_context(request, v, p, fields=getattr(exc, "fields", {}) or {}, fout=exc.detail,
-                                       **extra)
-        return Template("overleg/vergaderingen/leiden.html", context=context, status_code=exc.status_code)
+    async def _leiden_error(self, request: Request, v: int, p: int, exc: FieldErrors | Conflict,
+                            **extra) -> Template:
+        context = await leiden_context(request, v, p, fout=exc.detail, **extra)
+        return form_error_response("overleg/vergaderingen/leiden.html", context, exc)
 
     @post("/{vergadering_id:str}/punten/{pid:str}/notities", name="vergadering_punt_notities", status_code=303)
     async def notities(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
@@ -270,7 +272,7 @@ class VergaderingPagesController(Controller):
             return Response({"versie": punt["versie"], "notities_html": str(render_markdown(punt["notities"])),
                              "opgeslagen": dates.now().isoformat(timespec="seconds")},
                             status_code=200, media_type=MediaType.JSON)
-        return _back(v, "Notities opgeslagen.", "#notities", f"/leiden?punt={p}")
+        return _back(request, v, "Notities opgeslagen.", "#notities", "vergadering_leiden", f"?punt={p}")
 
     @post("/{vergadering_id:str}/punten/{pid:str}/functies", name="vergadering_punt_functies", status_code=303)
     async def functies(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
@@ -281,7 +283,7 @@ class VergaderingPagesController(Controller):
             await V.set_functies(request.user, v, p, chosen)
         except FieldErrors as exc:
             return await self._leiden_error(request, v, p, exc)
-        return _back(v, "Functies van het punt bewaard.", "#functies", f"/leiden?punt={p}")
+        return _back(request, v, "Functies van het punt bewaard.", "#functies", "vergadering_leiden", f"?punt={p}")
 
     @post("/{vergadering_id:str}/punten/{pid:str}/acties", name="vergadering_punt_actie", status_code=303)
     async def actie(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
@@ -293,4 +295,4 @@ class VergaderingPagesController(Controller):
                               deadline=values["deadline"] or None, lens=values["lens"])
         except FieldErrors as exc:
             return await self._leiden_error(request, v, p, exc, actie_data=values)
-        return _back(v, "Actie toegevoegd.", "#acties", f"/leiden?punt={p}")
+        return _back(request, v, "Actie toegevoegd.", "#acties", "vergadering_leiden", f"?punt={p}")

@@ -59,6 +59,10 @@ async def feed(token: str) -> bytes:
     return feed_ics(rows, f"Signaalwerk — {user.naam}")
 
 
+def _page_url(request: Request) -> str:
+    return request.app.route_reverse("kalender") + "/"  # the page's public path ends in a slash
+
+
 class KalenderController(Controller):
     path = "/kalender"
     include_in_schema = False
@@ -73,12 +77,13 @@ class KalenderController(Controller):
     @post("/", name="kalender_nieuw", guards=[requires_login], status_code=303)
     async def create(self, request: Request) -> Response:
         await new_feed(request.user.id)
-        return flash(Redirect("/kalender/", status_code=303), "Nieuwe agenda-link gemaakt; de vorige werkt niet meer.")
+        return flash(Redirect(_page_url(request), status_code=303),
+                     "Nieuwe agenda-link gemaakt; de vorige werkt niet meer.")
 
     @post("/intrekken", name="kalender_intrekken", guards=[requires_login], status_code=303)
     async def revoke_feed(self, request: Request) -> Response:
         await revoke(request.user.id)
-        return flash(Redirect("/kalender/", status_code=303), "De agenda-link is ingetrokken.", "info")
+        return flash(Redirect(_page_url(request), status_code=303), "De agenda-link is ingetrokken.", "info")
 
     @get("/{bestand:str}", name="kalender_feed")
     async def ics(self, bestand: FromPath[str]) -> Response:

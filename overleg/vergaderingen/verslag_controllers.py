@@ -17,12 +17,17 @@ from common.api import read_json
 from common.dates import long_date
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
+from common.forms import form_error_response
 from common.ids import path_id
 from common.markdown import render_markdown
 from common.pdf import PRINT_CSS, PdfMeta, render_template_pdf
 from overleg.tables import VerslagStatus
 from overleg.vergaderingen import verslag as service
 from signalen.api import error_responses as errors
+
+
+def _verslag_url(request: Request, vergadering_id: int) -> str:
+    return request.app.route_reverse("verslag_detail", vergadering_id=str(vergadering_id))
 
 
 def _context(verslag: dict, **extra) -> dict:
@@ -53,7 +58,7 @@ class VerslagPagesController(Controller):
     guards = [requires_login]
     include_in_schema = False
 
-    @get("/{vergadering_id:str}/verslag", name="verslag")
+    @get("/{vergadering_id:str}/verslag", name="verslag_detail")
     async def page(self, request: Request, vergadering_id: FromPath[str]) -> Template:
         verslag = await service.get_verslag(request.user, path_id(vergadering_id))
         later = await service.later_meetings(verslag["vergadering"]) if verslag["mag_bewerken"] else []
@@ -87,20 +92,20 @@ class VerslagPagesController(Controller):
         except Conflict as exc:
             assert exc.huidig is not None  # _store's conflicts carry the stored text
             verslag = await service.get_verslag(request.user, vid)
-            return Template("overleg/verslag/bewerken.html", status_code=409, context=_context(
-                verslag, tekst=tekst, versie=exc.huidig["versie"], conflict=exc.huidig))
+            context = _context(verslag, tekst=tekst, versie=exc.huidig["versie"], conflict=exc.huidig)
+            return form_error_response("overleg/verslag/bewerken.html", context, exc)
         except FieldErrors as exc:
             verslag = await service.get_verslag(request.user, vid)
-            return Template("overleg/verslag/bewerken.html", status_code=422, context=_context(
-                verslag, tekst=tekst, versie=str(form.get("versie", "")), fields=exc.fields))
-        return flash(Redirect(f"/vergaderingen/{vid}/verslag", status_code=303), "Het verslag is opgeslagen.")
+            context = _context(verslag, tekst=tekst, versie=str(form.get("versie", "")))
+            return form_error_response("overleg/verslag/bewerken.html", context, exc)
+        return flash(Redirect(_verslag_url(request, vid), status_code=303), "Het verslag is opgeslagen.")
 
     @post("/{vergadering_id:str}/verslag/opnieuw", name="verslag_opnieuw", status_code=303)
     async def regenerate(self, request: Request, vergadering_id: FromPath[str]) -> Response:
         vid = path_id(vergadering_id)
         form = await request.form()
         await service.regenerate(request.user, vid, str(form.get("versie", "")))
-        return flash(Redirect(f"/vergaderingen/{vid}/verslag", status_code=303),
+        return flash(Redirect(_verslag_url(request, vid), status_code=303),
                      "Het verslag is opnieuw opgesteld uit de vergadering.")
 
     @post("/{vergadering_id:str}/verslag/goedkeuren", name="verslag_goedkeuren", status_code=303)
@@ -110,9 +115,9 @@ class VerslagPagesController(Controller):
         try:
             await service.approve(request.user, vid, form.get("goedgekeurd_in"), str(form.get("versie", "")))
         except FieldErrors as exc:
-            response = Redirect(f"/vergaderingen/{vid}/verslag", status_code=303)
+            response = Redirect(_verslag_url(request, vid), status_code=303)
             return flash(response, next(iter(exc.fields.values()), str(exc.detail)), "fout")
-        return flash(Redirect(f"/vergaderingen/{vid}/verslag", status_code=303), "Het verslag is goedgekeurd.")
+        return flash(Redirect(_verslag_url(request, vid), status_code=303), "Het verslag is goedgekeurd.")
 
 
 def _out(verslag: dict) -> dict:
@@ -130,19 +135,19 @@ class VerslagApiController(Controller):
     guards = [requires_login]
     tags = ["verslagen"]
 
-    @get("/{vergadering_id:str}/verslag", name="api-verslag", summary="Het verslag van een vergadering",
+    @get("/{vergadering_id:str}/verslag", name="api_verslag", summary="Het verslag van een vergadering",
          responses=errors(401, 404))
     async def detail(self, request: Request, vergadering_id: FromPath[str]) -> dict:
         return _out(await service.get_verslag(request.user, path_id(vergadering_id)))
 
-    @put("/{vergadering_id:str}/verslag", name="api-verslag-opslaan",
+    @put("/{vergadering_id:str}/verslag", name="api_verslag_opslaan",
          summary='Het verslag opslaan (voorzitter): {"inhoud", "versie"}; 409 met beide teksten bij een oude versie')
     async def save(self, request: Request, vergadering_id: FromPath[str]) -> dict:
         body = await read_json(request)
         return _out(await service.save_verslag(request.user, path_id(vergadering_id), body.get("inhoud"),
                                                body.get("versie")))
 
-    @post("/{vergadering_id:str}/verslag/goedkeuren", name="api-verslag-goedkeuren", status_code=200,
+    @post("/{vergadering_id:str}/verslag/goedkeuren", name="api_verslag_goedkeuren", status_code=200,
           summary='Het verslag goedkeuren in een latere vergadering: {"goedgekeurd_in", "versie"?}')
     async def approve(self, request: Request, vergadering_id: FromPath[str]) -> dict:
         body = await read_json(request)
