@@ -56,3 +56,35 @@ def test_a_service_importing_its_controllers_breaks_the_build(tmp_path):
     result = lint(root)
     assert result.returncode != 0
     assert "overleg.notas.services is not allowed to import overleg.notas.controllers" in result.stdout
+
+
+def test_no_import_cycle_in_the_app_code():
+    """Tarjan's strongly connected components over the import graph (lazy imports inside functions included)."""
+    import grimp
+
+    graph = grimp.build_graph(*PACKAGES)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            component = []
+            while (member := stack.pop()) != module:
+                component.append(member)
+            if component:
+                cycles.append(sorted([module, *component]))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    assert cycles == []
