@@ -19,8 +19,8 @@ def not_found() -> NotFoundException:
     return NotFoundException(NOT_FOUND)
 
 
-def as_id(raw: object) -> int | None:
-    """A positive row id from a path, form or JSON value; None for anything else ("²", "1.5", 2**40, True)."""
+def _int4(raw: object) -> int | None:
+    """A non-negative int4 from an int or a string of ASCII digits; None for anything else (bools included)."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, str):
@@ -28,9 +28,13 @@ def as_id(raw: object) -> int | None:
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
             return None
         raw = int(raw)
-    if isinstance(raw, int) and 0 < raw <= MAX_ID:
-        return raw
-    return None
+    return raw if isinstance(raw, int) and 0 <= raw <= MAX_ID else None
+
+
+def as_id(raw: object) -> int | None:
+    """A positive row id from a path, form or JSON value; None for anything else ("²", "1.5", 2**40, True)."""
+    value = _int4(raw)
+    return value if value else None
 
 
 def path_id(raw: object) -> int:
@@ -49,11 +53,4 @@ def as_ids(values: Iterable[object]) -> list[int]:
 
 def as_version(raw: object) -> int | None:
     """A row version (`versie`) from a form or JSON: a non-negative int4, else None (the caller refuses it)."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, str):
-        raw = raw.strip()
-        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
-            return None
-        raw = int(raw)
-    return raw if isinstance(raw, int) and 0 <= raw <= MAX_ID else None
+    return _int4(raw)
