@@ -18,9 +18,9 @@ from admin.sessions import CurrentUser
 from common.errors import FieldErrors
 from common.ids import not_found, path_id
 from common.markdown import render_markdown
+from overleg.dossiers import evidence, suggestions
 from overleg.dossiers import schemas as s
 from overleg.dossiers import services as dossiers
-from overleg.dossiers import evidence, suggestions
 from signalen import audience
 from signalen.schemas import Fout
 

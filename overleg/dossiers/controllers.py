@@ -20,8 +20,8 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
 from common.ids import as_id, as_version, not_found, path_id
-from overleg.dossiers import services as dossiers
 from overleg.dossiers import evidence, suggestions
+from overleg.dossiers import services as dossiers
 from overleg.tables import DossierActie, DossierStatus
 from signalen import audience
 from signalen.tables import Status
