@@ -70,6 +70,7 @@ def _coordinator_of_hoeilaart(world) -> None:
 
 def plant(world, personas) -> dict[str, object]:
     """The signal and everything it travels into, made through the services as the chair would."""
+    from inzicht import bovenlokaal
     from overleg.acties.services import create_actie
     from overleg.dossiers.services import create_dossier
     from overleg.notas import lifecycle
@@ -80,8 +81,12 @@ def plant(world, personas) -> dict[str, object]:
     chair = current_user(personas["voorzitter"])
     signaal = make_signaal(personas["werker"], confirm=True, **PLANTED)
     assert signaal["persoonsgegevens"], "the guard should have flagged the planted data"
-    make_signaal(personas["werker2"], gemeente="hoeilaart", titel="Te weinig plek in Hoeilaart",
-                 plek="Dorpsplein", citaten=["We mogen nergens zitten."])
+    make_signaal(personas["werker"], confirm=True, titel=f"{NAME} weer weggestuurd aan {ADDRESS}", plek=ADDRESS,
+                 omschrijving=f"{NAME} vraagt opnieuw een plek.")
+    for titel in ("Jongeren weggestuurd aan het plein", "Weer weggestuurd aan het Dorpsplein"):
+        make_signaal(personas["werker2"], gemeente="hoeilaart", titel=titel, plek="Dorpsplein",
+                     omschrijving="Jongeren worden weggestuurd en vragen een plek.",
+                     citaten=["We mogen nergens zitten."])
 
     overleg = Overleg(gemeente=world.gemeenten["mechelen"], naam="Jeugdwelzijnsoverleg Mechelen")
     sync(overleg.save())
@@ -106,7 +111,10 @@ def plant(world, personas) -> dict[str, object]:
     nota_id = created.json()["id"]
     sync(lifecycle.send(chair, nota_id))
     feeds = {name: sync(kalender.new_feed(world.users[name])) for name in (*OUTSIDERS, *REGISTER)}
-    return {"signaal": signaal["id"], "dossier": dossier["id"], "vergadering": vergadering["id"],
+    since = today() - dt.timedelta(days=365)
+    themas = [t.sleutel for t in sync(bovenlokaal.themes(current_user(personas["coordinator_h"]), since))]
+    assert themas, "Mechelen and Hoeilaart share a theme: the bovenlokaal pages have something to show"
+    return {"themas": themas, "signaal": signaal["id"], "dossier": dossier["id"], "vergadering": vergadering["id"],
             "overleg": overleg.id, "actie": actie["id"], "signaalnota": nota_id, "agendapunt": punt["id"],
             "feeds": feeds}
 
@@ -127,7 +135,8 @@ def urls(route: Route, ids: dict, persona: str) -> list[str]:
 
         return [f"/inzicht/{slug}.csv{q}" for slug in CHARTS for q in ("", "?gemeente=mechelen")]
     if not route.params:
-        extra = {"/notas/nieuw": [f"?dossier={ids['dossier']}"],
+        themas = [f"?adressaat=bovenlokaal&thema={key}&periode=12" for key in ids["themas"]]
+        extra = {"/notas/nieuw": [f"?dossier={ids['dossier']}", *themas],
                  "/inzicht/jaarrapport": [f"?gemeente=mechelen&jaar={today().year}"]}.get(route.path, [])
         return [route.path + q for q in ("", "?gemeente=mechelen", *extra)]
     path = route.path
@@ -178,3 +187,12 @@ def test_nobody_outside_the_register_reads_the_planted_data_in_any_pdf(planted):
     assert not problems, "\n".join(problems)
     assert read >= 3  # the sent nota, the agenda and the yearly report at least
     assert len(PDF_ROUTES) >= 5
+
+
+def test_the_coordinator_elsewhere_really_reads_the_bovenlokaal_pages_the_matrix_walks(planted):
+    ids, people = planted
+    page = people["coordinator_h"].get("/bovenlokaal/")
+    assert page.status_code == 200 and 'Mechelen <span class="muted">(cijfers)</span>' in page.text
+    for key in ids["themas"]:
+        form = people["coordinator_h"].get(f"/notas/nieuw?adressaat=bovenlokaal&thema={key}&periode=12")
+        assert form.status_code == 200, key
