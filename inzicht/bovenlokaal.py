@@ -2,19 +2,23 @@
 
 Two lenses: the same signaaltype (counted in SQL), and similar wording — the bundling engine of the overleg
 (overleg.clustering) run over the dossiers and the most recent unbundled signals of all those gemeenten.
-Only counts and periods per gemeente leave this module: never another gemeente's signal text.
+Only counts and periods per gemeente leave this module: never another gemeente's signal text. A theme is named
+from words of the coördinator's own gemeenten (where they read the register) or, when its words come only from
+gemeenten where they are no member, from the taxonomy (the signals' signaaltype): no word derived from those texts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from piccolo.query.functions.aggregate import Count, Max, Min
 
 from admin.sessions import CurrentUser
 from admin.tables import Rol
-from admin.tenancy import aggregate_gemeente_ids, gemeente_ids_with, in_gemeenten
+from admin.tenancy import aggregate_gemeente_ids, gemeente_ids_with, in_gemeenten, register_gemeente_ids
 from common.dates import short_date
 from overleg.dossiers import clustering
 from overleg.tables import Dossier
@@ -65,20 +69,62 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-async def by_wording(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
+_WORD = re.compile(r"\w+")
+_TITLE_PARTS = re.compile(r",\s*|\s+–\s+")
+
+
+def _words(*texts: str) -> set[str]:
+    return {w.lower() for text in texts for w in _WORD.findall(text or "")}
+
+
+def own_name(title: str, own_words: set[str]) -> str:
+    """The parts of an engine title ("Sportclub, quarmby – Station") whose every word occurs in the texts the
+    coördinator may read; '' when none does."""
+    kept = [part for part in _TITLE_PARTS.split(title) if part and _words(part) <= own_words]
+    name = ", ".join(kept)
+    return name[:1].upper() + name[1:]
+
+
+def own_reason(reason: str, own_words: set[str]) -> str:
+    """The engine's reason ("Gedeelde kernwoorden: a, b; zelfde plek: …; periode: …") with only the shared words
+    that occur in texts the coördinator may read; places and the rest are left out."""
+    first = reason.split(";")[0]
+    prefix = "Gedeelde kernwoorden: "
+    words = [w for w in first.removeprefix(prefix).split(", ") if w and _words(w) <= own_words] \
+        if first.startswith(prefix) else []
+    return prefix + ", ".join(words) if words else "Gelijkaardige omschrijvingen"
+
+
+def _taxonomy_name(kinds: Counter, names: dict[int, str]) -> str:
+    for kind, _ in kinds.most_common():
+        if kind in names:
+            return f"{names[kind]} (gelijkaardige signalen)"
+    return "Gelijkaardige signalen"
+
+
+async def by_wording(gemeente_ids: list[int], since: dt.date, own: set[int] | None = None) -> list[Thema]:
+    """Themes from similar wording. `own`: the gemeenten whose texts the reader may read (None: all); a theme's
+    name and reason use words of those texts only, else the taxonomy."""
+    own = set(gemeente_ids) if own is None else own
     dossiers = await (Dossier.select(Dossier.id, Dossier.gemeente, Dossier.titel, Dossier.omschrijving)
                       .where(in_gemeenten(Dossier.gemeente, gemeente_ids) & Dossier.samengevoegd_in.is_null()))
     evidence = await (Signaal.select(Signaal.dossier, Count(alias="n"), Min(Signaal.datum, alias="van"),
                                      Max(Signaal.datum, alias="tot"))
                       .where(Signaal.dossier.is_in([d["id"] for d in dossiers] or [0]))
                       .group_by(Signaal.dossier))
+    kinds_per_dossier = await (Signaal.select(Signaal.dossier, Signaal.signaaltype, Count(alias="n"))
+                               .where(Signaal.dossier.is_in([d["id"] for d in dossiers] or [0]))
+                               .group_by(Signaal.dossier, Signaal.signaaltype))
     per_dossier = {row["dossier"]: row for row in evidence}
     loose = await (Signaal.select(Signaal.id, Signaal.gemeente, Signaal.titel, Signaal.omschrijving, Signaal.plek,
-                                  Signaal.datum)
+                                  Signaal.datum, Signaal.signaaltype)
                    .where(in_gemeenten(Signaal.gemeente, gemeente_ids) & Signaal.dossier.is_null()
                           & (Signaal.status == Status.nieuw.value) & (Signaal.datum >= since))
                    .order_by(Signaal.datum, ascending=False).limit(RECENT_UNBUNDLED))
     texts, owner = [], {}
+    kinds: dict[int, Counter] = {}
+    for row in kinds_per_dossier:
+        kinds.setdefault(row["dossier"] * 2 + 1, Counter())[row["signaaltype"]] += row["n"]
     for d in dossiers:  # odd keys: dossiers, even keys: signals (the engine needs one id space)
         key = d["id"] * 2 + 1
         texts.append(clustering.SignalText(id=key, titel=d["titel"], omschrijving=d["omschrijving"] or ""))
@@ -89,6 +135,9 @@ async def by_wording(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
         texts.append(clustering.SignalText(id=key, titel=s["titel"], omschrijving=s["omschrijving"] or "",
                                            datum=_date(s["datum"])))
         owner[key] = (s["gemeente"], 1, 0, _date(s["datum"]), _date(s["datum"]))
+        kinds[key] = Counter({s["signaaltype"]: 1})
+    by_key = {t.id: t for t in texts}
+    names = {r["id"]: r["naam"] for r in await Signaaltype.select(Signaaltype.id, Signaaltype.naam)}
     themes = []
     for index, group in enumerate(clustering.suggest_new_groups(texts)):
         theme = Thema(f"tekst-{index}", group.titel_voorstel, group.reden)
@@ -101,8 +150,15 @@ async def by_wording(gemeente_ids: list[int], since: dt.date) -> list[Thema]:
                 theme.dossiers.setdefault(gemeente, []).append(key // 2)
             entry["van"] = min(filter(None, [entry["van"], start]), default=None)
             entry["tot"] = max(filter(None, [entry["tot"], end]), default=None)
-        if theme.gemeenten >= 2:
-            themes.append(theme)
+        if theme.gemeenten < 2:
+            continue
+        if not set(theme.per_gemeente) <= own:  # words of gemeenten the reader may not read: name it safely
+            readable = [by_key[k] for k in group.signalen if owner[k][0] in own]
+            own_words = _words(*(f"{t.titel} {t.omschrijving}" for t in readable))
+            group_kinds = sum((kinds.get(k, Counter()) for k in group.signalen), Counter())
+            theme.titel = own_name(group.titel_voorstel, own_words) or _taxonomy_name(group_kinds, names)
+            theme.reden = own_reason(group.reden, own_words)
+        themes.append(theme)
     return themes
 
 
@@ -110,7 +166,8 @@ async def themes(user: CurrentUser, since: dt.date) -> list[Thema]:
     ids = sorted(coordinator_gemeente_ids(user))
     if len(ids) < 2:
         return []
-    found = await by_wording(ids, since) + await by_type(ids, since)
+    own = register_gemeente_ids(user) & set(ids)
+    found = await by_wording(ids, since, own) + await by_type(ids, since)
     return sorted(found, key=lambda t: (-t.gemeenten, -t.signalen, t.titel))
 
 

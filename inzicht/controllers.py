@@ -53,7 +53,7 @@ def parse_scope(request: Request) -> tuple[queries.Scope, dict, dict]:
         errors["tot"] = "De einddatum ligt voor de begindatum."
         dates["tot"] = None
     chosen = {"gemeente": slug, "van": dates["van"], "tot": dates["tot"]}
-    return queries.Scope(gemeente_ids, dates["van"], dates["tot"]), chosen, errors
+    return queries.scope_for(user, gemeente_ids, dates["van"], dates["tot"]), chosen, errors
 
 
 def query_string(chosen: dict) -> str:
@@ -101,7 +101,7 @@ class InzichtController(Controller):
                 raise FieldErrors({"gemeente": "Kies een gemeente."}, status_code=400)
             slug = mine[0].slug
         gemeente = gemeente_by_slug(user, slug)
-        pdf = await jaarrapport.pdf(gemeente, int(raw_year))
+        pdf = await jaarrapport.pdf(user, gemeente, int(raw_year))
         name = f"jaarrapport-{gemeente.slug}-{raw_year}.pdf"
         return Response(pdf, media_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})

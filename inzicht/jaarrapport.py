@@ -10,20 +10,26 @@ import datetime as dt
 import anyio
 from piccolo.query.functions.aggregate import Count
 
+from admin.sessions import CurrentUser
 from admin.tenancy import in_gemeenten
 from common.dates import start_of_day, today
 from common.pdf import PRINT_CSS, PdfMeta, render_template_pdf
 from inzicht import queries
 from inzicht.charts import Chart
 from overleg.tables import Actie, Beslissing, Dossier, Lens, Overleg, Terugkoppeling, Vergadering, VergaderingStatus
+from signalen import audience
 
 TEMPLATE = "pdf/jaarrapport.html"
 
 
-async def gather(gemeente, jaar: int) -> dict:
-    """Every number of the report for one gemeente (a GemeenteRef) and calendar year."""
+async def gather(user: CurrentUser, gemeente, jaar: int) -> dict:
+    """Every number of the report for one gemeente (a GemeenteRef) and calendar year, as this user may read it.
+
+    A PDF: every text from the register passes the privacy guard (signalen.audience.for_document). Where the user
+    is no member (a coördinator's aggregate-only gemeente) it holds counts only: no place names, no dossier titles."""
     start, end = dt.date(jaar, 1, 1), dt.date(jaar, 12, 31)
-    scope = queries.Scope((gemeente.id,), start, end)
+    scope = queries.scope_for(user, (gemeente.id,), start, end)
+    member = gemeente.id in scope.named
     charts = [
         Chart("per-maand", "Signalen per maand", "Maand", await queries.per_month(scope)),
         Chart("per-levensdomein", "Signalen per levensdomein", "Levensdomein", await queries.per_levensdomein(scope)),
@@ -32,6 +38,8 @@ async def gather(gemeente, jaar: int) -> dict:
     ]
     in_year = in_gemeenten(Dossier.gemeente, gemeente.id) & Dossier.samengevoegd_in.is_null()
     dossiers = await Dossier.select(Dossier.titel, Dossier.status).where(in_year).order_by(Dossier.titel)
+    redact = audience.for_document()
+    dossiers = [{**d, "titel": redact(d["titel"]) if member else "Dossier"} for d in dossiers]
     overleg_ids = [o["id"] for o in await Overleg.select(Overleg.id).where(in_gemeenten(Overleg.gemeente, gemeente.id))]
     overleg_ids = overleg_ids or [0]
     meetings = await Vergadering.count().where(
@@ -48,15 +56,16 @@ async def gather(gemeente, jaar: int) -> dict:
         & in_gemeenten(Terugkoppeling.dossier.gemeente, gemeente.id))
     return {
         "gemeente": gemeente, "jaar": jaar, "totalen": await queries.totals(scope), "charts": charts,
-        "dossiers": dossiers, "vergaderingen": meetings,
+        "dossiers": dossiers, "dossiers_per_status": await queries.dossiers_per_status(scope), "lid": member,
+        "vergaderingen": meetings,
         "acties": [(Lens.label_for(r["lens"]), r["aantal"]) for r in lenses],
         "notas": await queries.nota_answers(scope), "beslissingen": Beslissing.labels(),
         "terugkoppelingen": feedback, "gemaakt_op": today(),
     }
 
 
-async def pdf(gemeente, jaar: int) -> bytes:
-    data = await gather(gemeente, jaar)
+async def pdf(user: CurrentUser, gemeente, jaar: int) -> bytes:
+    data = await gather(user, gemeente, jaar)
     meta = PdfMeta(title=f"Jaarrapport signalen {gemeente.naam} {jaar}", author=f"Signaalwerk — {gemeente.naam}",
                    subject="Jaarrapport van het jeugdwelzijnsoverleg")
     context = {"print_css": PRINT_CSS, **data}

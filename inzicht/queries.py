@@ -10,17 +10,29 @@ from piccolo.custom_types import Combinable
 from piccolo.query.functions.aggregate import Count, Sum
 
 from admin.sessions import CurrentUser
-from admin.tenancy import aggregate_gemeente_ids, in_gemeenten, register_gemeente_ids
+from admin.tenancy import aggregate_gemeente_ids, in_gemeenten, member_gemeente_ids, register_gemeente_ids
 from common.dates import local, month_label, start_of_day
 from overleg.tables import Antwoord, Beslissing, Dossier, DossierStatus, Signaalnota
+from signalen import audience
 from signalen.tables import Bron, Levensdomein, Signaal, Signaaltype, Status
 
 
 @dataclass(frozen=True)
 class Scope:
+    """Which gemeenten and period an aggregate counts. `named`: the gemeenten whose place names it may show (where
+    the reader is a member); elsewhere (a coördinator's aggregate-only gemeenten) only counts per taxonomy term."""
+
     gemeente_ids: tuple[int, ...]
     van: dt.date | None = None
     tot: dt.date | None = None
+    named: tuple[int, ...] = ()
+
+
+def scope_for(user: CurrentUser, gemeente_ids: tuple[int, ...], van: dt.date | None = None,
+              tot: dt.date | None = None) -> Scope:
+    """The scope of an aggregate this user reads: place names only of gemeenten where they are a member."""
+    named = tuple(sorted(set(gemeente_ids) & member_gemeente_ids(user)))
+    return Scope(gemeente_ids, van, tot, named)
 
 
 def _signal_where(scope: Scope):
@@ -89,9 +101,24 @@ async def per_signaaltype(scope: Scope) -> list[tuple[str, int]]:
     return await _grouped(scope, Signaal.signaaltype, await _names(Signaaltype))
 
 
+NO_PLACE = "zonder plek"
+UNNAMED = "plekken in gemeenten waar je geen lid bent"
+
+
 async def per_plek(scope: Scope, limit: int = 15) -> list[tuple[str, int]]:
-    rows = [(plek or "zonder plek", n) for plek, n in await _grouped(scope, Signaal.plek)]
-    return rows[:limit]
+    """Signals per place, most first. An aggregate: place names pass the privacy guard (an address becomes
+    "[adres]"); of gemeenten outside `scope.named` no place is named, their signals count as one row."""
+    rows = await (Signaal.select(Signaal.gemeente, Signaal.plek, Count(alias="aantal"))
+                  .where(_signal_where(scope)).group_by(Signaal.gemeente, Signaal.plek))
+    redact = audience.for_document()
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row["gemeente"] not in scope.named:
+            label = UNNAMED
+        else:
+            label = redact(row["plek"]).strip() or NO_PLACE
+        counts[label] = counts.get(label, 0) + row["aantal"]
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 async def per_bron(scope: Scope) -> list[tuple[str, int]]:

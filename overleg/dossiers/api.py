@@ -18,9 +18,10 @@ from admin.sessions import CurrentUser
 from common.errors import FieldErrors
 from common.ids import not_found, path_id
 from common.markdown import render_markdown
+from overleg.dossiers import evidence, suggestions
 from overleg.dossiers import schemas as s
 from overleg.dossiers import services as dossiers
-from overleg.dossiers import suggestions
+from signalen import audience
 from signalen.schemas import Fout
 
 _DESCRIPTIONS = {
@@ -55,8 +56,13 @@ def kort(row: dict) -> s.DossierKort:
     )
 
 
-async def detail(row: dict) -> s.DossierDetail:
-    members = await dossiers.signalen(row["id"])
+async def detail(row: dict, user: CurrentUser) -> s.DossierDetail:
+    """The dossier as this user may read it: register readers of its gemeente see the signals' texts as stored,
+    everyone else through the privacy guard (signalen.audience)."""
+    redact = audience.for_reader(user, row["gemeente_id"])
+    members = evidence.signals_for_audience(await dossiers.signalen(row["id"]), redact)
+    bewijs = evidence.for_audience(await dossiers.evidence(row["id"]), redact)
+    history = evidence.history_for_audience(await dossiers.history(row["id"]), redact)
     return s.DossierDetail(
         id=row["id"], gemeente=row["gemeente"], gemeente_naam=row["gemeente_naam"], titel=row["titel"],
         omschrijving=row["omschrijving"] or "", omschrijving_html=str(render_markdown(row["omschrijving"])),
@@ -65,9 +71,9 @@ async def detail(row: dict) -> s.DossierDetail:
         signalen=[m["id"] for m in members],
         signaaloverzicht=[s.DossierSignaal(id=m["id"], titel=m["titel"], datum=m["datum"], status=m["status"])
                           for m in members],
-        bewijs=msgspec.convert(await dossiers.evidence(row["id"]), s.Bewijs),
+        bewijs=msgspec.convert(bewijs, s.Bewijs),
         historiek=[s.DossierHistoriekItem(tijdstip=h["tijdstip"], actie=h["actie"], toelichting=h["toelichting"] or "",
-                                   door=_door(h)) for h in await dossiers.history(row["id"])],
+                                   door=_door(h)) for h in history],
         commentaren=[_commentaar(c) for c in await dossiers.comments(row["id"])],
     )
 
@@ -113,7 +119,7 @@ class DossierApiController(Controller):
     async def nieuw(self, request: Request, data: JSONBody[s.DossierNieuw]) -> s.DossierDetail:
         row = await dossiers.create_dossier(request.user, data.gemeente, data.titel, data.omschrijving or "",
                                             data.signalen)
-        return await detail(row)
+        return await detail(row, request.user)
 
     @get("/suggesties", name="api_dossiers_suggesties", summary="Bundelvoorstellen voor de niet-gebundelde "
          "signalen van een gemeente (voorzitter)", responses=_errors(400, 401, 403, 404))
@@ -127,7 +133,7 @@ class DossierApiController(Controller):
     async def aanvaarden(self, request: Request, data: JSONBody[s.SuggestieBesluit]) -> s.DossierDetail:
         row = await suggestions.accept(request.user, data.gemeente, data.signalen, dossier_id=data.dossier,
                                        titel=data.titel)
-        return await detail(row)
+        return await detail(row, request.user)
 
     @post("/suggesties/afwijzen", name="api_dossiers_suggestie_afwijzen", status_code=200,
           summary="Een voorstel afwijzen: het wordt niet opnieuw voorgesteld",
@@ -139,7 +145,7 @@ class DossierApiController(Controller):
     @get("/{id:str}", name="api_dossier", summary="Eén dossier met zijn onderbouwing, signalen en historiek",
          responses=_errors(401, 404))
     async def dossier(self, request: Request, id: _Id) -> s.DossierDetail:
-        return await detail(await dossiers.get_dossier(request.user, path_id(id)))
+        return await detail(await dossiers.get_dossier(request.user, path_id(id)), request.user)
 
     @patch("/{id:str}", name="api_dossier_wijzigen", summary="Titel, omschrijving of status wijzigen (voorzitter)",
            responses=_errors(400, 401, 403, 404, 409, 422))
@@ -147,25 +153,25 @@ class DossierApiController(Controller):
         changes: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(data).items()
                                    if v is not msgspec.UNSET and k != "versie"}
         versie = None if data.versie is msgspec.UNSET else data.versie
-        return await detail(await dossiers.update_dossier(request.user, path_id(id), changes, versie))
+        return await detail(await dossiers.update_dossier(request.user, path_id(id), changes, versie), request.user)
 
     @post("/{id:str}/signalen", name="api_dossier_signalen", status_code=200,
           summary="Signalen bundelen in dit dossier (voorzitter)", responses=_errors(400, 401, 403, 404, 409, 422))
     async def signalen(self, request: Request, id: _Id, data: JSONBody[s.SignalenToevoegen]) -> s.DossierDetail:
         row = await dossiers.add_signalen(request.user, path_id(id), data.signalen, move=data.verplaats)
-        return await detail(row)
+        return await detail(row, request.user)
 
     @delete("/{id:str}/signalen/{signaal_id:str}", name="api_dossier_signaal_weg", status_code=200,
             summary="Een signaal uit het dossier halen: het wordt weer nieuw (voorzitter)",
             responses=_errors(401, 403, 404, 409))
     async def signaal_weg(self, request: Request, id: _Id, signaal_id: _SignaalId) -> s.DossierDetail:
-        return await detail(await dossiers.remove_signaal(request.user, path_id(id), path_id(signaal_id)))
+        return await detail(await dossiers.remove_signaal(request.user, path_id(id), path_id(signaal_id)), request.user)
 
     @post("/{id:str}/samenvoegen", name="api_dossier_samenvoegen", status_code=200,
           summary="Dit dossier samenvoegen in een ander (voorzitter); antwoordt met het doeldossier",
           responses=_errors(400, 401, 403, 404, 409, 422))
     async def samenvoegen(self, request: Request, id: _Id, data: JSONBody[s.Samenvoegen]) -> s.DossierDetail:
-        return await detail(await dossiers.merge_dossiers(request.user, path_id(id), data.doel))
+        return await detail(await dossiers.merge_dossiers(request.user, path_id(id), data.doel), request.user)
 
     @get("/{id:str}/commentaren", name="api_dossier_commentaren", summary="Commentaren bij een dossier",
          responses=_errors(401, 404))

@@ -20,9 +20,10 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
 from common.ids import as_id, as_version, not_found, path_id
+from overleg.dossiers import evidence, suggestions
 from overleg.dossiers import services as dossiers
-from overleg.dossiers import suggestions
 from overleg.tables import DossierActie, DossierStatus
+from signalen import audience
 from signalen.tables import Status
 
 _Id = Annotated[str, PathParameter()]
@@ -121,9 +122,11 @@ class DossierPagesController(Controller):
             chair = {"kandidaten": await dossiers.unbundled(dossier["gemeente_id"], 50),
                      "doelen": [d for d in others if d["id"] != dossier["id"] and not d["samengevoegd_in"]
                                 and d["status"] in dossiers.ACTIVE]}
+        redact = audience.for_reader(user, dossier["gemeente_id"])  # partners read the signals' texts redacted
         return {
-            "dossier": dossier, "bewijs": await dossiers.evidence(dossier["id"]),
-            "signalen": await dossiers.signalen(dossier["id"]), "historiek": await dossiers.history(dossier["id"]),
+            "dossier": dossier, "bewijs": evidence.for_audience(await dossiers.evidence(dossier["id"]), redact),
+            "signalen": evidence.signals_for_audience(await dossiers.signalen(dossier["id"]), redact),
+            "historiek": evidence.history_for_audience(await dossiers.history(dossier["id"]), redact),
             "commentaren": await dossiers.comments(dossier["id"]), "acties": DossierActie.labels(),
             "label": Status.label_for,
             "register": dossier["gemeente_id"] in register_gemeente_ids(user), "fields": {},

@@ -13,6 +13,7 @@ from typing import Any
 
 from common.dates import month_label
 from common.db import engine_name
+from signalen.audience import Redactor
 from signalen.tables import Bron, Leeftijd, Signaal
 
 MAX_QUOTES = 5
@@ -115,3 +116,31 @@ async def evidence(dossier_id: int) -> dict:
         "per_maand": _months({item["sleutel"]: item["aantal"] for item in by["maand"]}),
         "citaten": _quotes(quotes),
     }
+
+
+def _merged(items: list[dict]) -> list[dict]:
+    """Counts whose labels became the same after redaction ("[adres]" twice) as one item, most first."""
+    out: dict[str, dict] = {}
+    for item in items:
+        if item["label"] in out:
+            out[item["label"]]["aantal"] += item["aantal"]
+        else:
+            out[item["label"]] = dict(item)
+    return sorted(out.values(), key=lambda item: -item["aantal"])
+
+
+def for_audience(ev: dict, redact: Redactor) -> dict:
+    """The evidence as this audience may read it: place names and quotes through `redact` (see signalen.audience);
+    the place keys go with them (a key is the stored text)."""
+    places = _merged([{**p, "sleutel": redact(p["sleutel"]), "label": redact(p["label"])} for p in ev["plekken"]])
+    return {**ev, "plekken": places, "citaten": list(dict.fromkeys(redact.all(ev["citaten"])))}
+
+
+def signals_for_audience(rows: list[dict], redact: Redactor) -> list[dict]:
+    """A dossier's signals (titles and places) as this audience may read them."""
+    return [{**row, **{k: redact(row[k]) for k in ("titel", "plek") if k in row}} for row in rows]
+
+
+def history_for_audience(rows: list[dict], redact: Redactor) -> list[dict]:
+    """The dossier's history lines quote signal titles ("12: titel"): through `redact` like the titles."""
+    return [{**row, "toelichting": redact(row.get("toelichting"))} for row in rows]

@@ -21,7 +21,7 @@ from common.markdown import render_markdown
 from common.pdf import PdfMeta, RenderedPdf, render_html, render_template_pdf
 from overleg.notas import evidence
 from settings import BASE_DIR
-from signalen import privacy
+from signalen import audience, privacy
 
 #: Uploaded letterhead logos (Piccolo Admin media); tests may monkeypatch it.
 MEDIA_DIR: Path = BASE_DIR / "data" / "media"
@@ -35,12 +35,12 @@ WORKER = "[jeugdopbouwwerker]"
 
 # ----------------------------------------------------------------------------- privacy
 
-class Redactor:
-    """Replaces what the guard finds, unless a person confirmed it for this nota; and worker names unless the
-    overleg shows them (Overleg.werkernamen_in_nota)."""
+class Redactor(audience.Redactor):
+    """The nota's audience: what the guard finds is replaced unless a person confirmed it for this nota; and worker
+    names unless the overleg shows them (Overleg.werkernamen_in_nota)."""
 
     def __init__(self, confirmed: list[dict], workers: list[str], show_workers: bool) -> None:
-        self.keys = {(c.get("soort"), c.get("tekst")) for c in confirmed if isinstance(c, dict)}
+        super().__init__(confirmed)
         self.workers = [w for w in workers if w.strip()]
         self.show_workers = show_workers
         names = sorted(self.workers, key=len, reverse=True)
@@ -48,14 +48,12 @@ class Redactor:
             if names and not show_workers else None
 
     def confirmed(self, finding: privacy.Finding) -> bool:
-        if (finding.kind, finding.text) in self.keys:
+        if super().confirmed(finding):
             return True
         return self.show_workers and finding.kind == "naam" and any(finding.text in w for w in self.workers)
 
     def __call__(self, text: str | None, field: str = "") -> str:
-        text = text or ""
-        found = [f for f in privacy.scan_text(text, field) if not self.confirmed(f)]
-        text = privacy.redact(text, found)
+        text = super().__call__(text, field)
         return self.pattern.sub(WORKER, text) if self.pattern else text
 
 

@@ -72,7 +72,7 @@ def test_the_yearly_report_of_the_demo_data_holds_its_numbers():
     expected_signals = sync(Signaal.count().where(in_year))
     counts = sync(Signaal.select(Signaal.aantal_jongeren).where(in_year))
     expected_young = sum(r["aantal_jongeren"] or 0 for r in counts)
-    text = " ".join(pdf_text(sync(jaarrapport.pdf(gemeente, year))).split())
+    text = " ".join(pdf_text(sync(jaarrapport.pdf(user, gemeente, year))).split())
     assert expected_signals > 0
     assert f"Signalen {expected_signals}" in text and f"Jongeren betrokken {expected_young}" in text
     from overleg.tables import Vergadering
