@@ -84,6 +84,9 @@ class TerugkoppelingNieuw(Struct, kw_only=True):
     hoe: Annotated[str | None, Meta(description="Hoe het terugging naar de jongeren.")] = None
     door: str | None = None
     wat: Annotated[str | None, Meta(description="Wat er gezegd werd.")] = None
+    bevestig_persoonsgegevens: Annotated[bool, Meta(description=(
+        "true: de gevonden persoonsgegevens zijn nodig (partners lezen de terugkoppeling); zonder bevestiging "
+        "weigert de API zo'n tekst (422 met `persoonsgegevens`)."))] = False
 
 
 class NotaDossier(Struct, kw_only=True):
@@ -171,7 +174,8 @@ async def detail(nota: dict) -> NotaDetail:
         citaten=nota["citaten"] if manager else [redact(q, "citaat") for q in nota["citaten"]],
         trekker=nota["trekker"] if manager else redact(nota["trekker"], "trekker"), versie=nota["versie"],
         vorige=nota["vorige"], bovenlokaal=nota["bovenlokaal"], pdf_sha256=nota["pdf_sha256"], mag_beheren=manager,
-        dossiers=[NotaDossier(**d) for d in nota["dossiers"]],
+        dossiers=[NotaDossier(**{**d, "titel": d["titel"] if manager else redact(d["titel"], f"dossier.{d['id']}")})
+                  for d in nota["dossiers"]],
         persoonsgegevens=[Persoonsgegeven(**{k: f[k] for k in ("soort", "label", "tekst", "vervanging", "bevestigd")})
                           for f in found],
         antwoord=AntwoordUit(datum=answer["datum"], beslissing=answer["beslissing"],
@@ -256,7 +260,8 @@ class NotaApiController(Controller):
           "registreren voor één dossier", responses=_errors(400, 401, 403, 404, 409, 422))
     async def terugkoppeling(self, request: Request, id: _Id, data: JSONBody[TerugkoppelingNieuw]) -> NotaDetail:
         nota_id = path_id(id)
-        await lifecycle.record_feedback(request.user, nota_id, data.dossier, msgspec.structs.asdict(data))
+        await lifecycle.record_feedback(request.user, nota_id, data.dossier, msgspec.structs.asdict(data),
+                                        bevestig=data.bevestig_persoonsgegevens)
         return await detail(await notas.get_nota(request.user, nota_id))
 
 
