@@ -9,6 +9,7 @@ from admin.guards import requires_login
 from common.api import read_json
 from common.errors import FieldErrors
 from common.ids import as_id, path_id
+from overleg import guard
 from overleg.acties import services as acties
 from signalen.api import error_responses as errors
 
@@ -50,7 +51,7 @@ class ActiesApiController(Controller):
         row = await acties.create_actie(
             request.user, overleg_id=as_id(body.get("overleg")) or 0, agendapunt_id=body.get("agendapunt"),
             dossier_id=body.get("dossier"), wat=body.get("wat"), partner_id=body.get("partner"),
-            deadline=body.get("deadline"), lens=body.get("lens"))
+            deadline=body.get("deadline"), lens=body.get("lens"), bevestig=guard.api_confirmed(body))
         return _out(row)
 
     @get("/{actie_id:str}", name="api_actie", summary="Eén actie", responses=errors(401, 404))
