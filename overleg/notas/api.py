@@ -27,7 +27,9 @@ _DESCRIPTIONS = {400: "Ongeldige aanvraag (geen JSON of een verkeerd JSON-type).
                  403: "Geen CSRF-header, of alleen de voorzitter (of coördinator, bovenlokaal) mag dit.",
                  404: "Bestaat niet, of je hebt er geen toegang toe.",
                  409: "Niet in deze toestand: een verstuurde nota wijzigt niet meer, een antwoord kan pas na het "
-                      "versturen, een verouderde versie.", 422: "Velden niet goed ingevuld (`fields`)."}
+                      "versturen, een verouderde versie.",
+                 422: "Velden niet goed ingevuld (`fields`), of mogelijke persoonsgegevens die niemand bevestigde "
+                      "(`persoonsgegevens`; stuur opnieuw met `bevestig_persoonsgegevens: true` als ze nodig zijn)."}
 _SECTIE = "Markdown (hoogstens 20 000 tekens)."
 
 
@@ -110,6 +112,23 @@ class AntwoordUit(Struct, kw_only=True):
     samenvatting: str
     document: Annotated[bool, Meta(description="Is het antwoord als PDF opgeladen?")]
     geregistreerd_op: dt.datetime
+
+
+class NotaCommentaarNieuw(Struct, kw_only=True):
+    """Een commentaar bij een nota in voorbereiding. Partners lezen het: de privacybewaker weigert mogelijke
+    persoonsgegevens (422 met `persoonsgegevens`), tenzij `bevestig_persoonsgegevens` true is."""
+
+    tekst: Annotated[str | None, Meta(description="Commentaar in Markdown (hoogstens 5000 tekens).")] = None
+    bevestig_persoonsgegevens: Annotated[bool, Meta(description=(
+        "true: de gevonden persoonsgegevens zijn nodig; zonder bevestiging weigert de API zo'n tekst (422 met "
+        "`persoonsgegevens`)."))] = False
+
+
+class NotaCommentaarUit(Struct, kw_only=True):
+    id: int
+    tekst: str
+    tijdstip: dt.datetime
+    door: str | None
 
 
 class NotaKort(Struct, kw_only=True):
@@ -255,6 +274,13 @@ class NotaApiController(Controller):
           "uit dezelfde dossiers", responses=_errors(401, 403, 404, 409))
     async def bovenlokaal(self, request: Request, id: _Id) -> NotaDetail:
         return await detail(await lifecycle.to_bovenlokaal(request.user, path_id(id)))
+
+    @post("/{id:str}/commentaren", name="api_nota_commentaar", status_code=201, summary="Commentaar geven bij een "
+          "nota in voorbereiding (wie ze mag lezen, ook partners)", responses=_errors(400, 401, 403, 404, 409, 422))
+    async def commentaar(self, request: Request, id: _Id, data: JSONBody[NotaCommentaarNieuw]) -> NotaCommentaarUit:
+        row = await lifecycle.add_comment(request.user, path_id(id), data.tekst,
+                                          bevestig=data.bevestig_persoonsgegevens)
+        return NotaCommentaarUit(id=row["id"], tekst=row["tekst"], tijdstip=row["tijdstip"], door=row["door"])
 
     @post("/{id:str}/terugkoppeling", name="api_nota_terugkoppeling", summary="Terugkoppeling naar de jongeren "
           "registreren voor één dossier", responses=_errors(400, 401, 403, 404, 409, 422))
