@@ -180,13 +180,17 @@ async def _chair_meeting(user: CurrentUser, vergadering_id: int | None) -> dict:
 
 
 async def _sources(vergadering_id: int) -> list[dict]:
-    """What was confirmed in the texts a generated verslag is made of (agenda notes, decisions, actions), as
-    confirmations of the verslag's `inhoud`: a finding confirmed there needs no second confirmation here."""
-    punten = await Agendapunt.select(Agendapunt.id, Agendapunt.persoonsgegevens).where(
+    """What was confirmed in the texts a generated verslag is made of (agenda notes, decisions, actions, and the
+    titles of the dossiers on the agenda), as confirmations of the verslag's `inhoud`: a finding confirmed there
+    needs no second confirmation here."""
+    punten = await Agendapunt.select(Agendapunt.id, Agendapunt.persoonsgegevens,
+                                     Agendapunt.dossier.persoonsgegevens.as_alias("dossier_persoonsgegevens")).where(
         Agendapunt.vergadering == vergadering_id)
     acties = await Actie.select(Actie.persoonsgegevens).where(
         Actie.agendapunt.is_in([p["id"] for p in punten] or [0]))
-    return [{**c, "veld": "inhoud"} for row in [*punten, *acties] for c in guard.stored(row["persoonsgegevens"])]
+    found = [c for row in [*punten, *acties] for c in guard.stored(row["persoonsgegevens"])]
+    found += [c for row in punten for c in guard.stored(row["dossier_persoonsgegevens"]) if c.get("veld") == "titel"]
+    return [{**c, "veld": "inhoud"} for c in found]
 
 
 async def _store(vergadering_id: int, text: str, expected: int | None, user_id: int | None, bevestig: Any, *,

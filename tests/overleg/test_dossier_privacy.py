@@ -61,7 +61,8 @@ def test_the_service_refuses_a_personal_title_unless_bevestig_is_exactly_true(pe
             sync(dossiers.create_dossier(chair, "mechelen", TITLE, DESCRIPTION, [], bevestig=bevestig))
         assert refused.value.status_code == 422
         assert set(refused.value.fields) == {"titel", "omschrijving"}
-        assert refused.value.fields["titel"].startswith("Mogelijk persoonsgegevens: naam van een persoon ‘Jan Peeters’.")
+        assert refused.value.fields["titel"].startswith(
+            "Mogelijk persoonsgegevens: naam van een persoon ‘Jan Peeters’.")
         assert "telefoonnummer ‘0470 12 34 56’" in refused.value.fields["omschrijving"]
         found = refused.value.extra["persoonsgegevens"]
         assert [(f["soort"], f["veld"], f["tekst"]) for f in found] == [

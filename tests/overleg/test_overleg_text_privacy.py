@@ -16,10 +16,11 @@ import pytest
 
 from common.dates import today
 from overleg.tables import Actie, Agendapunt, NotaCommentaar, Terugkoppeling, Verslag
-from tests.overleg.test_acties import ov  # noqa: F401  (fixture)
-from tests.overleg.test_notas import fast_pdf, nota  # noqa: F401  (fixtures)
+from tests.overleg import test_acties, test_notas
 from tests.overleg.test_vergaderingen import add_dossier, make_dossier, make_meeting, make_overleg, publish
 from tests.support import sync
+
+fast_pdf, nota, ov = test_notas.fast_pdf, test_notas.nota, test_acties.ov  # the shared fixtures
 
 PERSONAL = "Jan Peeters, gsm 0470 12 34 56, Kerkstraat 12."
 FOUND = {("naam", "Jan Peeters"), ("telefoon", "0470 12 34 56"), ("adres", "Kerkstraat 12")}
@@ -268,6 +269,26 @@ def test_minutes_made_of_confirmed_notes_need_no_second_confirmation(personas, m
     assert chair.api("PUT", verslag_url(meeting), json={"inhoud": generated, "versie": 0}).status_code == 200
 
 
+def test_minutes_with_the_confirmed_title_of_a_dossier_on_the_agenda_need_no_second_confirmation(personas, world):
+    from overleg.dossiers import services as dossiers
+    from tests.support import current_user, make_signaal
+
+    chair = personas["voorzitter"]
+    overleg = make_overleg(world)
+    signaal = make_signaal(personas["werker"])
+    dossier = sync(dossiers.create_dossier(current_user(chair), "mechelen", "Overlast rond Jan Peeters", "",
+                                           [signaal["id"]], bevestig=True))
+    vergadering = make_meeting(chair, overleg["id"])
+    add_dossier(chair, vergadering, dossier["id"])
+    url = f"/api/v1/vergaderingen/{vergadering}/verslag"
+    generated = chair.get(url).json()["inhoud"]
+    assert "Overlast rond Jan Peeters" in generated
+    assert chair.api("PUT", url, json={"inhoud": generated, "versie": 0}).status_code == 200
+    # a name nobody confirmed, typed into the same minutes, is still asked about
+    refused = chair.api("PUT", url, json={"inhoud": generated + "\nBel Yasmine.", "versie": 1})
+    assert refused.status_code == 422 and found(refused.json()) == {("naam", "Yasmine")}
+
+
 def test_the_minutes_editor_keeps_the_text_and_offers_the_confirmation(personas, meeting):
     chair = personas["voorzitter"]
     url = f"/vergaderingen/{meeting['vergadering']}/verslag/bewerken"
@@ -290,7 +311,7 @@ def test_who_may_not_write_minutes_gets_no_privacy_answer(personas, meeting, nam
 
 # ============================================================================= actions
 
-def test_an_action_text_with_personal_data_is_refused_on_the_api(personas, ov):  # noqa: F811
+def test_an_action_text_with_personal_data_is_refused_on_the_api(personas, ov):
     chair = personas["voorzitter"]
     body = {"overleg": ov.mechelen, "wat": PERSONAL, "partner": ov.caw, "lens": "preventie"}
     refused_on_the_api(chair.api("POST", "/api/v1/acties", json=body), "wat")
@@ -304,7 +325,7 @@ def test_an_action_text_with_personal_data_is_refused_on_the_api(personas, ov): 
     assert row["wat"] == PERSONAL and confirmed(row["persoonsgegevens"]) == FOUND
 
 
-def test_the_action_form_keeps_the_text_and_offers_the_confirmation(personas, ov):  # noqa: F811
+def test_the_action_form_keeps_the_text_and_offers_the_confirmation(personas, ov):
     chair = personas["voorzitter"]
     form = {"overleg": str(ov.mechelen), "wat": PERSONAL, "partner": str(ov.caw), "lens": "preventie"}
     refused = chair.post_form("/acties/", form)
@@ -316,7 +337,7 @@ def test_the_action_form_keeps_the_text_and_offers_the_confirmation(personas, ov
 
 @pytest.mark.parametrize(("name", "status"), [("partner", 403), ("werker", 403), ("werker2", 404),
                                               ("anonymous", 401)])
-def test_who_may_not_create_actions_gets_no_privacy_answer(personas, ov, name, status):  # noqa: F811
+def test_who_may_not_create_actions_gets_no_privacy_answer(personas, ov, name, status):
     response = personas[name].api("POST", "/api/v1/acties", json={
         "overleg": ov.mechelen, "wat": PERSONAL, "partner": ov.caw, "lens": "preventie"})
     assert response.status_code == status
@@ -370,3 +391,27 @@ def test_a_partner_cannot_record_feedback_and_learns_nothing(personas, answered)
         "dossier": answered["dossier"], "datum": today().isoformat(), "hoe": "x", "wat": PERSONAL})
     assert response.status_code == 403 and "persoonsgegevens" not in response.json()
     assert feedback_texts() == []
+
+
+# ============================================================================= shown to another audience
+
+def test_a_confirmed_action_text_reaches_partners_redacted_through_a_nota(personas, world, fast_pdf):
+    """Confirmed for the overleg's action list is not confirmed for a nota: the nota's sections, filled in from
+    the actions, show partners the placeholders until someone confirms the findings for that nota."""
+    from tests.overleg.test_notas import make_dossier as nota_dossier
+    from tests.overleg.test_notas import make_overleg as nota_overleg
+    from tests.overleg.test_notas import new_nota
+
+    chair, partner = personas["voorzitter"], personas["partner"]
+    overleg = nota_overleg(world)
+    dossier, _ = nota_dossier(world, personas["werker"])
+    done = chair.api("POST", "/api/v1/acties", json={"overleg": overleg, "dossier": dossier, "wat": PERSONAL,
+                                                     "lens": "preventie", "bevestig_persoonsgegevens": True})
+    assert done.status_code == 201, done.text
+    created = new_nota(chair, [dossier])
+    assert "Jan Peeters" in chair.get(f"/api/v1/notas/{created['id']}").json()["secties"]["acties"]
+    chair.post_form(f"/notas/{created['id']}/ter-goedkeuring")
+    shown = partner.get(f"/api/v1/notas/{created['id']}")
+    assert shown.status_code == 200
+    assert "Jan Peeters" not in shown.text and "0470 12 34 56" not in shown.text
+    assert "[naam]" in shown.json()["secties"]["acties"]
