@@ -44,7 +44,8 @@ class ActiesApiController(Controller):
             dossier_id=_filter_id(dossier, "dossier"), open_only=open in ("1", "true", "ja"))
         return {"items": [_out(r) for r in rows], "totaal": len(rows)}
 
-    @post("/", name="api_actie_nieuw", summary="Een actie aanmaken (voorzitter)", status_code=201,
+    @post("/", name="api_actie_nieuw", summary='Een actie aanmaken (voorzitter); mogelijke persoonsgegevens in `wat` '
+          'geven 422 met `persoonsgegevens` tot `"bevestig_persoonsgegevens": true`', status_code=201,
           responses=errors(400, 401, 403, 404, 422))
     async def nieuw(self, request: Request) -> dict:
         body = await read_json(request)
