@@ -163,6 +163,7 @@ class Dossier(Table):
     aangemaakt_door = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     aangemaakt_op = Timestamptz()
     versie = Integer(default=1)
+    persoonsgegevens = JSON(default="[]")  # the privacy guard's findings its writer confirmed (overleg.guard)
 
     @classmethod
     def get_readable(cls) -> Readable:
@@ -229,6 +230,7 @@ class Agendapunt(Table):
     notities = Text(default="")
     besluit = Text(default="")
     versie = Integer(default=1)
+    persoonsgegevens = JSON(default="[]")  # the privacy guard's findings its writer confirmed (overleg.guard)
 
 
 class Actie(Table):
@@ -243,6 +245,7 @@ class Actie(Table):
     lens = Varchar(length=32, choices=Lens, default=Lens.preventie.value)
     aangemaakt_op = Timestamptz()
     versie = Integer(default=1)
+    persoonsgegevens = JSON(default="[]")  # the privacy guard's findings its writer confirmed (overleg.guard)
 
 
 class Verslag(Table):
@@ -253,6 +256,7 @@ class Verslag(Table):
     goedgekeurd_op = Timestamptz(null=True, default=None)
     goedgekeurd_in = ForeignKey(Vergadering, null=True, on_delete=OnDelete.set_null)
     versie = Integer(default=1)
+    persoonsgegevens = JSON(default="[]")  # the privacy guard's findings its writer confirmed (overleg.guard)
 
 
 class Commentaar(Table):
@@ -261,6 +265,7 @@ class Commentaar(Table):
     user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     tekst = Text(required=True)
     tijdstip = Timestamptz()
+    persoonsgegevens = JSON(default="[]")  # the privacy guard's findings its writer confirmed (overleg.guard)
 
 
 class NotaStatus(LabelledEnum):
@@ -323,6 +328,7 @@ class NotaCommentaar(Table):
     user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     tekst = Text(required=True)
     tijdstip = Timestamptz()
+    persoonsgegevens = JSON(default="[]")  # the privacy guard's findings its writer confirmed (overleg.guard)
 
 
 class Antwoord(Table):
@@ -348,6 +354,7 @@ class Terugkoppeling(Table):
     wat = Text(default="")
     geregistreerd_door = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     geregistreerd_op = Timestamptz()
+    persoonsgegevens = JSON(default="[]")  # the privacy guard's findings its writer confirmed (overleg.guard)
 
 
 class Huisstijl(Table):

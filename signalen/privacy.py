@@ -1,6 +1,6 @@
 """Privacy guard: flag personal data in the free text of a signaal before it is stored.
 
-Pure and deterministic: no I/O, no state. `scan_text` returns non-overlapping findings sorted by start;
+No I/O, no state (only `confirmations` reads the clock). `scan_text` returns non-overlapping findings sorted by start;
 `redact` replaces them by a placeholder. Detected kinds: see KINDS.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import phonenumbers
 from stdnum.be import nn
 
-from common.dates import MAANDEN, MAANDEN_KORT, today
+from common.dates import MAANDEN, MAANDEN_KORT, now, today
 from signalen.privacy_names import (
     COUNT_WORDS,
     KNOWN_STREETS,
@@ -309,3 +309,19 @@ def redact_fields(fields: Mapping[str, str | Sequence[str] | None], findings: It
         else:
             result[key] = value
     return result
+
+
+# ---------------------------------------------------------------- confirmations
+
+def unconfirmed(findings: Iterable[Finding], confirmed: Iterable[Mapping]) -> list[Finding]:
+    """The findings nobody confirmed yet: a confirmation holds for the same text of the same kind in the same field."""
+    known = {(c.get("veld"), c.get("soort"), c.get("tekst")) for c in confirmed if isinstance(c, Mapping)}
+    return [f for f in findings if (f.field, f.kind, f.text) not in known]
+
+
+def confirmations(findings: Iterable[Finding], user_id: int | None, previous: Iterable[Mapping]) -> list[dict]:
+    """What to store: every current finding with who confirmed it and when (an earlier confirmation is kept)."""
+    stamp = now().isoformat(timespec="seconds")
+    kept = {(c.get("veld"), c.get("soort"), c.get("tekst")): dict(c) for c in previous if isinstance(c, Mapping)}
+    return [kept.get((f.field, f.kind, f.text)) or {**f.as_dict(), "bevestigd_door": user_id, "bevestigd_op": stamp}
+            for f in findings]

@@ -174,27 +174,12 @@ def _privacy_fields(values: dict) -> dict:
     return {name: values.get(name) for name in FREE_TEXT if name in values}
 
 
-def _unconfirmed(findings: list[privacy.Finding], confirmed: list[dict]) -> list[privacy.Finding]:
-    known = {(c.get("veld"), c.get("soort"), c.get("tekst")) for c in confirmed}
-    return [f for f in findings if (f.field, f.kind, f.text) not in known]
-
-
-def _confirm(findings: list[privacy.Finding], user: CurrentUser, previous: list[dict]) -> list[dict]:
-    now = dates.now().isoformat(timespec="seconds")
-    kept = {(c.get("veld"), c.get("soort"), c.get("tekst")): c for c in previous}
-    result = []
-    for finding in findings:
-        key = (finding.field, finding.kind, finding.text)
-        result.append(kept.get(key) or {**finding.as_dict(), "bevestigd_door": user.id, "bevestigd_op": now})
-    return result
-
-
 def guard_privacy(values: dict, user: CurrentUser, *, confirm: bool, previous: list[dict]) -> list[dict]:
     """The confirmed findings to store; raises PersonalDataFound while anything is unconfirmed."""
     findings = privacy.scan_fields(_privacy_fields(values))
-    if _unconfirmed(findings, previous) and not confirm:
-        raise PersonalDataFound(_unconfirmed(findings, previous))
-    return _confirm(findings, user, previous)
+    if privacy.unconfirmed(findings, previous) and not confirm:
+        raise PersonalDataFound(privacy.unconfirmed(findings, previous))
+    return privacy.confirmations(findings, user.id, previous)
 
 
 async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bool = False) -> SignaalRow:

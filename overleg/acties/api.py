@@ -9,6 +9,7 @@ from admin.guards import requires_login
 from common.api import read_json
 from common.errors import FieldErrors
 from common.ids import as_id, path_id
+from overleg import guard
 from overleg.acties import services as acties
 from signalen.api import error_responses as errors
 
@@ -43,14 +44,15 @@ class ActiesApiController(Controller):
             dossier_id=_filter_id(dossier, "dossier"), open_only=open in ("1", "true", "ja"))
         return {"items": [_out(r) for r in rows], "totaal": len(rows)}
 
-    @post("/", name="api_actie_nieuw", summary="Een actie aanmaken (voorzitter)", status_code=201,
+    @post("/", name="api_actie_nieuw", summary='Een actie aanmaken (voorzitter); mogelijke persoonsgegevens in `wat` '
+          'geven 422 met `persoonsgegevens` tot `"bevestig_persoonsgegevens": true`', status_code=201,
           responses=errors(400, 401, 403, 404, 422))
     async def nieuw(self, request: Request) -> dict:
         body = await read_json(request)
         row = await acties.create_actie(
             request.user, overleg_id=as_id(body.get("overleg")) or 0, agendapunt_id=body.get("agendapunt"),
             dossier_id=body.get("dossier"), wat=body.get("wat"), partner_id=body.get("partner"),
-            deadline=body.get("deadline"), lens=body.get("lens"))
+            deadline=body.get("deadline"), lens=body.get("lens"), bevestig=guard.api_confirmed(body))
         return _out(row)
 
     @get("/{actie_id:str}", name="api_actie", summary="Eén actie", responses=errors(401, 404))

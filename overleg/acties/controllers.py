@@ -16,7 +16,7 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
 from common.ids import as_id, not_found, path_id
-from overleg import access
+from overleg import access, guard
 from overleg.acties import services as acties
 from overleg.overleggen.services import partners
 from overleg.tables import ActieStatus, Dossier, Lens
@@ -91,7 +91,7 @@ class ActiesPagesController(Controller):
             await acties.create_actie(
                 request.user, overleg_id=as_id(data["overleg"]) or 0, agendapunt_id=data["agendapunt"] or None,
                 dossier_id=data["dossier"] or None, wat=data["wat"], partner_id=data["partner"] or None,
-                deadline=data["deadline"] or None, lens=data["lens"])
+                deadline=data["deadline"] or None, lens=data["lens"], bevestig=guard.form_confirmed(form))
         except FieldErrors as exc:
             return form_error_response(LIST, await self._context(request, data=data), exc)
         back = _back(request, data["overleg"], form.get("per"))

@@ -20,7 +20,7 @@ from common.dates import today
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
-from overleg import access
+from overleg import access, guard
 from overleg.tables import Actie, ActieStatus, Agendapunt, Dossier, Lens, Partner
 from signalen.validation import clean_text
 
@@ -103,8 +103,9 @@ async def get_actie(user: CurrentUser, actie_id: int | None) -> dict:
 
 
 async def create_actie(user, *, overleg_id: int, agendapunt_id: object, dossier_id: object, wat: object,
-                       partner_id: object, deadline: object, lens: object) -> dict:
-    """Create an action in an overleg (chair only). Bad input → FieldErrors (422) with Dutch messages."""
+                       partner_id: object, deadline: object, lens: object, bevestig: object = False) -> dict:
+    """Create an action in an overleg (chair only). Bad input → FieldErrors (422) with Dutch messages. Partners
+    read the text: personal data nobody confirmed → 422 (`persoonsgegevens`) unless `bevestig` is True."""
     overleg = await access.get_overleg(user, as_id(overleg_id) or 0)
     tenancy.require_chair(user, overleg["gemeente"])
     errors: dict[str, str] = {}
@@ -137,8 +138,10 @@ async def create_actie(user, *, overleg_id: int, agendapunt_id: object, dossier_
         errors["lens"] = "Kies een lens: preventie, versterking of bijschakelen."
     if errors:
         raise FieldErrors(errors)
+    found = guard.check({"wat": text}, user.id, bevestig, what="Deze actie")
     row = Actie(overleg=overleg["id"], agendapunt=punt, dossier=dossier, wat=text, partner=partner, deadline=when,
-                status=ActieStatus.open.value, lens=lens, aangemaakt_op=dates.now(), versie=1)
+                status=ActieStatus.open.value, lens=lens, aangemaakt_op=dates.now(), versie=1,
+                persoonsgegevens=guard.dumps(found))
     await row.save()
     return await _get(user, row.id)
 

@@ -31,7 +31,9 @@ _DESCRIPTIONS = {
     404: "Bestaat niet, of je hebt er geen toegang toe.",
     409: "Verouderde versie (met `huidig`), een signaal dat al in een ander dossier zit, of een dossier dat "
          "samengevoegd of afgerond is.",
-    422: "Velden niet goed ingevuld (`fields`), bv. een signaal van een andere gemeente.",
+    422: "Velden niet goed ingevuld (`fields`), bv. een signaal van een andere gemeente, of mogelijke "
+         "persoonsgegevens in titel of omschrijving die niemand bevestigde (`persoonsgegevens`; stuur opnieuw met "
+         "`bevestig_persoonsgegevens: true` als ze nodig zijn).",
 }
 _COMMENT_422 = ("Velden niet goed ingevuld (`fields`): een lege of te lange tekst, of mogelijke persoonsgegevens "
                 "die niemand bevestigde (`persoonsgegevens`; stuur opnieuw met `bevestig: true` als ze nodig zijn).")
@@ -118,7 +120,7 @@ class DossierApiController(Controller):
           responses=_errors(400, 401, 403, 409, 422))
     async def nieuw(self, request: Request, data: JSONBody[s.DossierNieuw]) -> s.DossierDetail:
         row = await dossiers.create_dossier(request.user, data.gemeente, data.titel, data.omschrijving or "",
-                                            data.signalen)
+                                            data.signalen, bevestig=data.bevestig_persoonsgegevens)
         return await detail(row, request.user)
 
     @get("/suggesties", name="api_dossiers_suggesties", summary="Bundelvoorstellen voor de niet-gebundelde "
@@ -132,7 +134,7 @@ class DossierApiController(Controller):
           responses=_errors(400, 401, 403, 404, 409, 422))
     async def aanvaarden(self, request: Request, data: JSONBody[s.SuggestieBesluit]) -> s.DossierDetail:
         row = await suggestions.accept(request.user, data.gemeente, data.signalen, dossier_id=data.dossier,
-                                       titel=data.titel)
+                                       titel=data.titel, bevestig=data.bevestig_persoonsgegevens)
         return await detail(row, request.user)
 
     @post("/suggesties/afwijzen", name="api_dossiers_suggestie_afwijzen", status_code=200,
@@ -151,9 +153,10 @@ class DossierApiController(Controller):
            responses=_errors(400, 401, 403, 404, 409, 422))
     async def wijzigen(self, request: Request, id: _Id, data: JSONBody[s.DossierWijziging]) -> s.DossierDetail:
         changes: dict[str, Any] = {k: v for k, v in msgspec.structs.asdict(data).items()
-                                   if v is not msgspec.UNSET and k != "versie"}
+                                   if v is not msgspec.UNSET and k not in ("versie", "bevestig_persoonsgegevens")}
         versie = None if data.versie is msgspec.UNSET else data.versie
-        return await detail(await dossiers.update_dossier(request.user, path_id(id), changes, versie), request.user)
+        return await detail(await dossiers.update_dossier(request.user, path_id(id), changes, versie,
+                                                          bevestig=data.bevestig_persoonsgegevens), request.user)
 
     @post("/{id:str}/signalen", name="api_dossier_signalen", status_code=200,
           summary="Signalen bundelen in dit dossier (voorzitter)", responses=_errors(400, 401, 403, 404, 409, 422))

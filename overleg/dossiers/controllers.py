@@ -20,6 +20,7 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
 from common.ids import as_id, as_version, not_found, path_id
+from overleg import guard
 from overleg.dossiers import evidence, suggestions
 from overleg.dossiers import services as dossiers
 from overleg.tables import DossierActie, DossierStatus
@@ -29,7 +30,6 @@ from signalen.tables import Status
 _Id = Annotated[str, PathParameter()]
 _Query = Annotated[str | None, QueryParameter()]
 _SLUG = re.compile(r"[a-z0-9-]{1,80}")
-CONFIRMED = ("1", "on", "ja")  # what a checked `bevestig` box sends
 
 
 def member_gemeenten(user: CurrentUser) -> list:
@@ -105,7 +105,7 @@ class DossierPagesController(Controller):
                 "omschrijving": form.get("omschrijving", ""), "signalen": form.getall("signalen", [])}
         try:
             row = await dossiers.create_dossier(user, data["gemeente"], data["titel"], data["omschrijving"],
-                                                data["signalen"])
+                                                data["signalen"], bevestig=guard.form_confirmed(form))
         except FieldErrors as exc:
             return form_error_response("overleg/dossiers/nieuw.html", await self._new_context(user, data), exc)
         except Conflict as exc:
@@ -155,7 +155,7 @@ class DossierPagesController(Controller):
         context: dict[str, Any] = {"dossier": dossier, "data": {**data, "versie": versie}, "fields": {},
                    "statussen": DossierStatus.labels()}
         try:
-            await dossiers.update_dossier(user, dossier["id"], data, versie)
+            await dossiers.update_dossier(user, dossier["id"], data, versie, bevestig=guard.form_confirmed(form))
         except FieldErrors as exc:
             return form_error_response("overleg/dossiers/bewerken.html", context, exc)
         except Conflict as exc:
@@ -205,7 +205,7 @@ class DossierPagesController(Controller):
         form = await request.form()
         tekst = str(form.get("tekst", ""))
         try:
-            await dossiers.add_comment(request.user, did, tekst, bevestig=form.get("bevestig") in CONFIRMED)
+            await dossiers.add_comment(request.user, did, tekst, bevestig=guard.form_confirmed(form))
         except FieldErrors as exc:  # empty, too long, or the privacy guard: the typed text stays in the form
             typed = {"tekst": tekst, "persoonsgegevens": exc.extra.get("persoonsgegevens") or []}
             context = await self._detail_context(request.user, did, commentaar=typed)
@@ -239,10 +239,18 @@ class SuggestiePagesController(Controller):
         try:
             if accept:
                 row = await suggestions.accept(request.user, gemeente, ids, dossier_id=dossier_id,
-                                               titel=form.get("titel"))
+                                               titel=form.get("titel"), bevestig=guard.form_confirmed(form))
             else:
                 await suggestions.reject(request.user, gemeente, ids, dossier_id=dossier_id)
-        except (FieldErrors, Conflict) as exc:
+        except FieldErrors as exc:
+            if not exc.extra.get("persoonsgegevens"):
+                return flash(target, failure(exc), "fout")
+            # the privacy guard refused the title: the page again, the typed title kept, with the confirmation
+            found = await suggestions.suggestions(request.user, gemeente)
+            typed = {"signalen": [as_id(i) for i in ids], "titel": str(form.get("titel", ""))}
+            return form_error_response("overleg/dossiers/suggesties.html",
+                                       {"s": found, "kies": None, "geweigerd": typed}, exc)
+        except Conflict as exc:
             return flash(target, failure(exc), "fout")
         if not accept:
             return flash(target, "Voorstel afgewezen. Het wordt niet meer voorgesteld.")

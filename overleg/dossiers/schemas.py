@@ -14,6 +14,8 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 _SIGNALEN = "Ids van signalen van dezelfde gemeente (hoogstens 500)."
 _TITEL = "Korte titel (verplicht, hoogstens 200 tekens)."
 _OMSCHRIJVING = "Omschrijving in Markdown (hoogstens 10 000 tekens)."
+_BEVESTIG = ("true: de gevonden persoonsgegevens zijn nodig (partners lezen titel en omschrijving); zonder "
+             "bevestiging weigert de API zo'n tekst (422 met `persoonsgegevens`).")
 
 
 # ----------------------------------------------------------------------------- requests
@@ -25,6 +27,7 @@ class DossierNieuw(Struct, kw_only=True):
     titel: Annotated[str | None, Meta(description=_TITEL)] = None
     omschrijving: Annotated[str | None, Meta(description=_OMSCHRIJVING)] = None
     signalen: Annotated[list[int] | None, Meta(description=_SIGNALEN)] = None
+    bevestig_persoonsgegevens: Annotated[bool, Meta(description=_BEVESTIG)] = False
 
 
 class SignalenToevoegen(Struct, kw_only=True):
@@ -44,6 +47,7 @@ class DossierWijziging(Struct, kw_only=True):
     omschrijving: Annotated[str | None | UnsetType, Meta(description=_OMSCHRIJVING)] = UNSET
     status: Annotated[str | None | UnsetType, Meta(description="open, geagendeerd, in_behandeling of "
                                                                 "afgerond.")] = UNSET
+    bevestig_persoonsgegevens: Annotated[bool, Meta(description=_BEVESTIG)] = False
 
 
 class Samenvoegen(Struct, kw_only=True):
@@ -69,6 +73,7 @@ class SuggestieBesluit(Struct, kw_only=True):
     dossier: Annotated[int | None, Meta(description="Id van het voorgestelde bestaande dossier.")] = None
     titel: Annotated[str | None, Meta(description="Titel van het nieuwe dossier (bij aanvaarden van een nieuwe "
                                                   "groep; standaard het titelvoorstel).")] = None
+    bevestig_persoonsgegevens: Annotated[bool, Meta(description=_BEVESTIG)] = False
 
 
 # ----------------------------------------------------------------------------- answers

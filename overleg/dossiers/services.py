@@ -24,18 +24,17 @@ from common import dates
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
-from overleg import access
+from overleg import access, guard
 from overleg.dossiers import bundling
 from overleg.dossiers.evidence import evidence  # noqa: F401  (part of this module's API)
 from overleg.tables import Commentaar, Dossier, DossierActie, DossierHistoriek, DossierStatus
-from signalen import privacy
 from signalen.tables import Signaal, Status
 from signalen.validation import clean_text
 
 ACTIVE = (DossierStatus.open.value, DossierStatus.geagendeerd.value, DossierStatus.in_behandeling.value)
 LIMITS = {"titel": 200, "omschrijving": 10_000, "tekst": 5000, "toelichting": 2000}
 MAX_SIGNALEN = 500  # per call
-MAX_NAMED_FINDINGS = 5  # the privacy message names at most this many findings
+MAX_NAMED_FINDINGS = guard.MAX_NAMED_FINDINGS
 
 
 def valid_id(value: Any) -> bool:
@@ -212,8 +211,9 @@ def _gemeente_for(user: CurrentUser, gemeente: Any) -> int:
 
 
 async def create_dossier(user: CurrentUser, gemeente: Any, titel: Any, omschrijving: Any = "",
-                         signaal_ids: Any = None) -> dict:
-    """A new open dossier (chair only), optionally with signals bundled into it right away."""
+                         signaal_ids: Any = None, bevestig: Any = False) -> dict:
+    """A new open dossier (chair only), optionally with signals bundled into it right away. Partners read the
+    title and description: the privacy guard refuses them (422) unless `bevestig` is True."""
     errors: dict[str, str] = {}
     values = {"titel": titel, "omschrijving": omschrijving}
     clean: dict[str, Any]  # spread into Dossier(...) below
@@ -227,9 +227,10 @@ async def create_dossier(user: CurrentUser, gemeente: Any, titel: Any, omschrijv
     ids = signal_ids(signaal_ids)
     if errors:
         raise FieldErrors(errors)
+    found = guard.check(clean, user.id, bevestig, what="Dit dossier")
     async with write_transaction():
         dossier = Dossier(gemeente=gemeente_id, aangemaakt_door=user.id, aangemaakt_op=dates.now(), versie=1,
-                          status=DossierStatus.open.value, **clean)
+                          status=DossierStatus.open.value, persoonsgegevens=guard.dumps(found), **clean)
         await dossier.save()
         await bundling.log(dossier.id, user.id, DossierActie.aangemaakt, clean["titel"])
         row = await get_dossier(user, dossier.id)
@@ -282,8 +283,10 @@ async def merge_dossiers(user: CurrentUser, source_id: Any, target_id: Any) -> d
     return await get_dossier(user, target["id"])
 
 
-async def update_dossier(user: CurrentUser, dossier_id: Any, data: dict[str, Any], versie: Any) -> dict:
-    """Change titel, omschrijving and/or status (only keys present in `data`); a stale `versie` → 409."""
+async def update_dossier(user: CurrentUser, dossier_id: Any, data: dict[str, Any], versie: Any,
+                         bevestig: Any = False) -> dict:
+    """Change titel, omschrijving and/or status (only keys present in `data`); a stale `versie` → 409. The new
+    title and description pass the privacy guard (findings confirmed before stay confirmed)."""
     current = await chair_dossier(user, dossier_id)
     if isinstance(versie, bool) or not isinstance(versie, int):
         raise FieldErrors({"versie": "Geef de versie waarop je wijziging steunt."})
@@ -303,10 +306,13 @@ async def update_dossier(user: CurrentUser, dossier_id: Any, data: dict[str, Any
         raise Conflict("Iemand anders heeft dit dossier intussen gewijzigd.", _public(current))
     if current["samengevoegd_in"]:
         raise Conflict(f"Dit dossier is samengevoegd in dossier {current['samengevoegd_in']}; wijzig dat dossier.")
+    texts = {name: values.get(name, current[name]) for name in ("titel", "omschrijving")}
+    found = guard.check(texts, user.id, bevestig, what="Dit dossier", previous=current["persoonsgegevens"])
     changed = [k for k, v in values.items() if current[k] != v]
     async with write_transaction():
         # Piccolo takes column names too; its annotation (dict[Column | str, Any]) is invariant in the key.
-        done = await Dossier.update({**values, "versie": versie + 1}).where(  # type: ignore[dict-item]
+        done = await Dossier.update({**values, "versie": versie + 1,  # type: ignore[dict-item]
+                                     "persoonsgegevens": guard.dumps(found)}).where(
             (Dossier.id == current["id"]) & (Dossier.versie == versie)).returning(Dossier.id)
         if not done:
             raise Conflict("Iemand anders heeft dit dossier intussen gewijzigd.",
@@ -323,20 +329,6 @@ def _public(row: dict) -> dict:
     return {k: row[k] for k in keys}
 
 
-def _guard_comment(text: str, bevestig: Any) -> None:
-    """Partners of other organisations read the comments: refuse personal data unless explicitly confirmed."""
-    findings = privacy.scan_text(text, "tekst")
-    if not findings or bevestig is True:
-        return
-    named = [f"{privacy.KINDS[f.kind]} ‘{f.text}’" for f in findings[:MAX_NAMED_FINDINGS]]
-    if len(findings) > MAX_NAMED_FINDINGS:
-        named.append(f"en nog {len(findings) - MAX_NAMED_FINDINGS} andere")
-    message = (f"Mogelijk persoonsgegevens: {', '.join(named)}. Schrijf het zonder, zodat geen jongere herkenbaar "
-               "is, of bevestig dat het nodig is.")
-    raise FieldErrors({"tekst": message}, detail="Dit commentaar bevat mogelijk persoonsgegevens. Vervang ze, of "
-                      "bevestig dat ze nodig zijn.", extra={"persoonsgegevens": [f.as_dict() for f in findings]})
-
-
 async def add_comment(user: CurrentUser, dossier_id: Any, tekst: Any, bevestig: Any = False) -> dict:
     """Everyone who may read the dossier (partners included) may comment on it. The privacy guard refuses
     (422, with `persoonsgegevens`) a text that may identify a young person, unless `bevestig` is True."""
@@ -345,7 +337,8 @@ async def add_comment(user: CurrentUser, dossier_id: Any, tekst: Any, bevestig: 
     text = _text({"tekst": tekst}, "tekst", errors, required=True)
     if errors:
         raise FieldErrors(errors)
-    _guard_comment(text, bevestig)
-    comment = Commentaar(dossier=dossier["id"], user=user.id, tekst=text, tijdstip=dates.now())
+    found = guard.check({"tekst": text}, user.id, bevestig, what="Dit commentaar")
+    comment = Commentaar(dossier=dossier["id"], user=user.id, tekst=text, tijdstip=dates.now(),
+                         persoonsgegevens=guard.dumps(found))
     await comment.save()
     return {"id": comment.id, "tekst": text, "tijdstip": comment.tijdstip, "door": user.naam}

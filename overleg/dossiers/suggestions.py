@@ -138,12 +138,14 @@ async def _checked(user: CurrentUser, gemeente: Any, signaal_ids: Any, dossier_i
 
 
 async def accept(user: CurrentUser, gemeente: Any, signaal_ids: Any, *, dossier_id: Any = None,
-                 titel: Any = None, omschrijving: Any = "") -> dict:
-    """A match → the signals join that dossier; a new group → a new dossier with the proposed title."""
+                 titel: Any = None, omschrijving: Any = "", bevestig: Any = False) -> dict:
+    """A match → the signals join that dossier; a new group → a new dossier with the proposed title (which
+    passes the privacy guard like any dossier title: it is made of the signals' words)."""
     ref, ids = await _checked(user, gemeente, signaal_ids, dossier_id)
     if dossier_id is not None:
         return await dossiers.add_signalen(user, dossier_id, ids)
-    return await dossiers.create_dossier(user, ref.slug, titel or "Nieuwe bundel", omschrijving or "", ids)
+    return await dossiers.create_dossier(user, ref.slug, titel or "Nieuwe bundel", omschrijving or "", ids,
+                                         bevestig=bevestig)
 
 
 async def reject(user: CurrentUser, gemeente: Any, signaal_ids: Any, *, dossier_id: Any = None) -> int:

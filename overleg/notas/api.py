@@ -27,7 +27,9 @@ _DESCRIPTIONS = {400: "Ongeldige aanvraag (geen JSON of een verkeerd JSON-type).
                  403: "Geen CSRF-header, of alleen de voorzitter (of coördinator, bovenlokaal) mag dit.",
                  404: "Bestaat niet, of je hebt er geen toegang toe.",
                  409: "Niet in deze toestand: een verstuurde nota wijzigt niet meer, een antwoord kan pas na het "
-                      "versturen, een verouderde versie.", 422: "Velden niet goed ingevuld (`fields`)."}
+                      "versturen, een verouderde versie.",
+                 422: "Velden niet goed ingevuld (`fields`), of mogelijke persoonsgegevens die niemand bevestigde "
+                      "(`persoonsgegevens`; stuur opnieuw met `bevestig_persoonsgegevens: true` als ze nodig zijn)."}
 _SECTIE = "Markdown (hoogstens 20 000 tekens)."
 
 
@@ -84,6 +86,9 @@ class TerugkoppelingNieuw(Struct, kw_only=True):
     hoe: Annotated[str | None, Meta(description="Hoe het terugging naar de jongeren.")] = None
     door: str | None = None
     wat: Annotated[str | None, Meta(description="Wat er gezegd werd.")] = None
+    bevestig_persoonsgegevens: Annotated[bool, Meta(description=(
+        "true: de gevonden persoonsgegevens zijn nodig (partners lezen de terugkoppeling); zonder bevestiging "
+        "weigert de API zo'n tekst (422 met `persoonsgegevens`)."))] = False
 
 
 class NotaDossier(Struct, kw_only=True):
@@ -107,6 +112,23 @@ class AntwoordUit(Struct, kw_only=True):
     samenvatting: str
     document: Annotated[bool, Meta(description="Is het antwoord als PDF opgeladen?")]
     geregistreerd_op: dt.datetime
+
+
+class NotaCommentaarNieuw(Struct, kw_only=True):
+    """Een commentaar bij een nota in voorbereiding. Partners lezen het: de privacybewaker weigert mogelijke
+    persoonsgegevens (422 met `persoonsgegevens`), tenzij `bevestig_persoonsgegevens` true is."""
+
+    tekst: Annotated[str | None, Meta(description="Commentaar in Markdown (hoogstens 5000 tekens).")] = None
+    bevestig_persoonsgegevens: Annotated[bool, Meta(description=(
+        "true: de gevonden persoonsgegevens zijn nodig; zonder bevestiging weigert de API zo'n tekst (422 met "
+        "`persoonsgegevens`)."))] = False
+
+
+class NotaCommentaarUit(Struct, kw_only=True):
+    id: int
+    tekst: str
+    tijdstip: dt.datetime
+    door: str | None
 
 
 class NotaKort(Struct, kw_only=True):
@@ -171,7 +193,8 @@ async def detail(nota: dict) -> NotaDetail:
         citaten=nota["citaten"] if manager else [redact(q, "citaat") for q in nota["citaten"]],
         trekker=nota["trekker"] if manager else redact(nota["trekker"], "trekker"), versie=nota["versie"],
         vorige=nota["vorige"], bovenlokaal=nota["bovenlokaal"], pdf_sha256=nota["pdf_sha256"], mag_beheren=manager,
-        dossiers=[NotaDossier(**d) for d in nota["dossiers"]],
+        dossiers=[NotaDossier(**{**d, "titel": d["titel"] if manager else redact(d["titel"], f"dossier.{d['id']}")})
+                  for d in nota["dossiers"]],
         persoonsgegevens=[Persoonsgegeven(**{k: f[k] for k in ("soort", "label", "tekst", "vervanging", "bevestigd")})
                           for f in found],
         antwoord=AntwoordUit(datum=answer["datum"], beslissing=answer["beslissing"],
@@ -252,11 +275,19 @@ class NotaApiController(Controller):
     async def bovenlokaal(self, request: Request, id: _Id) -> NotaDetail:
         return await detail(await lifecycle.to_bovenlokaal(request.user, path_id(id)))
 
+    @post("/{id:str}/commentaren", name="api_nota_commentaar", status_code=201, summary="Commentaar geven bij een "
+          "nota in voorbereiding (wie ze mag lezen, ook partners)", responses=_errors(400, 401, 403, 404, 409, 422))
+    async def commentaar(self, request: Request, id: _Id, data: JSONBody[NotaCommentaarNieuw]) -> NotaCommentaarUit:
+        row = await lifecycle.add_comment(request.user, path_id(id), data.tekst,
+                                          bevestig=data.bevestig_persoonsgegevens)
+        return NotaCommentaarUit(id=row["id"], tekst=row["tekst"], tijdstip=row["tijdstip"], door=row["door"])
+
     @post("/{id:str}/terugkoppeling", name="api_nota_terugkoppeling", summary="Terugkoppeling naar de jongeren "
           "registreren voor één dossier", responses=_errors(400, 401, 403, 404, 409, 422))
     async def terugkoppeling(self, request: Request, id: _Id, data: JSONBody[TerugkoppelingNieuw]) -> NotaDetail:
         nota_id = path_id(id)
-        await lifecycle.record_feedback(request.user, nota_id, data.dossier, msgspec.structs.asdict(data))
+        await lifecycle.record_feedback(request.user, nota_id, data.dossier, msgspec.structs.asdict(data),
+                                        bevestig=data.bevestig_persoonsgegevens)
         return await detail(await notas.get_nota(request.user, nota_id))
 
 

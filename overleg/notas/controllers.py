@@ -24,7 +24,7 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
 from common.ids import as_id, as_ids, as_version, not_found, path_id
-from overleg import access
+from overleg import access, guard
 from overleg.notas import documents, evidence, lifecycle
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
@@ -172,13 +172,16 @@ class NotaPagesController(Controller):
         nota = await notas.get_nota(user, nota_id)
         ids = [d["id"] for d in nota["dossiers"]]
         data = await notas.pdf_input(nota)
+        if not nota["mag_beheren"]:  # dossier titles as in the PDF: through the nota's privacy redactor
+            redact = nota_pdf.redactor_for(data)
+            nota["dossiers"] = [{**d, "titel": redact(d["titel"], f"dossier.{d['id']}")} for d in nota["dossiers"]]
         feedback = await lifecycle.feedback(ids)
         return Template("overleg/notas/detail.html", status_code=status_code, context={
             "nota": nota, "voorbeeld": nota_pdf.context(data, charts=False), "commentaren": await lifecycle.comments(
                 nota_id), "antwoord": await lifecycle.answer(nota_id), "beslissingen": Beslissing.labels(),
             "terugkoppelingen": {i: [f for f in feedback if f["dossier"] == i] for i in ids},
             "open_bevindingen": [f for f in nota_pdf.findings(data) if not f["bevestigd"]] if nota["bewerkbaar"]
-            else [], "vandaag": today().isoformat(), "fields": {}, "fout": "", **extra})
+            else [], "vandaag": today().isoformat(), "fields": {}, "fout": "", "ingevuld": {}, **extra})
 
     @get("/{nota_id:str}", name="nota_detail")
     async def detail(self, request: Request, nota_id: _Id) -> Template:
@@ -242,15 +245,19 @@ class NotaPagesController(Controller):
         nota = await notas.get_nota(request.user, path_id(nota_id))
         return documents.pdf_response(await documents.live_pdf(nota), nota)
 
-    async def _step(self, request: Request, nota_id: str, work, done: str, anchor: str = "") -> Response:
-        """Run one lifecycle step; a refusal shows the nota again with the reason (409 or 422)."""
+    async def _step(self, request: Request, nota_id: str, work, done: str, anchor: str = "",
+                    typed: dict | None = None) -> Response:
+        """Run one lifecycle step; a refusal shows the nota again with the reason (409 or 422), the typed texts
+        (`ingevuld`) kept and, when the privacy guard refused them, its confirmation box."""
         nid = path_id(nota_id)
         try:
             result = await work(nid)
         except (Conflict, FieldErrors) as exc:
             fields = getattr(exc, "fields", {}) or {}
             message = " ".join(fields.values()) or str(exc.detail)
-            return await self._detail(request, nid, exc.status_code, fout=message, fields=fields)
+            found = exc.extra.get("persoonsgegevens") or [] if isinstance(exc, FieldErrors) else []
+            return await self._detail(request, nid, exc.status_code, fout=message, fields=fields,
+                                      ingevuld=typed or {}, persoonsgegevens=found)
         target = result["id"] if isinstance(result, dict) and "referentie" in result else nid
         page = "nota_bewerken" if target != nid else "nota_detail"
         return flash(Redirect(request.app.route_reverse(page, nota_id=str(target)) + anchor, status_code=303), done)
@@ -263,8 +270,10 @@ class NotaPagesController(Controller):
     @post("/{nota_id:str}/commentaar", name="nota_commentaar", status_code=303)
     async def commentaar(self, request: Request, nota_id: _Id) -> Response:
         form = await request.form()
+        tekst = str(form.get("tekst", ""))
         return await self._step(request, nota_id, lambda nid: lifecycle.add_comment(
-            request.user, nid, form.get("tekst", "")), "Commentaar geplaatst.", "#commentaren")
+            request.user, nid, tekst, bevestig=guard.form_confirmed(form)), "Commentaar geplaatst.", "#commentaren",
+            typed={"soort": "commentaar", "tekst": tekst})
 
     @post("/{nota_id:str}/versturen", name="nota_versturen", status_code=303)
     async def versturen(self, request: Request, nota_id: _Id) -> Response:
@@ -307,9 +316,11 @@ class NotaPagesController(Controller):
         form = await request.form()
         raw = str(form.get("dossier", ""))
         dossier_id = as_id(raw)
-        values = {k: form.get(k, "") for k in ("datum", "hoe", "door", "wat")}
+        values = {k: str(form.get(k, "")) for k in ("datum", "hoe", "door", "wat")}
         return await self._step(request, nota_id, lambda nid: lifecycle.record_feedback(
-            request.user, nid, dossier_id, values), "De terugkoppeling is geregistreerd.", "#terugkoppeling")
+            request.user, nid, dossier_id, values, bevestig=guard.form_confirmed(form)),
+            "De terugkoppeling is geregistreerd.", "#terugkoppeling",
+            typed={"soort": "terugkoppeling", "dossier": dossier_id, **values})
 
     @post("/{nota_id:str}/dossiers/{dossier_id:str}/afsluiten", name="nota_dossier_afsluiten", status_code=303)
     async def afsluiten(self, request: Request, nota_id: _Id, dossier_id: _Id) -> Response:

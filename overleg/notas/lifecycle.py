@@ -21,6 +21,7 @@ from common import dates
 from common.dates import today
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
+from overleg import guard
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
 from overleg.tables import (
@@ -84,15 +85,18 @@ async def comments(nota_id: int) -> list[dict]:
     ).where(NotaCommentaar.nota == nota_id).order_by(NotaCommentaar.tijdstip).order_by(NotaCommentaar.id)
 
 
-async def add_comment(user, nota_id: Any, tekst: Any) -> dict:
-    """Every member who reads the nota comments while it is being prepared."""
+async def add_comment(user, nota_id: Any, tekst: Any, bevestig: Any = False) -> dict:
+    """Every member who reads the nota comments while it is being prepared. Partners read them: the privacy
+    guard refuses (422, `persoonsgegevens`) a text that may identify a young person unless `bevestig` is True."""
     nota = await notas.get_nota(user, nota_id)
     if not nota["bewerkbaar"]:
         raise Conflict("Een verstuurde nota krijgt geen commentaar meer.")
     text = clean_text(tekst).strip()
     if not text or len(text) > 5000:
         raise FieldErrors({"tekst": "Schrijf je commentaar (hoogstens 5000 tekens)."})
-    row = NotaCommentaar(nota=nota["id"], user=user.id, tekst=text, tijdstip=dates.now())
+    found = guard.check({"tekst": text}, user.id, bevestig, what="Dit commentaar")
+    row = NotaCommentaar(nota=nota["id"], user=user.id, tekst=text, tijdstip=dates.now(),
+                         persoonsgegevens=guard.dumps(found))
     await row.save()
     return {"id": row.id, "tekst": text, "tijdstip": row.tijdstip, "door": user.naam}
 
@@ -252,8 +256,9 @@ def _in_nota(nota: dict, dossier_id: Any) -> dict:
     raise FieldErrors({"dossier": "Kies een dossier van deze nota."})
 
 
-async def record_feedback(user, nota_id: Any, dossier_id: Any, values: dict) -> dict:
-    """How the outcome went back to the young people; the dossier's signals become teruggekoppeld."""
+async def record_feedback(user, nota_id: Any, dossier_id: Any, values: dict, bevestig: Any = False) -> dict:
+    """How the outcome went back to the young people; the dossier's signals become teruggekoppeld. Partners read
+    it on the nota: its texts pass the privacy guard (422 unless `bevestig` is True)."""
     nota = await notas.managed_nota(user, nota_id)
     if nota["status"] != NotaStatus.beantwoord.value:
         raise Conflict("Terugkoppelen kan pas als het antwoord op de nota er is.")
@@ -269,9 +274,10 @@ async def record_feedback(user, nota_id: Any, dossier_id: Any, values: dict) -> 
             errors[name] = f"Gebruik hoogstens {limit} tekens."
     if errors:
         raise FieldErrors(errors)
+    found = guard.check(texts, user.id, bevestig, what="Deze terugkoppeling")
     async with write_transaction():
         row = Terugkoppeling(dossier=dossier["id"], datum=datum, geregistreerd_door=user.id,
-                             geregistreerd_op=dates.now(), **texts)
+                             geregistreerd_op=dates.now(), persoonsgegevens=guard.dumps(found), **texts)
         await row.save()
         await _move([dossier["id"]], (Status.beantwoord, Status.in_actie), Status.teruggekoppeld, user.id,
                     f"Teruggekoppeld naar de jongeren ({texts['hoe']})")

@@ -24,6 +24,7 @@ from common.forms import form_error_response
 from common.ids import as_ids, not_found, path_id
 from common.markdown import render_markdown
 from common.pdf import PdfMeta, render_template_pdf
+from overleg import guard
 from overleg.access import get_overleg, overleggen
 from overleg.tables import Aanwezigheid, Actie, ActieStatus, AgendapuntSoort, Functie, Lens, VergaderingStatus
 from overleg.vergaderingen import agenda, ics
@@ -255,7 +256,8 @@ class VergaderingPagesController(Controller):
         as_json = "application/json" in request.headers.get("accept", "")
         try:
             punt = await V.save_notities(request.user, v, p, notities=form.get("notities", ""),
-                                         besluit=form.get("besluit"), versie=form.get("versie"))
+                                         besluit=form.get("besluit"), versie=form.get("versie"),
+                                         bevestig=guard.form_confirmed(form))
         except Conflict as exc:
             assert exc.huidig is not None  # save_notities' conflicts carry the stored texts
             if as_json:
@@ -264,10 +266,11 @@ class VergaderingPagesController(Controller):
                                 media_type=MediaType.JSON)
             return await self._leiden_error(request, v, p, exc, conflict=exc)
         except FieldErrors as exc:
-            if as_json:
-                return Response({"detail": exc.detail, "fields": exc.fields}, status_code=422,
+            if as_json:  # the autosave shows the message (and the privacy guard's confirmation) on the page
+                return Response({"detail": exc.detail, "fields": exc.fields, **exc.extra}, status_code=422,
                                 media_type=MediaType.JSON)
-            return await self._leiden_error(request, v, p, exc)
+            typed = {"notities": str(form.get("notities", "")), "besluit": str(form.get("besluit", ""))}
+            return await self._leiden_error(request, v, p, exc, notities_data=typed)
         if as_json:
             return Response({"versie": punt["versie"], "notities_html": str(render_markdown(punt["notities"])),
                              "opgeslagen": dates.now().isoformat(timespec="seconds")},
@@ -292,7 +295,8 @@ class VergaderingPagesController(Controller):
         values = {k: str(form.get(k, "")) for k in ("wat", "partner", "deadline", "lens")}
         try:
             await V.add_actie(request.user, v, p, wat=values["wat"], partner_id=values["partner"] or None,
-                              deadline=values["deadline"] or None, lens=values["lens"])
+                              deadline=values["deadline"] or None, lens=values["lens"],
+                              bevestig=guard.form_confirmed(form))
         except FieldErrors as exc:
             return await self._leiden_error(request, v, p, exc, actie_data=values)
         return _back(request, v, "Actie toegevoegd.", "#acties", "vergadering_leiden", f"?punt={p}")

@@ -20,6 +20,7 @@ from common import dates
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_version, not_found
+from overleg import guard
 from overleg.access import get_overleg, vergadering_scope
 from overleg.tables import (
     Aanwezigheid,
@@ -252,9 +253,10 @@ def functies_of(row: dict) -> list[str]:
 
 
 async def save_notities(user: CurrentUser, vergadering_id: int, punt_id: int, *, notities: object,
-                        besluit: object = None, versie: object) -> dict:
+                        besluit: object = None, versie: object, bevestig: object = False) -> dict:
     """Notes (Markdown) and decision of a point, if nobody changed them since `versie`; else Conflict (409)
-    carrying the stored texts (`huidig`) and the ones sent (`jouw`)."""
+    carrying the stored texts (`huidig`) and the ones sent (`jouw`). Partners read them (and the minutes made
+    of them): personal data nobody confirmed → 422 (`persoonsgegevens`) unless `bevestig` is True."""
     vergadering = await chair_vergadering(user, vergadering_id, open_only=False)
     punt = await get_punt(vergadering, punt_id)
     texts = {"notities": clean_text(notities), "besluit": clean_text(punt["besluit"] if besluit is None else besluit)}
@@ -264,7 +266,9 @@ async def save_notities(user: CurrentUser, vergadering_id: int, punt_id: int, *,
         errors["versie"] = "Geef de versie waarop je wijziging steunt."
     if errors:
         raise FieldErrors(errors)
+    found = guard.check(texts, user.id, bevestig, what="Deze notities", previous=punt["persoonsgegevens"])
     updated = await Agendapunt.update({Agendapunt.notities: texts["notities"], Agendapunt.besluit: texts["besluit"],
+                                       Agendapunt.persoonsgegevens: guard.dumps(found),
                                        Agendapunt.versie: Agendapunt.versie + 1}).where(
         (Agendapunt.id == punt_id) & (Agendapunt.versie == versie)).returning(Agendapunt.versie)
     if not updated:
@@ -291,7 +295,7 @@ async def set_functies(user: CurrentUser, vergadering_id: int, punt_id: int, fun
 
 
 async def add_actie(user: CurrentUser, vergadering_id: int, punt_id: int, *, wat: object, partner_id: object,
-                    deadline: object, lens: object) -> dict:
+                    deadline: object, lens: object, bevestig: object = False) -> dict:
     """An Actie on this point (through overleg.acties.create_actie); the point gets the function actie."""
     from overleg.acties.services import create_actie
 
@@ -300,7 +304,7 @@ async def add_actie(user: CurrentUser, vergadering_id: int, punt_id: int, *, wat
     async with write_transaction():
         actie = await create_actie(user, overleg_id=vergadering["overleg"], agendapunt_id=punt_id,
                                    dossier_id=punt["dossier"], wat=wat, partner_id=partner_id, deadline=deadline,
-                                   lens=lens)
+                                   lens=lens, bevestig=bevestig)
         if Functie.actie.value not in punt["functies"]:
             await set_functies(user, vergadering_id, punt_id, [*punt["functies"], Functie.actie.value])
     return actie

@@ -22,7 +22,7 @@ from common.dates import short_date, today
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, as_version, not_found
-from overleg import access
+from overleg import access, guard
 from overleg.tables import (
     Aanwezigheid,
     Actie,
@@ -179,8 +179,23 @@ async def _chair_meeting(user: CurrentUser, vergadering_id: int | None) -> dict:
     return vergadering
 
 
-async def _store(vergadering_id: int, text: str, expected: int | None, *,
+async def _sources(vergadering_id: int) -> list[dict]:
+    """What was confirmed in the texts a generated verslag is made of (agenda notes, decisions, actions, and the
+    titles of the dossiers on the agenda), as confirmations of the verslag's `inhoud`: a finding confirmed there
+    needs no second confirmation here."""
+    punten = await Agendapunt.select(Agendapunt.id, Agendapunt.persoonsgegevens,
+                                     Agendapunt.dossier.persoonsgegevens.as_alias("dossier_persoonsgegevens")).where(
+        Agendapunt.vergadering == vergadering_id)
+    acties = await Actie.select(Actie.persoonsgegevens).where(
+        Actie.agendapunt.is_in([p["id"] for p in punten] or [0]))
+    found = [c for row in [*punten, *acties] for c in guard.stored(row["persoonsgegevens"])]
+    found += [c for row in punten for c in guard.stored(row["dossier_persoonsgegevens"]) if c.get("veld") == "titel"]
+    return [{**c, "veld": "inhoud"} for c in found]
+
+
+async def _store(vergadering_id: int, text: str, expected: int | None, user_id: int | None, bevestig: Any, *,
                  approve: tuple[int, dt.datetime] | None = None) -> None:
+    """Store the text once the privacy guard lets it pass (partners read the minutes and their PDF)."""
     async with write_transaction():
         row = await Verslag.select().where(Verslag.vergadering == vergadering_id).first()
         if row and row["status"] == GOEDGEKEURD:
@@ -190,7 +205,10 @@ async def _store(vergadering_id: int, text: str, expected: int | None, *,
             stored = row["inhoud"] if row else await generate_text(vergadering_id)
             raise Conflict("Het verslag is intussen door iemand anders gewijzigd. Je tekst is niet opgeslagen.",
                            {"inhoud": stored, "versie": current}, {"inhoud": text})
-        values: dict = {Verslag.inhoud: text, Verslag.versie: current + 1}
+        previous = [*guard.stored(row["persoonsgegevens"] if row else []), *await _sources(vergadering_id)]
+        found = guard.check({"inhoud": text}, user_id, bevestig, what="Dit verslag", previous=previous)
+        values: dict = {Verslag.inhoud: text, Verslag.versie: current + 1,
+                        Verslag.persoonsgegevens: guard.dumps(found)}
         if approve:
             values.update({Verslag.status: GOEDGEKEURD.value, Verslag.goedgekeurd_in: approve[0],
                            Verslag.goedgekeurd_op: approve[1]})
@@ -201,11 +219,13 @@ async def _store(vergadering_id: int, text: str, expected: int | None, *,
             await Verslag.insert(Verslag(vergadering=vergadering_id, **fields))
 
 
-async def save_verslag(user: CurrentUser, vergadering_id: int | None, inhoud: Any, versie: Any) -> dict:
-    """Store the chair's text. Approved → 409; an old versie → Conflict (409 with both texts)."""
+async def save_verslag(user: CurrentUser, vergadering_id: int | None, inhoud: Any, versie: Any,
+                       bevestig: Any = False) -> dict:
+    """Store the chair's text. Approved → 409; an old versie → Conflict (409 with both texts); personal data
+    nobody confirmed → 422 (`persoonsgegevens`) unless `bevestig` is True."""
     vergadering = await _chair_meeting(user, vergadering_id)
     text, expected = _text(inhoud), _versie(versie)
-    await _store(vergadering["id"], text, expected)
+    await _store(vergadering["id"], text, expected, user.id, bevestig)
     return await get_verslag(user, vergadering["id"])
 
 
@@ -214,7 +234,7 @@ async def regenerate(user: CurrentUser, vergadering_id: int | None, versie: Any)
     vergadering = await _chair_meeting(user, vergadering_id)
     expected = _versie(versie)
     generated = await generate_text(vergadering["id"])
-    await _store(vergadering["id"], generated, expected)
+    await _store(vergadering["id"], generated, expected, user.id, False)
     return await get_verslag(user, vergadering["id"])
 
 
@@ -231,5 +251,5 @@ async def approve(user: CurrentUser, vergadering_id: int | None, goedgekeurd_in:
     if row and row["status"] == GOEDGEKEURD:
         raise HTTPException(status_code=409, detail="Dit verslag is al goedgekeurd.")
     text = row["inhoud"] if row else await generate_text(vergadering["id"])
-    await _store(vergadering["id"], text, expected, approve=(later_id, dates.now()))
+    await _store(vergadering["id"], text, expected, user.id, False, approve=(later_id, dates.now()))
     return await get_verslag(user, vergadering["id"])

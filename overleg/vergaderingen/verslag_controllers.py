@@ -21,6 +21,7 @@ from common.forms import form_error_response
 from common.ids import path_id
 from common.markdown import render_markdown
 from common.pdf import PRINT_CSS, PdfMeta, render_template_pdf
+from overleg import guard
 from overleg.tables import VerslagStatus
 from overleg.vergaderingen import verslag as service
 from signalen.api import error_responses as errors
@@ -88,7 +89,8 @@ class VerslagPagesController(Controller):
         form = await request.form()
         tekst = str(form.get("inhoud", ""))
         try:
-            await service.save_verslag(request.user, vid, tekst, str(form.get("versie", "")))
+            await service.save_verslag(request.user, vid, tekst, str(form.get("versie", "")),
+                                       bevestig=guard.form_confirmed(form))
         except Conflict as exc:
             assert exc.huidig is not None  # _store's conflicts carry the stored text
             verslag = await service.get_verslag(request.user, vid)
@@ -104,7 +106,11 @@ class VerslagPagesController(Controller):
     async def regenerate(self, request: Request, vergadering_id: FromPath[str]) -> Response:
         vid = path_id(vergadering_id)
         form = await request.form()
-        await service.regenerate(request.user, vid, str(form.get("versie", "")))
+        try:
+            await service.regenerate(request.user, vid, str(form.get("versie", "")))
+        except FieldErrors as exc:  # unconfirmed personal data in the notes: confirm it in the editor
+            return flash(Redirect(_verslag_url(request, vid), status_code=303),
+                         next(iter(exc.fields.values()), str(exc.detail)), "fout")
         return flash(Redirect(_verslag_url(request, vid), status_code=303),
                      "Het verslag is opnieuw opgesteld uit de vergadering.")
 
@@ -141,11 +147,12 @@ class VerslagApiController(Controller):
         return _out(await service.get_verslag(request.user, path_id(vergadering_id)))
 
     @put("/{vergadering_id:str}/verslag", name="api_verslag_opslaan",
-         summary='Het verslag opslaan (voorzitter): {"inhoud", "versie"}; 409 met beide teksten bij een oude versie')
+         summary='Het verslag opslaan (voorzitter): {"inhoud", "versie", "bevestig_persoonsgegevens"?}; 409 met '
+                 'beide teksten bij een oude versie, 422 met `persoonsgegevens` zolang niemand ze bevestigde')
     async def save(self, request: Request, vergadering_id: FromPath[str]) -> dict:
         body = await read_json(request)
         return _out(await service.save_verslag(request.user, path_id(vergadering_id), body.get("inhoud"),
-                                               body.get("versie")))
+                                               body.get("versie"), bevestig=guard.api_confirmed(body)))
 
     @post("/{vergadering_id:str}/verslag/goedkeuren", name="api_verslag_goedkeuren", status_code=200,
           summary='Het verslag goedkeuren in een latere vergadering: {"goedgekeurd_in", "versie"?}')

@@ -1,6 +1,8 @@
 // Autosave of the notes of an agenda point while the meeting runs. The form works the same without JavaScript
 // (the "Notities bewaren" button). Each save sends the version it is based on; when someone else saved in the
 // meantime the server answers 409 with their text, which is shown next to ours: nothing is overwritten silently.
+// When the privacy guard refuses the text (422 with `persoonsgegevens`), its message and the confirmation box are
+// shown and autosave waits until the text changes or the box is checked.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
@@ -10,6 +12,9 @@
   var status = form.querySelector(".autosave-status");
   var conflictBox = form.querySelector(".autosave-conflict");
   var versie = form.elements.namedItem("versie");
+  var privacyBox = form.querySelector(".autosave-privacy");
+  var privacyText = privacyBox && privacyBox.querySelector(".autosave-privacy-tekst");
+  var confirmBox = form.elements.namedItem("bevestig");
   var timer = null, busy = false, again = false, stopped = false, lastSent = null;
 
   function csrfToken() {
@@ -66,6 +71,25 @@
     say("Niet bewaard: iemand anders wijzigde dit punt.");
   }
 
+  function messages(data) {
+    var fields = (data && data.fields) || {};
+    var parts = Object.keys(fields).map(function (name) { return fields[name]; });
+    return parts.length ? parts.join(" ") : ((data && data.detail) || "Niet bewaard.");
+  }
+
+  function showPrivacy(data) {
+    // Nothing is stored: the text stays in the fields; saving again needs a change or the confirmation.
+    if (privacyText) { privacyText.textContent = messages(data); }
+    if (privacyBox) { privacyBox.hidden = false; }
+    if (confirmBox) { confirmBox.checked = false; }
+    say("Niet bewaard: mogelijk persoonsgegevens. Pas de tekst aan, of bevestig dat ze nodig zijn.");
+  }
+
+  function hidePrivacy() {
+    if (privacyBox) { privacyBox.hidden = true; }
+    if (confirmBox) { confirmBox.checked = false; }
+  }
+
   function save() {
     if (stopped) { return; }
     if (busy) { again = true; return; }
@@ -86,10 +110,15 @@
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.ok) {
           versie.value = String(data.versie);
+          hidePrivacy();
           lastSent = body();
           say("Bewaard om " + new Date().toLocaleTimeString("nl-BE", {hour: "2-digit", minute: "2-digit"}) + ".");
         } else if (response.status === 409) {
           showConflict(data);
+        } else if (response.status === 422 && data && data.persoonsgegevens) {
+          showPrivacy(data);
+        } else if (response.status === 422) {
+          say("Niet bewaard: " + messages(data));
         } else {
           say((data && data.detail) || "Niet bewaard. Gebruik de knop ‘Notities bewaren’.");
         }
@@ -109,6 +138,11 @@
 
   lastSent = body();
   form.addEventListener("input", schedule);
+  if (confirmBox) {
+    confirmBox.addEventListener("change", function () {
+      if (confirmBox.checked) { if (timer) { clearTimeout(timer); } save(); }
+    });
+  }
   form.addEventListener("submit", function (event) {
     // With JavaScript, the button saves at once through the same check; the page stays where it is.
     event.preventDefault();
