@@ -90,17 +90,19 @@ def _like(text: str) -> str:
     return "%" + text.replace("%", "_").replace("\\", "_") + "%"
 
 
-def _bump(counts: dict[str, int], table: type[Table], n: int = 1) -> None:
-    if n:
-        counts[table._meta.tablename] = counts.get(table._meta.tablename, 0) + n
+Changed = dict[str, set]  # table name -> ids of the rows changed (a row changed by both rules counts once)
 
 
-async def _scrub_texts(gemeenten: list[int], texts: list[str], counts: dict[str, int]) -> None:
+def _bump(changed: Changed, table: type[Table], ids: Iterable[Any]) -> None:
+    changed.setdefault(table._meta.tablename, set()).update(ids)
+
+
+async def _scrub_texts(gemeenten: list[int], texts: list[str], counts: Changed) -> None:
     pattern = _pattern(texts)
     if pattern is None:
         return
     unique = sorted(set(texts))
-    postgres = engine_finder().engine_type == "postgres"  # SQLite's LIKE already ignores (ASCII) case
+    postgres = getattr(engine_finder(), "engine_type", "") == "postgres"  # SQLite's LIKE already ignores (ASCII) case
     for table, path, columns in TEXT_COLUMNS:
         pk = table._meta.primary_key
         changed: dict[Any, dict] = {}
@@ -122,7 +124,7 @@ async def _scrub_texts(gemeenten: list[int], texts: list[str], counts: dict[str,
                     changed[row[pk._meta.name]] = update
         for key, update in changed.items():
             await table.update(update).where(pk == key)
-        _bump(counts, table, len(changed))
+        _bump(counts, table, changed)
 
 
 async def _expired_dossiers(dossier_ids: set[int]) -> list[int]:
@@ -134,7 +136,7 @@ async def _expired_dossiers(dossier_ids: set[int]) -> list[int]:
     return sorted({row["dossier"] for row in rows} - alive)
 
 
-async def _empty_dossiers(ids: list[int], counts: dict[str, int]) -> None:
+async def _empty_dossiers(ids: list[int], counts: Changed) -> None:
     if not ids:
         return
     plans: list[tuple[type[Table], Any, dict]] = [
@@ -153,14 +155,14 @@ async def _empty_dossiers(ids: list[int], counts: dict[str, int]) -> None:
     ]
     for table, condition, values in plans:
         done = await table.update(values).where(condition).returning(table._meta.primary_key)
-        _bump(counts, table, len(done))
+        _bump(counts, table, [row[table._meta.primary_key._meta.name] for row in done])
 
 
 def _json(value: Any, default: Any) -> Any:
     return notas._json(value, default)
 
 
-async def _notas(gemeenten: list[int], pattern: re.Pattern | None, counts: dict[str, int]) -> None:
+async def _notas(gemeenten: list[int], pattern: re.Pattern | None, counts: Changed) -> None:
     """Copies in the notas of these gemeenten; notas of expired dossiers lose their text; sent PDFs re-rendered."""
     rows = await Signaalnota.select(
         Signaalnota.id, Signaalnota.onderwerp, Signaalnota.secties, Signaalnota.citaten, Signaalnota.status,
@@ -186,10 +188,10 @@ async def _notas(gemeenten: list[int], pattern: re.Pattern | None, counts: dict[
             comments = await NotaCommentaar.update({NotaCommentaar.tekst: ANONYMOUS_TITLE}).where(
                 (NotaCommentaar.nota == row["id"]) & (NotaCommentaar.tekst != ANONYMOUS_TITLE)
             ).returning(NotaCommentaar.id)
-            _bump(counts, NotaCommentaar, len(comments))
+            _bump(counts, NotaCommentaar, [c["id"] for c in comments])
             answers = await Antwoord.update({Antwoord.samenvatting: ""}).where(
                 (Antwoord.nota == row["id"]) & (Antwoord.samenvatting != "")).returning(Antwoord.id)
-            _bump(counts, Antwoord, len(answers))
+            _bump(counts, Antwoord, [a["id"] for a in answers])
         elif pattern is not None:
             onderwerp = pattern.sub(ANONYMOUS_TITLE, row["onderwerp"] or "")
             secties = {k: pattern.sub(ANONYMOUS_TITLE, str(v)) for k, v in _json(row["secties"], {}).items()}
@@ -205,7 +207,7 @@ async def _notas(gemeenten: list[int], pattern: re.Pattern | None, counts: dict[
         if not update:
             continue
         await Signaalnota.update(update).where(Signaalnota.id == row["id"])
-        _bump(counts, Signaalnota)
+        _bump(counts, Signaalnota, [row["id"]])
         if row["status"] not in notas.EDITABLE:
             await _render_again(row["id"])
 
@@ -228,13 +230,13 @@ async def _render_again(nota_id: int) -> None:
 async def anonymise_copies(signals: list[dict]) -> dict[str, int]:
     """The copies of these anonymised signals' old texts (see the module's docstring). Runs in the caller's
     write transaction; returns the changed rows per table."""
-    counts: dict[str, int] = {}
+    counts: Changed = {}
     gemeenten = sorted({s["gemeente"] for s in signals if s.get("gemeente") is not None})
     if not gemeenten:
-        return counts
+        return {}
     texts = [text for s in signals for text in needles(s)]
     await _scrub_texts(gemeenten, texts, counts)
     expired = await _expired_dossiers({s["dossier"] for s in signals if s.get("dossier") is not None})
     await _empty_dossiers(expired, counts)
     await _notas(gemeenten, _pattern(texts), counts)
-    return counts
+    return {table: len(ids) for table, ids in counts.items() if ids}

@@ -170,13 +170,15 @@ def test_retention_leaves_no_marker_in_the_database_files_or_stored_pdfs(persona
     pdf_before = pdf_text(bytes(before["pdf"])).lower()
     assert "zwrtmarkersectie" in pdf_before and "zwrtmarkercitaat" in pdf_before  # the PDF really held them
     assert leftovers(SIGNAL_MARKERS)  # and the scan really finds what is there
+    history_with_text = sync(DossierHistoriek.count().where(
+        (DossierHistoriek.dossier == planted["dossier"]) & (DossierHistoriek.toelichting != "")))
 
     manage.main(["bewaartermijn"])
 
     out = capsys.readouterr().out
     assert "mechelen: bewaartermijn 5 jaar; geanonimiseerd: 1;" in out
-    for table in ("signaal", "dossier_historiek", "commentaar", "signaalnota", "verslag", "nota_commentaar"):
-        assert f" {table} " in out.split("gewijzigde rijen per tabel:")[1] + " ", (table, out)
+    assert (f"gewijzigde rijen per tabel: actie 1, agendapunt 1, commentaar 1, dossier 1, dossier_historiek "
+            f"{history_with_text}, nota_commentaar 1, signaal 1, signaal_historiek 4, signaalnota 1, verslag 1") in out
     assert leftovers(SIGNAL_MARKERS) == {}
 
     after = sync(Signaalnota.select().where(Signaalnota.id == planted["nota"]).first())
@@ -192,9 +194,36 @@ def test_retention_leaves_no_marker_in_the_database_files_or_stored_pdfs(persona
 def test_the_dossier_api_shows_no_copy_after_retention(personas, world, wal):
     planted = _plant(personas, world)
     manage.main(["bewaartermijn"])
-    for name in ("voorzitter", "partner"):
-        body = personas[name].get(f"/api/v1/dossiers/{planted['dossier']}").text.lower()
+    for name in ("voorzitter", "partner", "werker", "coordinator"):
+        response = personas[name].get(f"/api/v1/dossiers/{planted['dossier']}")
+        body = response.text.lower()
+        assert response.status_code == 200 or name not in ("voorzitter", "partner"), (name, response.status_code)
         assert "zwrtmarker" not in body and "quarmbyx" not in body, name
+    assert personas["werker2"].get(f"/api/v1/dossiers/{planted['dossier']}").status_code == 404
+    assert personas["anonymous"].get(f"/api/v1/dossiers/{planted['dossier']}").status_code in (401, 303, 302)
+
+
+def test_texts_with_wildcards_and_markup_are_matched_literally(personas, world, wal):
+    """LIKE and regex characters in a signal's text neither break the command nor widen what it removes."""
+    odd = "Prijs 100% _duur_ (echt?) [x] <script>alert(1)</script> \\ ' OR 1=1 --"
+    signaal = make_signaal(personas["werker"], titel=odd, confirm=True)
+    make_overleg(world)
+    response = personas["voorzitter"].api("POST", "/api/v1/dossiers", json={
+        "gemeente": "mechelen", "titel": "Dure toegang", "signalen": [signaal["id"]]})
+    assert response.status_code == 201, response.text
+    dossier_id = response.json()["id"]
+    live = make_signaal(personas["werker"], titel="Een ander signaal blijft open")
+    sync(Signaal.update({Signaal.dossier: dossier_id}).where(Signaal.id == live["id"]))
+    lookalike = "Prijs 100X aduurb (echtX) Xx] iets anders"  # what a wildcard reading of the title would also match
+    sync(DossierHistoriek(dossier=dossier_id, tijdstip=dates.now(), actie="notitie", toelichting=lookalike).save())
+    long_ago = dates.now() - dt.timedelta(days=365 * 6)
+    sync(Signaal.update({Signaal.status: "afgesloten", Signaal.gewijzigd_op: long_ago}).where(
+        Signaal.id == signaal["id"]))
+    manage.main(["bewaartermijn"])
+    history = [r["toelichting"] for r in sync(DossierHistoriek.select().where(DossierHistoriek.dossier == dossier_id))]
+    assert lookalike in history
+    assert not any(odd in text for text in history)
+    assert any(f"{signaal['id']}: [geanonimiseerd]" in text for text in history)
 
 
 def test_running_retention_again_changes_nothing(personas, world, wal, capsys):
