@@ -100,10 +100,12 @@ def run_restore(args: argparse.Namespace) -> None:
 def retention(args: argparse.Namespace) -> None:
     import logging
 
+    from overleg.retention import anonymise_copies
     from signalen.retention import apply_retention, report
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    results = asyncio.run(apply_retention(dry_run=args.proef))
+    # The top level wires the overleg's copies into the register's retention (signalen may not import overleg).
+    results = asyncio.run(apply_retention(dry_run=args.proef, copies=anonymise_copies))
     print(report(results, dry_run=args.proef))
 
 
@@ -146,8 +148,8 @@ def erase(args: argparse.Namespace) -> None:
         pseudonym = asyncio.run(erase_user(args.username))
     except UnknownUser as exc:
         sys.exit(str(exc))
-    print(f"Gebruiker {args.username} is gewist: nu {pseudonym}, gedeactiveerd, zonder sessies; "
-          "de signalen blijven bewaard.")
+    # The name is not repeated: this output may end up in a log.
+    print(f"De gebruiker is gewist: nu {pseudonym}, gedeactiveerd, zonder sessies; de signalen blijven bewaard.")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from litestar.types import Message, Scope
+from piccolo.apps.user.tables import BaseUser
 
 from audit.tables import Audit
 from common import dates
@@ -26,6 +27,9 @@ OBJECT_PARAMS = {
 COLLECTIONS = {"signalen": "signaal", "dossiers": "dossier", "notas": "nota", "vergaderingen": "vergadering",
                "acties": "actie", "overleggen": "overleg", "overleg": "overleg"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# An erased account's username starts with this (signalen.rights pseudonymises it so); the trail shows no pseudonym.
+ERASED_PREFIX = "verwijderd-"
+ERASED_LABEL = "gewiste gebruiker"
 
 
 def safe(value: object, limit: int = 150) -> str:
@@ -55,18 +59,50 @@ def classify(method: str, template: str, params: dict) -> tuple[str, str, str] |
     return None
 
 
+async def _user_id(username: str) -> int | None:
+    """The account a login attempt was for (None for an unknown name: the name itself is never stored)."""
+    name = username.strip()
+    if not name:
+        return None
+    row = await BaseUser.select(BaseUser.id).where(BaseUser.username == name).first()
+    return row["id"] if row else None
+
+
 async def record(actie: str, *, user=None, user_id: int | None = None, username: str = "", object_type: str = "",
                  object_id: str = "", uitkomst: str = "", client: str = "", route: str = "") -> None:
-    """One audit row (and one encoded log line). `user` is a CurrentUser; or give user_id/username."""
+    """One audit row (and one encoded log line), against a user id only. `user` is a CurrentUser; or give user_id,
+    or the username typed at login (resolved to the account's id here, never stored or logged)."""
+    gebruiker = getattr(user, "id", None) or user_id
+    if gebruiker is None and username:
+        gebruiker = await _user_id(username)
     row = Audit(
-        tijdstip=dates.now(), gebruiker=getattr(user, "id", user_id),
-        gebruikersnaam=(getattr(user, "username", None) or username)[:150], actie=actie,
+        tijdstip=dates.now(), gebruiker=gebruiker, actie=actie,
         object_type=object_type[:32], object_id=safe(object_id, 40), uitkomst=str(uitkomst)[:32],
         client=client[:64], route=route[:200],
     )
     await row.save()
     logger.info("audit actie=%s gebruiker=%s object=%s:%s uitkomst=%s client=%s route=%s", actie,
-                safe(row.gebruikersnaam), object_type, safe(object_id), safe(uitkomst), safe(client), safe(route))
+                gebruiker if gebruiker is not None else "-", object_type, safe(object_id), safe(uitkomst),
+                safe(client), safe(route))
+
+
+async def user_names(user_ids: list[int | None]) -> dict[int, str]:
+    """Who the trail's user ids are, resolved now: the username, or "gewiste gebruiker" once erased (also for an
+    id whose account no longer exists)."""
+    ids = sorted({i for i in user_ids if i is not None})
+    if not ids:
+        return {}
+    rows = await BaseUser.select(BaseUser.id, BaseUser.username).where(BaseUser.id.is_in(ids))
+    names = {row["id"]: row["username"] for row in rows if not row["username"].startswith(ERASED_PREFIX)}
+    return {i: names.get(i, ERASED_LABEL) for i in ids}
+
+
+async def trail(user_id: int) -> list[dict]:
+    """The audit rows about one user, oldest first, with the name resolved at read time."""
+    rows = await Audit.select(Audit.tijdstip, Audit.gebruiker, Audit.actie, Audit.object_type, Audit.object_id,
+                              Audit.uitkomst, Audit.route).where(Audit.gebruiker == user_id).order_by(Audit.id)
+    names = await user_names([user_id])
+    return [{**row, "gebruiker_naam": names.get(user_id, ERASED_LABEL)} for row in rows]
 
 
 async def audit_hook(message: Message, scope: Scope) -> None:
@@ -105,6 +141,6 @@ def admin_table():
         menu_group="Beveiliging",
         hooks=[Hook(hook_type=kind, callable=_refuse) for kind in (HookType.pre_save, HookType.pre_patch,
                                                                     HookType.pre_delete)],
-        visible_filters=[Audit.actie, Audit.gebruiker, Audit.gebruikersnaam, Audit.object_type, Audit.object_id,
-                         Audit.uitkomst, Audit.client],
+        visible_filters=[Audit.actie, Audit.gebruiker, Audit.object_type, Audit.object_id, Audit.uitkomst,
+                         Audit.client],
     )

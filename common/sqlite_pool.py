@@ -8,11 +8,17 @@ started and closed by the app's lifespan exactly like PostgreSQL's pool. Connect
 
 Transactions still take a connection of their own (Piccolo's SQLiteTransaction), and without a started pool (tests,
 CLI commands) every query behaves as in Piccolo.
+
+Every connection this engine opens — pooled, Piccolo's own per-query ones, transactions, migrations — is made by
+`SecureDeleteConnection`, which turns on `PRAGMA secure_delete`: SQLite overwrites deleted and replaced content
+with zeros, so text that retention or erasure removed does not linger in free pages of the file. `forget_freed()`
+then empties the WAL (checkpoint, truncate), where the old pages would otherwise survive until the next checkpoint.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from typing import Any
 
 import aiosqlite
@@ -22,8 +28,17 @@ from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 CONNECTION_PRAGMAS = ("PRAGMA foreign_keys = 1", "PRAGMA cache_size = -16384")
 
 
+class SecureDeleteConnection(sqlite3.Connection):
+    """A sqlite3 connection with `secure_delete` on from its first statement (aiosqlite passes `factory` on)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.execute("PRAGMA secure_delete = ON")
+
+
 class PooledSQLiteEngine(SQLiteEngine):
     def __init__(self, path: str, **connection_kwargs: Any) -> None:
+        connection_kwargs.setdefault("factory", SecureDeleteConnection)
         super().__init__(path=path, **connection_kwargs)
         self._idle: asyncio.LifoQueue[aiosqlite.Connection] | None = None
         self._all: list[aiosqlite.Connection] = []
@@ -79,3 +94,19 @@ class PooledSQLiteEngine(SQLiteEngine):
                 idle.put_nowait(connection)
             else:  # the pool was closed while this query ran
                 await connection.close()
+
+
+async def forget_freed(engine: Any, tablenames: list[str]) -> str:
+    """After retention or erasure: leave no old copy of a changed row in the database's files.
+
+    SQLite: the WAL still holds the pages as they were before; `wal_checkpoint(TRUNCATE)` copies the new pages into
+    the database (where secure_delete zeroed the old content) and empties the WAL file. PostgreSQL keeps old row
+    versions until VACUUM; VACUUM of the changed tables removes them. Returns a line for the command's report."""
+    if engine.engine_type == "sqlite":
+        rows = await engine._run_in_new_connection("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = rows[0].get("busy", 0) if rows else 0
+        return "SQLite: WAL leeggemaakt" if not busy else "SQLite: WAL bezet; opnieuw proberen als de app stil is"
+    names = sorted(set(tablenames))
+    for name in names:
+        await engine.run_ddl(f'VACUUM "{name}"')  # noqa: S608 - names of our own tables, not input
+    return f"PostgreSQL: VACUUM van {len(names)} tabel(len)"

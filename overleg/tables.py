@@ -309,7 +309,8 @@ class Signaalnota(Table):
     aangemaakt_op = Timestamptz()
     verstuurd_op = Timestamptz(null=True, default=None)
     pdf = Bytea(null=True, default=None)  # frozen when sent
-    pdf_sha256 = Varchar(length=64, default="")
+    pdf_sha256 = Varchar(length=64, default="")  # of the PDF as sent (kept when retention re-renders it)
+    geanonimiseerd_op = Timestamptz(null=True, default=None)  # retention emptied its text (overleg/retention.py)
 
     @classmethod
     def get_readable(cls) -> Readable:

@@ -4,6 +4,16 @@
 anonymised signal is never touched again. Only free text goes; what statistics need stays (gemeente, datum,
 status, bron, levensdomein, signaaltype, aantal_jongeren, leeftijd, dossier, auteur and the history's
 transitions), so counts per theme, period and gemeente stay right.
+
+Every copy goes with the signal. The signal's own copies are here: its history's reasons and the search index
+(FTS5 on SQLite is optimised so the old terms leave its segments; PostgreSQL's `zoekvector` is a generated column).
+Copies in the overleg (dossier history, comments, nota quotes and sections, minutes, stored PDFs) live in a layer
+above this one, which `signalen` may not import: the caller passes `copies`, an async function that gets the old
+texts of each batch and anonymises the copies *in the same write transaction* (so a crash never leaves a signal
+anonymised while a copy of its text survives, with nothing left to find it by). `manage.py bewaartermijn` passes
+`overleg.retention.anonymise_copies` — the composition root wires it, like app.py wires a higher layer into a
+lower one. Afterwards `common.sqlite_pool.forget_freed` empties the SQLite WAL (or VACUUMs on PostgreSQL); every
+SQLite connection has `secure_delete` on, so the replaced text is overwritten in the file too.
 """
 
 from __future__ import annotations
@@ -11,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from admin.tables import Gemeente
 from admin.tenancy import in_gemeenten
@@ -35,6 +46,18 @@ class GemeenteResult:
     geanonimiseerd: int = 0
     al_geanonimiseerd: int = 0
     nog_bewaard: int = 0  # closed, but the retention period has not passed yet
+    tabellen: dict[str, int] = field(default_factory=dict)  # rows changed per table
+
+
+# The old texts of one batch of anonymised signals:
+# [{"id", "gemeente", "dossier", "titel", "omschrijving", "plek", "citaten": [...]}].
+# Returns the rows it changed per table. Runs inside the batch's write transaction.
+CopyHook = Callable[[list[dict]], Awaitable[dict[str, int]]]
+
+
+def _count(into: dict[str, int], table: str, n: int) -> None:
+    if n:
+        into[table] = into.get(table, 0) + n
 
 
 def years_before(moment: dt.datetime, years: int) -> dt.datetime:
@@ -85,16 +108,33 @@ async def _closed_on(signaal_ids: list[int]) -> dict[int, dt.datetime]:
     return closed
 
 
-async def anonymise(signaal_ids: list[int], note: str) -> int:
-    """Replace the free text of these signals (and of their history's reasons); keep everything countable."""
+def _quotes(value) -> list[str]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "[]")
+        except ValueError:
+            return []
+    return [q for q in value or [] if isinstance(q, str)]
+
+
+async def anonymise(signaal_ids: list[int], note: str, *, copies: CopyHook | None = None,
+                    tables: dict[str, int] | None = None) -> int:
+    """Replace the free text of these signals (and of their history's reasons); keep everything countable.
+    `copies` anonymises the copies of the old texts elsewhere (see the module's docstring); `tables` collects
+    the number of changed rows per table."""
     from common.db import write_transaction
     from signalen.tables import Signaal, SignaalHistoriek
 
     now = dates.now()
     done = 0
+    tables = {} if tables is None else tables
     for start in range(0, len(signaal_ids), BATCH):
         chunk = signaal_ids[start:start + BATCH]
         async with write_transaction():
+            old = {row["id"]: row for row in await Signaal.select(
+                Signaal.id, Signaal.gemeente, Signaal.dossier, Signaal.titel, Signaal.omschrijving, Signaal.plek,
+                Signaal.citaten,
+            ).where(Signaal.id.is_in(chunk))}
             updated = await Signaal.update({
                 Signaal.titel: ANONYMOUS_TITLE,
                 Signaal.omschrijving: "",
@@ -109,9 +149,16 @@ async def anonymise(signaal_ids: list[int], note: str) -> int:
             if not chunk:
                 continue
             # Reasons given at status changes are free text too; the transitions themselves stay.
-            await SignaalHistoriek.update({SignaalHistoriek.toelichting: ""}).where(
+            cleared = await SignaalHistoriek.update({SignaalHistoriek.toelichting: ""}).where(
                 SignaalHistoriek.signaal.is_in(chunk) & (SignaalHistoriek.soort != HistoriekSoort.bewerking.value)
-            )
+                & (SignaalHistoriek.toelichting != "")
+            ).returning(SignaalHistoriek.id)
+            _count(tables, Signaal._meta.tablename, len(chunk))
+            _count(tables, SignaalHistoriek._meta.tablename, len(cleared))
+            if copies is not None:
+                texts = [{**old[sid], "citaten": _quotes(old[sid]["citaten"])} for sid in chunk if sid in old]
+                for table, n in (await copies(texts)).items():
+                    _count(tables, table, n)
             await SignaalHistoriek.insert(*[
                 SignaalHistoriek(signaal=sid, tijdstip=now, gebruiker=None, soort=HistoriekSoort.bewerking.value,
                                  van="", naar="", toelichting=note)
@@ -121,8 +168,22 @@ async def anonymise(signaal_ids: list[int], note: str) -> int:
     return done
 
 
-async def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = False) -> list[GemeenteResult]:
-    """Anonymise, per gemeente, the closed signals whose retention period has passed. Safe to run every day."""
+async def _forget_search_terms() -> None:
+    """SQLite: FTS5 keeps deleted terms in its segments until they merge; 'optimize' merges them all now."""
+    from piccolo.engine.finder import engine_finder
+
+    engine = engine_finder()
+    if engine is not None and engine.engine_type == "sqlite":
+        await engine.run_ddl("INSERT INTO signaal_fts(signaal_fts) VALUES ('optimize')")
+
+
+async def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = False,
+                          copies: CopyHook | None = None) -> list[GemeenteResult]:
+    """Anonymise, per gemeente, the closed signals whose retention period has passed. Safe to run every day.
+    `copies`: see the module's docstring (manage.py passes the overleg's)."""
+    from piccolo.engine.finder import engine_finder
+
+    from common.sqlite_pool import forget_freed
     from signalen.tables import Signaal
 
     now = _aware(now) or dates.now()
@@ -160,12 +221,17 @@ async def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = Fal
             else:
                 result.nog_bewaard += 1
         if due and not dry_run:
-            result.geanonimiseerd = await anonymise(sorted(due), NOTE.format(jaren=jaren))
+            result.geanonimiseerd = await anonymise(sorted(due), NOTE.format(jaren=jaren), copies=copies,
+                                                    tables=result.tabellen)
         else:
             result.geanonimiseerd = len(due)
         logger.info("bewaartermijn %s (%s jaar): %d geanonimiseerd, %d eerder al, %d nog bewaard%s",
                     result.slug, jaren, result.geanonimiseerd, result.al_geanonimiseerd, result.nog_bewaard,
                     " (proefdraai)" if dry_run else "")
+    if any(r.tabellen for r in results):
+        await _forget_search_terms()
+        changed = sorted({table for r in results for table in r.tabellen})
+        logger.info("bewaartermijn: %s", await forget_freed(engine_finder(), changed))
     return results
 
 
@@ -179,4 +245,10 @@ def report(results: list[GemeenteResult], dry_run: bool = False) -> str:
                      f"eerder al geanonimiseerd: {r.al_geanonimiseerd}; afgesloten en nog bewaard: {r.nog_bewaard}")
     total = sum(r.geanonimiseerd for r in results)
     lines.append(f"totaal {verb}: {total}")
+    tables: dict[str, int] = {}
+    for r in results:
+        for table, n in r.tabellen.items():
+            _count(tables, table, n)
+    if tables:
+        lines.append("gewijzigde rijen per tabel: " + ", ".join(f"{t} {n}" for t, n in sorted(tables.items())))
     return "\n".join(lines)

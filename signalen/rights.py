@@ -5,7 +5,9 @@
   every other row that points at them (table, id, time) so nothing is silently left out as tables are added.
 - `erase_user()`: the person's name goes (username, first/last name, e-mail → a pseudonym like
   "verwijderd-7f3a"); the signals stay, linked to the pseudonymised account; sessions end; the account is
-  deactivated and can never log in again; its tokens are deleted.
+  deactivated and can never log in again; its tokens are deleted. The audit trail is not touched: it holds the
+  user id only, so the pseudonym cuts it loose from the person (pages show "gewiste gebruiker"). Afterwards the
+  old row versions leave the database files (`common.sqlite_pool.forget_freed`: WAL emptied, or VACUUM).
 - `deactivate_user()`: `active = False`, every session of the user ends at once and every per-user secret token
   (the calendar feed, `admin/tokens.py`) is deleted: reactivating does not bring an old token back.
 """
@@ -22,10 +24,12 @@ from piccolo.columns.column_types import Date
 
 from admin.sessions import end_all_sessions
 from admin.tables import Lidmaatschap, LoginPoging
-from admin.tokens import revoke_all_tokens, tables_pointing_at_users
+from admin.tokens import revoke_all_tokens, tables_pointing_at_users, token_tables
+from audit.recorder import ERASED_PREFIX, trail
 from common import dates
+from common.sqlite_pool import forget_freed
 
-PSEUDONYM_PREFIX = "verwijderd-"
+PSEUDONYM_PREFIX = ERASED_PREFIX
 PSEUDONYM_DOMAIN = "verwijderd.invalid"  # .invalid never resolves: no mail can ever reach anyone
 ACCOUNT_FIELDS = ("id", "username", "first_name", "last_name", "email", "active", "admin", "superuser", "last_login")
 
@@ -104,6 +108,7 @@ async def export_user(username: str) -> dict:
         "sessies": sessions,
         "signalen": signalen,
         "andere_verwijzingen": await _other_rows(user_id),
+        "auditspoor": await trail(user_id),
     })
 
 
@@ -140,7 +145,12 @@ async def erase_user(username: str) -> str:
     if is_erased(account):
         await deactivate_user(username)  # idempotent: an erased account is only made sure to be inactive
         return account["username"]
+    from piccolo.engine.finder import engine_finder
+    from piccolo_api.session_auth.tables import SessionsBase
+
     pseudonym = await _free_pseudonym()
+    changed = [BaseUser._meta.tablename, LoginPoging._meta.tablename, SessionsBase._meta.tablename,
+               *[table._meta.tablename for table, _ in token_tables()]]
     unusable = BaseUser.hash_password(secrets.token_urlsafe(32))  # nobody knows it: no login is possible
     async with write_transaction():
         await BaseUser.update({
@@ -163,6 +173,8 @@ async def erase_user(username: str) -> str:
             naam = table._meta.get_column_by_name("naam") if "naam" in {c._meta.name for c in
                                                                          table._meta.columns} else None
             if isinstance(naam, Varchar):
+                changed.append(table._meta.tablename)
                 for key in keys:
                     await table.update({naam: pseudonym}).where(key == account["id"])
+    await forget_freed(engine_finder(), changed)
     return pseudonym

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from common.sqlite_pool import PooledSQLiteEngine
+from common.sqlite_pool import PooledSQLiteEngine, SecureDeleteConnection, forget_freed
 
 
 @pytest.fixture()
@@ -91,3 +91,39 @@ def test_closing_the_pool_closes_its_connections_and_falls_back(engine):
     assert len(opened) == 1 and after == [{"n": 2}] and engine._all == []
     with pytest.raises(ValueError):  # aiosqlite: "no active connection"
         asyncio.run(opened[0].execute("SELECT 1"))
+
+
+def test_every_connection_overwrites_deleted_content(engine):
+    """secure_delete on every path: Piccolo's own connection per query, a pooled one, a transaction's."""
+    async def work():
+        unpooled = await engine._run_in_new_connection("PRAGMA secure_delete")
+        await engine.start_connection_pool(max_size=1)
+        try:
+            pooled = await engine._run_in_new_connection("PRAGMA secure_delete")
+            async with engine.transaction():
+                in_transaction = await engine.run_ddl("PRAGMA secure_delete")
+        finally:
+            await engine.close_connection_pool()
+        return [rows[0]["secure_delete"] for rows in (unpooled, pooled, in_transaction)]
+
+    assert engine.connection_kwargs["factory"] is SecureDeleteConnection
+    assert asyncio.run(work()) == [1, 1, 1]
+
+
+def test_forget_freed_empties_the_wal(engine, tmp_path):
+    wal = tmp_path / "pool.sqlite-wal"
+
+    async def work():
+        await engine.run_ddl("PRAGMA journal_mode=WAL")
+        keeper = sqlite3.connect(tmp_path / "pool.sqlite")  # an open connection: SQLite keeps the WAL file
+        keeper.execute("SELECT COUNT(*) FROM ouder").fetchall()
+        try:
+            await engine.run_ddl("INSERT INTO ouder (id) VALUES (2)")
+            filled = wal.stat().st_size
+            report = await forget_freed(engine, ["ouder"])
+            return filled, wal.stat().st_size, report
+        finally:
+            keeper.close()
+
+    filled, emptied, report = asyncio.run(work())
+    assert filled > 0 and emptied == 0 and report == "SQLite: WAL leeggemaakt"

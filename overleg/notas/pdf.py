@@ -16,7 +16,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from common.dates import long_date
+from common.dates import local, long_date
 from common.markdown import render_markdown
 from common.pdf import PdfMeta, RenderedPdf, render_html, render_template_pdf
 from overleg.notas import evidence
@@ -115,6 +115,7 @@ def context(data: dict, *, charts: bool = True) -> dict:
     return {
         "ref": nota["referentie"], "onderwerp": redact(nota["onderwerp"], "onderwerp"),
         "datum": datum, "datum_tekst": long_date(datum), "concept": data["concept"],
+        "geanonimiseerd": long_date(local(nota["geanonimiseerd_op"]).date()) if nota.get("geanonimiseerd_op") else "",
         "adressaat": redact(adressaat_label(nota), "adressaat"), "overleg": nota["overleg_naam"],
         "gemeente": nota["gemeente_naam"], "trekker": redact(nota["trekker"], "trekker"),
         "antwoord_tegen": long_date(nota["antwoord_gevraagd_tegen"]), "vorige": data.get("vorige") or "",

@@ -188,6 +188,7 @@ def test_the_command_logs_counts_per_gemeente(werker, werker2, capsys, caplog):
     assert "hoeilaart: bewaartermijn 5 jaar; geanonimiseerd: 0;" in out
     assert "totaal geanonimiseerd: 2" in out
     assert any("mechelen" in r.getMessage() and "2 geanonimiseerd" in r.getMessage() for r in caplog.records)
+    assert "gewijzigde rijen per tabel: signaal 2, signaal_historiek 4" in out  # reasons at creation and closing
     manage.main(["bewaartermijn"])
     assert "totaal geanonimiseerd: 0" in capsys.readouterr().out
 

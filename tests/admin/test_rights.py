@@ -12,6 +12,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 import manage
 from admin.tables import LoginPoging
+from audit.tables import Audit
 from common.dates import today
 from signalen import rights
 from signalen.tables import Signaal
@@ -160,6 +161,27 @@ def test_the_export_after_erasure_shows_only_the_pseudonym(werker, capsys):
     pseudonym = sync(rights.erase_user("werker"))
     data = _export(capsys, pseudonym)
     assert "Werker" not in json.dumps(data) and len(data["signalen"]) == 1
+
+
+def test_the_export_holds_the_audit_trail_about_the_user(werker, capsys):
+    signaal = make_signaal(werker)
+    werker.get(f"/signalen/{signaal['id']}")
+    trail = _export(capsys, "werker")["auditspoor"]
+    assert [(r["actie"], r["object_id"], r["gebruiker_naam"]) for r in trail] == [
+        ("bekijken", str(signaal["id"]), "werker")]
+
+
+def test_erasure_leaves_the_audit_trail_untouched_and_it_then_names_nobody(werker, capsys):
+    werker.get("/signalen")
+    werker.post_form("/logout/")
+    before = sync(Audit.select().where(Audit.gebruiker == werker.user_id).order_by(Audit.id))
+    assert before
+    manage.main(["wis-gebruiker", "werker", "--ja"])  # the append-only trigger would refuse any edit
+    out = capsys.readouterr().out
+    assert "werker" not in out.replace("verwijderd-", "")  # the command's output may end up in a log
+    assert sync(Audit.select().where(Audit.gebruiker == werker.user_id).order_by(Audit.id)) == before
+    pseudonym = sync(BaseUser.select(BaseUser.username).where(BaseUser.id == werker.user_id).first())["username"]
+    assert {r["gebruiker_naam"] for r in _export(capsys, pseudonym)["auditspoor"]} == {"gewiste gebruiker"}
 
 
 # ----------------------------------------------------------------------------- deactivation

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from audit.recorder import classify, safe
 from audit.tables import Audit
+from settings import get_settings
 from tests.support import PASSWORD, make_signaal, sync
 
 
@@ -16,13 +19,42 @@ def rows(**where):
     return sync(query)
 
 
-def test_a_successful_and_a_failed_login_are_recorded_with_the_client(anonymous):
+def test_a_successful_and_a_failed_login_are_recorded_with_the_client(anonymous, world):
     anonymous.post_form("/login/", {"username": "werker", "password": "fout"})
     anonymous.post_form("/login/", {"username": "werker", "password": PASSWORD})
-    actions = [(r["actie"], r["gebruikersnaam"], r["uitkomst"]) for r in rows()]
-    assert ("login_mislukt", "werker", "geweigerd") in actions
-    assert ("login", "werker", "ok") in actions
+    actions = [(r["actie"], r["gebruiker"], r["uitkomst"]) for r in rows()]
+    assert ("login_mislukt", world.users["werker"], "geweigerd") in actions
+    assert ("login", world.users["werker"], "ok") in actions
     assert all(r["client"] for r in rows())
+
+
+def test_audit_rows_and_log_lines_hold_the_user_id_never_a_name(anonymous, world, caplog):
+    caplog.set_level(logging.INFO, logger="signaalwerk.audit")
+    anonymous.post_form("/login/", {"username": "werker", "password": PASSWORD})
+    anonymous.post_form("/login/", {"username": "niemand-bekend", "password": "fout"})
+    if get_settings().engine == "postgres":
+        stored = {r["column_name"] for r in sync(Audit.raw(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'audit'"))}
+    else:
+        stored = {r["name"] for r in sync(Audit.raw("PRAGMA table_info(audit)"))}
+    assert "gebruiker" in stored and "gebruikersnaam" not in stored  # the migration dropped the old names
+    assert "werker" not in str(rows()) and "niemand-bekend" not in str(rows())
+    assert rows(actie="login_mislukt")[-1]["gebruiker"] is None  # an unknown name: no id, and no name either
+    lines = [r.getMessage() for r in caplog.records if r.name == "signaalwerk.audit"]
+    assert any(f"gebruiker={world.users['werker']} " in line for line in lines)
+    assert not any("werker" in line or "niemand-bekend" in line for line in lines)
+
+
+def test_the_trail_resolves_names_when_read(werker, world):
+    from audit.recorder import ERASED_LABEL, trail, user_names
+    from signalen.rights import erase_user
+
+    werker.post_form("/logout/")
+    assert sync(user_names([world.users["werker"], None])) == {world.users["werker"]: "werker"}
+    sync(erase_user("werker"))
+    assert sync(user_names([world.users["werker"], 999_999])) == {world.users["werker"]: ERASED_LABEL,
+                                                                  999_999: ERASED_LABEL}
+    assert [r["gebruiker_naam"] for r in sync(trail(world.users["werker"]))] == [ERASED_LABEL]
 
 
 def test_logout_is_recorded(werker):
