@@ -17,6 +17,7 @@ from litestar.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from admin.auth_controller import AuthController
+from admin.csrf import csrf_binding
 from admin.middleware import session_middleware
 from admin.mount import admin_app, admin_gate
 from audit import recorder as audit_recorder
@@ -103,7 +104,9 @@ def create_app() -> Litestar:
         debug=False,
     )
     # The session wraps the whole app, not just the matched routes: a 404 page knows who is logged in too.
-    app.asgi_handler = session_middleware(login_only(app.asgi_handler, settings.production))
+    # Inside it, the CSRF token is bound to that session (admin/csrf.py): a token of another session is refused.
+    app.asgi_handler = session_middleware(csrf_binding(
+        login_only(app.asgi_handler, settings.production), settings.secret, secure=settings.production))
     # Outermost: every request is logged once, without query string or secret path segments (web/accesslog.py).
     app.asgi_handler = access_log_middleware(app.asgi_handler)
     # X-Forwarded-For/-Proto only from SIGNAALWERK_TRUSTED_PROXIES (make run starts uvicorn --no-proxy-headers:
