@@ -21,6 +21,7 @@ from admin.csrf import csrf_binding
 from admin.middleware import session_middleware
 from admin.mount import admin_app, admin_gate
 from audit import recorder as audit_recorder
+from common import pdf_pool
 from common.errors import handle_exception
 from common.flash import delete_shown_flash
 from inzicht import bovenlokaal_controllers
@@ -49,6 +50,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        pdf_pool.shutdown()
         if settings.db_pool:
             await DB.close_connection_pool()
 
@@ -89,7 +91,7 @@ def create_app() -> Litestar:
         template_config=TemplateConfig(
             directory=BASE_DIR / "templates", engine=templating.engine_class, engine_callback=templating.setup
         ),
-        exception_handlers={Exception: handle_exception},
+        exception_handlers={Exception: handle_exception, pdf_pool.PdfBusy: pdf_pool.busy_response},
         before_send=[security_headers(settings.production), delete_shown_flash, audit_recorder.audit_hook],
         request_max_body_size=MAX_BODY,
         # In production the Host must be that of SIGNAALWERK_BASE_URL: a forged Host gets a 400, not a page.

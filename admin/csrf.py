@@ -23,10 +23,11 @@ import hashlib
 import hmac
 import secrets
 from http.cookies import SimpleCookie
+from typing import cast
 
 from litestar.datastructures.cookie import Cookie
 from litestar.middleware.csrf import generate_csrf_hash
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from admin.sessions import SESSION_COOKIE
 
@@ -71,7 +72,8 @@ def _with_csrf_cookie(scope: Scope, token: str | None) -> list[tuple[bytes, byte
 
 def _new_session_cookie(message: Message) -> str | None:
     """The session token a response sets (login), '' when it deletes the session cookie (logout), else None."""
-    for name, value in message.get("headers", ()):
+    headers: list[tuple[bytes, bytes]] = message.get("headers") or []  # type: ignore[assignment]
+    for name, value in headers:
         if name.lower() != b"set-cookie":
             continue
         text = value.decode("latin-1")
@@ -99,7 +101,7 @@ def csrf_binding(app: ASGIApp, secret: str, secure: bool) -> ASGIApp:
             key = "session:" + cookies.get(SESSION_COOKIE, "")
         elif presession:
             key = "presession:" + presession
-        elif scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        elif cast("HTTPScope", scope)["method"] in ("GET", "HEAD", "OPTIONS"):
             new_presession = presession = secrets.token_urlsafe(32)
             key = "presession:" + presession
         else:
