@@ -6,7 +6,8 @@ server's threads slowed `/health` to 18.7 s. So a render never runs in the serve
 * it runs in a worker **process** of a ``ProcessPoolExecutor`` with ``SIGNAALWERK_PDF_WORKERS`` workers (default 1),
   recycled after :data:`TASKS_PER_CHILD` renders so the memory WeasyPrint keeps goes back to the system; the
   workers fork from a server process that has imported WeasyPrint once (``forkserver``), so a recycled worker starts
-  quickly. The event loop only awaits the result.
+  quickly; they run at a lower CPU priority than the server (``os.nice``), so on a busy machine a request that does
+  not need a PDF still goes first. The event loop only awaits the result.
 * at most ``workers + SIGNAALWERK_PDF_QUEUE`` renders are accepted at a time (running or waiting); one more is
   refused at once with :class:`PdfBusy`: 503, ``Retry-After`` and the Dutch "even geduld" page (JSON on the API).
 * a render that is already under way for the same content (the same key) is joined, not started twice.
@@ -21,6 +22,7 @@ import asyncio
 import logging
 import math
 import multiprocessing
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -40,11 +42,21 @@ TASKS_PER_CHILD = 10
 #: The first guess of how long a render takes, for Retry-After before any render finished.
 FIRST_GUESS_SECONDS = 10.0
 MAX_RETRY_AFTER = 300
+#: How much nicer (lower CPU priority) a worker process is than the server.
+WORKER_NICENESS = 10
 
 
 def busy_message(seconds: int) -> str:
     return (f"Er worden nu veel documenten tegelijk gemaakt. Even geduld: probeer het over {seconds} seconden "
             "opnieuw.")
+
+
+def _lower_priority() -> None:
+    """In each worker process: a lower CPU priority, so the server's own requests go first on a busy machine."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:
+        pass
 
 
 class PdfBusy(HTTPException):
@@ -82,7 +94,7 @@ class RenderPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["common.pdf", "weasyprint"])
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                                 max_tasks_per_child=self.tasks_per_child)
+                                                 max_tasks_per_child=self.tasks_per_child, initializer=_lower_priority)
         return self._executor
 
     async def run(self, key: str, job: Callable[..., Any], *args: Any) -> Any:
