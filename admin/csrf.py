@@ -8,8 +8,9 @@ planted as a cookie) works in every other one.
 This middleware binds the token to the session. For every request it derives the one valid token from the session
 key — the session cookie of a logged-in user, or, for an anonymous visitor (the login page), a random pre-session
 cookie ``sw_presessie`` — as ``HMAC(SIGNAALWERK_SECRET, key)``, written in Litestar's token format, and puts it in
-the request as the ``sw_csrftoken`` cookie Litestar reads. So Litestar accepts a submitted token only when it is
-the one of *this* session; any other answers 403. When the browser's cookie differs (new visitor, after login or
+the request as the ``sw_csrftoken`` cookie Litestar reads (for an unsafe request only when the browser sent that
+cookie at all: the double submit stays). So Litestar accepts a submitted token only when it is the one of *this*
+session; any other answers 403. When the browser's cookie differs (new visitor, after login or
 logout) the response sets the bound value, so forms (``csrf_input``) and ``fetch()`` in static/js (which read the
 cookie) keep working unchanged. A new session id at login means a new token.
 
@@ -95,20 +96,23 @@ def csrf_binding(app: ASGIApp, secret: str, secure: bool) -> ASGIApp:
             await app(scope, receive, send)
             return
         cookies = _cookies(scope)
+        safe = cast("HTTPScope", scope)["method"] in ("GET", "HEAD", "OPTIONS")
         presession = cookies.get(PRESESSION_COOKIE, "")
         new_presession = ""
         if scope.get("user") is not None:
             key = "session:" + cookies.get(SESSION_COOKIE, "")
         elif presession:
             key = "presession:" + presession
-        elif cast("HTTPScope", scope)["method"] in ("GET", "HEAD", "OPTIONS"):
+        elif safe:
             new_presession = presession = secrets.token_urlsafe(32)
             key = "presession:" + presession
         else:
             key = ""  # an unsafe request with neither session nor pre-session: no token is valid
         token = session_token(secret, key) if key else None
         browser_token = cookies.get(CSRF_COOKIE)
-        scope["headers"] = _with_csrf_cookie(scope, token)
+        # An unsafe request still needs the cookie too (the double submit stays): without it, no token is valid.
+        checked = token if safe or browser_token is not None else None
+        scope["headers"] = _with_csrf_cookie(scope, checked)
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
