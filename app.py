@@ -17,9 +17,11 @@ from litestar.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from admin.auth_controller import AuthController
+from admin.csrf import csrf_binding
 from admin.middleware import session_middleware
 from admin.mount import admin_app, admin_gate
 from audit import recorder as audit_recorder
+from common import pdf_pool
 from common.errors import handle_exception
 from common.flash import delete_shown_flash
 from inzicht import bovenlokaal_controllers
@@ -48,6 +50,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        pdf_pool.shutdown()
         if settings.db_pool:
             await DB.close_connection_pool()
 
@@ -88,7 +91,7 @@ def create_app() -> Litestar:
         template_config=TemplateConfig(
             directory=BASE_DIR / "templates", engine=templating.engine_class, engine_callback=templating.setup
         ),
-        exception_handlers={Exception: handle_exception},
+        exception_handlers={Exception: handle_exception, pdf_pool.PdfBusy: pdf_pool.busy_response},
         before_send=[security_headers(settings.production), delete_shown_flash, audit_recorder.audit_hook],
         request_max_body_size=MAX_BODY,
         # In production the Host must be that of SIGNAALWERK_BASE_URL: a forged Host gets a 400, not a page.
@@ -103,7 +106,9 @@ def create_app() -> Litestar:
         debug=False,
     )
     # The session wraps the whole app, not just the matched routes: a 404 page knows who is logged in too.
-    app.asgi_handler = session_middleware(login_only(app.asgi_handler, settings.production))
+    # Inside it, the CSRF token is bound to that session (admin/csrf.py): a token of another session is refused.
+    app.asgi_handler = session_middleware(csrf_binding(
+        login_only(app.asgi_handler, settings.production), settings.secret, secure=settings.production))
     # Outermost: every request is logged once, without query string or secret path segments (web/accesslog.py).
     app.asgi_handler = access_log_middleware(app.asgi_handler)
     # X-Forwarded-For/-Proto only from SIGNAALWERK_TRUSTED_PROXIES (make run starts uvicorn --no-proxy-headers:

@@ -64,6 +64,10 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # The origin in links that leave the app (calendar feed, ICS `URL:`) and the one Host accepted in production.
     base_url: str = "http://127.0.0.1:8000"
+    # PDFs (common/pdf_pool.py, common/pdf_cache.py): worker processes, renders that may wait, cache size (0: off).
+    pdf_workers: int = 1
+    pdf_queue: int = 4
+    pdf_cache_mb: int = 200
 
     @property
     def base_host(self) -> str:
@@ -196,6 +200,9 @@ def load_settings() -> Settings:
         pool_max=env_int("SIGNAALWERK_DB_POOL_MAX", 10, minimum=1, maximum=200),
         trusted_proxies=_trusted_proxies(),
         base_url=_base_url(production),
+        pdf_workers=env_int("SIGNAALWERK_PDF_WORKERS", 1, minimum=1, maximum=8),
+        pdf_queue=env_int("SIGNAALWERK_PDF_QUEUE", 4, minimum=0, maximum=100),
+        pdf_cache_mb=env_int("SIGNAALWERK_PDF_CACHE_MB", 200, minimum=0, maximum=100_000),
     )
 
 

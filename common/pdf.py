@@ -22,15 +22,24 @@ A refused resource is simply missing from the PDF; a warning is logged on the
 The output is tagged PDF/UA-1 with title, author, language, subject and keywords, and
 embedded (subset) fonts.
 
-WeasyPrint is imported lazily (it takes ~0.7 s) on the first render.
-``render_template_pdf`` and ``render_pdf`` are synchronous and CPU-bound: call it from a worker thread
-(``sync_to_thread=True`` in Litestar), not on the event loop.
+Both are ``async`` and the one path every PDF takes (:func:`_produce`):
+
+1. **size cap** — the HTML's :func:`estimated_pages` (its text and block elements, before any layout) may not exceed
+   :data:`MAX_PAGES`; else :class:`PdfTooLarge` (422, a Dutch message asking to shorten the document);
+2. **cache** — the SHA-256 of what is rendered (HTML, metadata, CSS, static assets, WeasyPrint version;
+   ``common.pdf_cache``) finds an earlier render of the same content: each version of a concept is rendered once;
+3. **pool** — otherwise WeasyPrint runs in a worker process of the bounded pool (``common.pdf_pool``): the event
+   loop never waits on it, and a full pool answers 503 with ``Retry-After`` (``PdfBusy``). The worker writes the
+   result to the cache.
+
+The Jinja render and the hashing run in a worker thread. WeasyPrint is imported in the pool's processes only.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import math
 import mimetypes
 import re
 import threading
@@ -41,10 +50,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import anyio
 import jinja2
 
+from common import pdf_cache, pdf_pool
+from common.errors import FieldErrors
 from common.templating import configure
-from settings import BASE_DIR
+from settings import BASE_DIR, get_settings
 
 __all__ = [
     "ASSET_PREFIX",
@@ -54,9 +66,11 @@ __all__ = [
     "STATIC_DIR",
     "TEMPLATES_DIR",
     "PdfMeta",
+    "PdfTooLarge",
     "RefusedURLError",
     "RenderedPdf",
     "environment",
+    "estimated_pages",
     "render_html",
     "render_pdf",
     "render_template_pdf",
@@ -263,39 +277,137 @@ def render_html(template_name: str, context: dict[str, Any]) -> str:
     return environment().get_template(template_name).render(**context)
 
 
-def render_template_pdf(
+#: The longest document we render, in estimated pages (a long nota is 10–20; the refused one was ~300).
+MAX_PAGES = 120
+CHARS_PER_LINE = 90
+LINES_PER_PAGE = 45
+_UNSEEN = re.compile(r"<(style|script|title)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK = re.compile(r"<(?:p|li|tr|h[1-6]|br|blockquote|pre|dt|dd|hr|caption|figcaption)\b", re.IGNORECASE)
+_FIGURE = re.compile(r"<(?:svg|img)\b", re.IGNORECASE)
+FIGURE_LINES = 12
+
+
+def estimated_pages(html: str) -> int:
+    """A generous page count from the HTML alone: lines of text (``CHARS_PER_LINE``) plus one line per block
+    element (a list of one-word items is as long as its items) and ``FIGURE_LINES`` per image or chart."""
+    body = _UNSEEN.sub(" ", html)
+    figures = len(_FIGURE.findall(body))
+    body = re.sub(r"<svg\b.*?</svg\s*>", " ", body, flags=re.IGNORECASE | re.DOTALL)
+    blocks = len(_BLOCK.findall(body))
+    chars = len(" ".join(_TAG.sub(" ", body).split()))
+    return math.ceil((chars / CHARS_PER_LINE + blocks + figures * FIGURE_LINES) / LINES_PER_PAGE)
+
+
+class PdfTooLarge(FieldErrors):
+    """422: the document would be longer than MAX_PAGES; the Dutch message says what to do."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__({}, detail=(
+            f"Dit document is te lang om als PDF te maken: ongeveer {pages} pagina's, en het maximum is {MAX_PAGES}. "
+            "Maak de tekst korter (bij een signaalnota: de secties en citaten, of minder dossiers) en probeer "
+            "het opnieuw."))
+        self.pages = pages
+
+
+async def render_template_pdf(
     template_name: str, context: dict[str, Any], meta: PdfMeta, *, extra_css: str | None = None
 ) -> RenderedPdf:
     """Fill a PDF template (e.g. ``"pdf/nota.html"``) and render it to a tagged PDF/UA-1 document."""
-    return _render_document(render_html(template_name, context), meta, extra_css=extra_css)
+    html = await anyio.to_thread.run_sync(functools.partial(render_html, template_name, context))
+    return await _produce(html, meta, extra_css)
 
 
-def render_pdf(html: str, meta: PdfMeta, *, extra_css: str | None = None) -> bytes:
+async def render_pdf(html: str, meta: PdfMeta, *, extra_css: str | None = None) -> bytes:
     """Render HTML already in hand to a tagged PDF/UA-1 document and return its bytes (the app's own documents
     come from templates: :func:`render_template_pdf`)."""
-    return _render_document(html, meta, extra_css=extra_css).pdf
+    return (await _produce(html, meta, extra_css)).pdf
 
 
-def _render_document(html: str, meta: PdfMeta, *, extra_css: str | None = None) -> RenderedPdf:
-    """Render our own HTML to a tagged PDF/UA-1 document: its bytes and its page count."""
+def _assets(static_dir: Path) -> str:
+    """What the static assets are now (path, size, mtime): part of the cache key, so new CSS means a new render."""
+    try:
+        files = sorted(p for p in static_dir.rglob("*") if p.is_file())
+        return "\n".join(f"{p.relative_to(static_dir)}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
+    except OSError:
+        return ""
+
+
+def _prepare(html: str, meta: PdfMeta, extra_css: str | None, static_dir: Path, cache_dir: Path,
+             ) -> tuple[str, RenderedPdf | None]:
+    """Size cap, cache key and cache lookup (blocking: runs in a worker thread)."""
+    pages = estimated_pages(html)
+    if pages > MAX_PAGES:
+        raise PdfTooLarge(pages)
+    from importlib.metadata import version
+
+    cache_key = pdf_cache.key(html, repr(meta), extra_css or "", str(static_dir), _assets(static_dir),
+                              version("weasyprint"))
+    cached = pdf_cache.get(cache_key, cache_dir) if get_settings().pdf_cache_mb else None
+    return cache_key, RenderedPdf(pdf=cached[0], pages=cached[1]) if cached else None
+
+
+async def _produce(html: str, meta: PdfMeta, extra_css: str | None) -> RenderedPdf:
+    """The one path of every PDF: size cap, cache, bounded pool of worker processes (see the module docstring)."""
+    static_dir, cache_dir = STATIC_DIR, pdf_cache.CACHE_DIR
+    cache_key, cached = await anyio.to_thread.run_sync(_prepare, html, meta, extra_css, static_dir, cache_dir)
+    if cached is not None:
+        return cached
+    cache_bytes = get_settings().pdf_cache_mb * 1024 * 1024
+    rendered, warnings = await pdf_pool.pool().run(
+        cache_key, render_job, html, meta, extra_css, static_dir, cache_key, cache_dir, cache_bytes)
+    for warning in warnings:  # what the worker logged (refused resources), in the server's own log
+        logger.warning("%s", warning)
+    return rendered
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_job(html: str, meta: PdfMeta, extra_css: str | None, static_dir: Path, cache_key: str,
+               cache_dir: Path, cache_bytes: int) -> tuple[RenderedPdf, list[str]]:
+    """What a worker process of the pool does: render, keep the result in the cache, and hand back the PDF with
+    the warnings it logged (the server logs them: the worker's own log goes nowhere)."""
+    collect = _Collect()
+    logger.addHandler(collect)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        rendered = _render_document(html, meta, extra_css=extra_css, static_dir=static_dir)
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    pdf_cache.put(cache_key, rendered.pdf, rendered.pages, cache_dir, cache_bytes)
+    return rendered, collect.messages
+
+
+def _render_document(html: str, meta: PdfMeta, *, extra_css: str | None = None,
+                     static_dir: Path | None = None) -> RenderedPdf:
+    """Render our own HTML to a tagged PDF/UA-1 document: its bytes and its page count (synchronous)."""
     _load_weasyprint()
     from weasyprint.urls import URLFetchingError
 
+    static_dir = STATIC_DIR if static_dir is None else static_dir
     try:
-        return _render(html, meta, extra_css, lenient=False)
+        return _render(html, meta, extra_css, static_dir, lenient=False)
     except URLFetchingError as error:
         # WeasyPrint 70 catches fetch errors everywhere except for a few paths (e.g. the
         # src of an @color-profile rule). Render again with refused URLs answered by an
         # empty body, so a refused resource is missing instead of fatal.
         logger.warning("PDF render hit an uncaught refused resource (%s); rendering again", type(error).__name__)
-        return _render(html, meta, extra_css, lenient=True)
+        return _render(html, meta, extra_css, static_dir, lenient=True)
 
 
-def _render(html: str, meta: PdfMeta, extra_css: str | None, *, lenient: bool) -> RenderedPdf:
+def _render(html: str, meta: PdfMeta, extra_css: str | None, static_dir: Path, *, lenient: bool) -> RenderedPdf:
     weasyprint, fetcher_class = _load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
-    fetcher = fetcher_class(STATIC_DIR, lenient=lenient)
+    fetcher = fetcher_class(static_dir, lenient=lenient)
     document_html = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     root = document_html.etree_element
     if not (root.get("lang") or "").strip():

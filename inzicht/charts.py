@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass
 
 import pygal
@@ -46,6 +47,8 @@ class Chart:
         step = max(1, -(-top // 8))  # whole numbers only: these are counts of signals
         chart.y_labels = list(range(0, top + step, step))
         chart.add(self.titel, values)
+        # pygal ids each chart with a random uuid; one from its content makes the same report the same HTML (PDF cache)
+        chart.uuid = hashlib.sha256(repr((self.slug, self.titel, self.reeks)).encode()).hexdigest()[:32]
         rendered = chart.render()
         return rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
 

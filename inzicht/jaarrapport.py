@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import anyio
 from piccolo.query.functions.aggregate import Count
 
 from admin.sessions import CurrentUser
@@ -69,5 +68,5 @@ async def pdf(user: CurrentUser, gemeente, jaar: int) -> bytes:
     meta = PdfMeta(title=f"Jaarrapport signalen {gemeente.naam} {jaar}", author=f"Signaalwerk — {gemeente.naam}",
                    subject="Jaarrapport van het jeugdwelzijnsoverleg")
     context = {"print_css": PRINT_CSS, **data}
-    rendered = await anyio.to_thread.run_sync(lambda: render_template_pdf(TEMPLATE, context, meta))
+    rendered = await render_template_pdf(TEMPLATE, context, meta)
     return rendered.pdf

@@ -223,7 +223,7 @@ async def _render_again(nota_id: int) -> None:
     if nota["vorige"]:
         previous = await Signaalnota.select(Signaalnota.referentie).where(Signaalnota.id == nota["vorige"]).first()
         nota["vorige_referentie"] = previous["referentie"] if previous else ""
-    pdf = nota_pdf.render(await notas.pdf_input(nota))  # in this transaction: a nightly job, not a request
+    pdf = await nota_pdf.render(await notas.pdf_input(nota))  # in this transaction: a nightly job, not a request
     await Signaalnota.update({Signaalnota.pdf: pdf}).where(Signaalnota.id == nota_id)
 
 

@@ -183,6 +183,7 @@ async def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = Fal
     `copies`: see the module's docstring (manage.py passes the overleg's)."""
     from piccolo.engine.finder import engine_finder
 
+    from common import pdf_cache
     from common.sqlite_pool import forget_freed
     from signalen.tables import Signaal
 
@@ -232,6 +233,7 @@ async def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = Fal
         await _forget_search_terms()
         changed = sorted({table for r in results for table in r.tabellen})
         logger.info("bewaartermijn: %s", await forget_freed(engine_finder(), changed))
+        pdf_cache.clear()  # a cached concept PDF may still hold the old texts
     return results
 
 

@@ -27,6 +27,7 @@ from admin.tables import Lidmaatschap, LoginPoging
 from admin.tokens import revoke_all_tokens, tables_pointing_at_users, token_tables
 from audit.recorder import ERASED_PREFIX, trail
 from common import dates
+from common import pdf_cache
 from common.sqlite_pool import forget_freed
 
 PSEUDONYM_PREFIX = ERASED_PREFIX
@@ -177,4 +178,5 @@ async def erase_user(username: str) -> str:
                 for key in keys:
                     await table.update({naam: pseudonym}).where(key == account["id"])
     await forget_freed(engine_finder(), changed)
+    pdf_cache.clear()  # a cached PDF may still show the erased name
     return pseudonym

@@ -62,6 +62,9 @@ def _pg_admin(sql: str) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    from common import pdf_cache
+
+    pdf_cache.CACHE_DIR = _tmp / "pdf-cache"  # the run's own cache, removed with the run (not the checkout's data/)
     if ENGINE == "postgres":
         try:
             _pg_admin(f'CREATE DATABASE "{_pg_name}"')

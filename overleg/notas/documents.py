@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
-import anyio
 from litestar import Response
 
 from overleg.notas import pdf as nota_pdf
@@ -22,4 +19,4 @@ async def live_pdf(nota: dict) -> bytes:
         stored = await notas.stored_pdf(nota["id"])
         if stored is not None:
             return stored
-    return await anyio.to_thread.run_sync(functools.partial(nota_pdf.render, await notas.pdf_input(nota)))
+    return await nota_pdf.render(await notas.pdf_input(nota))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import re
 from typing import Any
@@ -220,6 +221,8 @@ def bar_chart(items: list[dict], *, horizontal: bool = False) -> str:
     )
     chart.x_labels = [item["label"][:32] for item in shown]
     chart.add("Signalen", [item["aantal"] for item in shown])
+    # pygal ids each chart with a random uuid; one from its content makes the same nota the same HTML (PDF cache)
+    chart.uuid = hashlib.sha256(repr((horizontal, shown)).encode()).hexdigest()[:32]
     return _SCRIPT.sub("", chart.render(is_unicode=True))
 
 

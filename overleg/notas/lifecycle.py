@@ -9,7 +9,6 @@ transaction as the nota, so a nota and its signals never disagree.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import re
 from typing import Any
@@ -112,7 +111,7 @@ async def send(user, nota_id: Any) -> dict:
         raise FieldErrors({"adressaat_tekst": "Vul in aan wie de bovenlokale nota gaat."})
     now = dates.now()
     frozen = {**nota, "status": NotaStatus.verstuurd.value, "verstuurd_op": now}
-    pdf = await anyio.to_thread.run_sync(functools.partial(nota_pdf.render, await notas.pdf_input(frozen)))
+    pdf = await nota_pdf.render(await notas.pdf_input(frozen))
     ids = [d["id"] for d in nota["dossiers"]]
     async with write_transaction():
         done = await Signaalnota.update({

@@ -16,6 +16,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import anyio
+
 from common.dates import local, long_date
 from common.markdown import render_markdown
 from common.pdf import PdfMeta, RenderedPdf, render_html, render_template_pdf
@@ -148,31 +150,31 @@ def meta(ctx: dict) -> PdfMeta:
                    subject=f"Aan: {ctx['adressaat']}", keywords=("signaalnota", ctx["gemeente"], ctx["ref"]))
 
 
-def render_nota(data: dict) -> tuple[RenderedPdf, dict, bool]:
+async def render_nota(data: dict) -> tuple[RenderedPdf, dict, bool]:
     """The nota as tagged PDF/UA-1 (bytes and pages), its template context and whether it has a table of contents
-    (sync, CPU-bound: call it in a worker thread).
+    (the context is built in a worker thread, the PDF in common.pdf's pool).
 
     A table of contents when the nota runs over three pages. Whether it will is predicted before the one render;
     the result is kept when it agrees (with a ToC and more than three pages, or without one and at most three) and
     rendered again the other way only when the guess was wrong. The pages are WeasyPrint's own count."""
-    ctx = context(data)
+    ctx = await anyio.to_thread.run_sync(context, data)
     document_meta = meta(ctx)
     toc = estimated_pages(ctx) > 3.5
-    rendered = render_template_pdf(TEMPLATE, {**ctx, "toc": toc}, document_meta)
+    rendered = await render_template_pdf(TEMPLATE, {**ctx, "toc": toc}, document_meta)
     if (rendered.pages > 3) != toc:
         toc = not toc
-        rendered = render_template_pdf(TEMPLATE, {**ctx, "toc": toc}, document_meta)
+        rendered = await render_template_pdf(TEMPLATE, {**ctx, "toc": toc}, document_meta)
     return rendered, ctx, toc
 
 
-def render_document(data: dict) -> tuple[bytes, str]:
+async def render_document(data: dict) -> tuple[bytes, str]:
     """The nota's PDF and the final HTML it came from."""
-    rendered, ctx, toc = render_nota(data)
+    rendered, ctx, toc = await render_nota(data)
     return rendered.pdf, html(ctx, toc=toc)
 
 
-def render(data: dict) -> bytes:
-    return render_nota(data)[0].pdf
+async def render(data: dict) -> bytes:
+    return (await render_nota(data))[0].pdf
 
 
 # ----------------------------------------------------------------------------- files that come in

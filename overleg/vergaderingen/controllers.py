@@ -5,10 +5,8 @@ autosave of the notes. Services (overleg.vergaderingen, overleg.agenda) decide w
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
-import anyio
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
@@ -163,8 +161,8 @@ class VergaderingPagesController(Controller):
         v = context["v"]
         meta = PdfMeta(title=f"Agenda {v['overleg_naam']} {v['datum']:%d/%m/%Y}", author=v["overleg_naam"],
                        subject="Agenda van de vergadering")
-        rendered = await anyio.to_thread.run_sync(functools.partial(
-            render_template_pdf, "pdf/agenda.html", {**context, "VergaderingStatus": VergaderingStatus}, meta))
+        rendered = await render_template_pdf("pdf/agenda.html", {**context, "VergaderingStatus": VergaderingStatus},
+                                             meta)
         return Response(rendered.pdf, media_type="application/pdf", headers={
             "Content-Disposition": f'inline; filename="agenda-{v["datum"].isoformat()}.pdf"'})
 

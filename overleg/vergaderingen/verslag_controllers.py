@@ -5,7 +5,6 @@ Services in overleg.verslag. The text is always shown through render_markdown (t
 
 from __future__ import annotations
 
-import anyio
 from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
@@ -49,8 +48,7 @@ async def verslag_pdf(verslag: dict) -> bytes:
         subject=f"Verslag van de vergadering van {long_date(vergadering['datum'])}",
         keywords=("verslag", "jeugdwelzijnsoverleg", vergadering["gemeente_naam"]),
     )
-    rendered = await anyio.to_thread.run_sync(render_template_pdf, "pdf/verslag.html",
-                                              {**context, "VerslagStatus": VerslagStatus}, meta)
+    rendered = await render_template_pdf("pdf/verslag.html", {**context, "VerslagStatus": VerslagStatus}, meta)
     return rendered.pdf
 
 

@@ -126,7 +126,7 @@ def answer_pdf(tmp_path):
     from common.pdf import PdfMeta, render_pdf
 
     path = tmp_path / "antwoord-college.pdf"
-    path.write_bytes(render_pdf("<p>Antwoord</p>", PdfMeta("Antwoord", "College")))
+    path.write_bytes(sync(render_pdf("<p>Antwoord</p>", PdfMeta("Antwoord", "College"))))
     return path
 
 

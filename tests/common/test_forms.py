@@ -8,7 +8,14 @@ def test_field_errors_give_fields_and_422() -> None:
     response = form_error_response("x.html", {"data": {"titel": ""}, "fields": {}},
                                    FieldErrors({"titel": "Geef een titel."}))
     assert response.status_code == 422
-    assert response.context == {"data": {"titel": ""}, "fields": {"titel": "Geef een titel."}}
+    assert response.context == {"data": {"titel": ""}, "fields": {"titel": "Geef een titel."}, "persoonsgegevens": []}
+
+
+def test_field_errors_carry_the_guards_findings_for_the_confirmation() -> None:
+    found = [{"soort": "telefoon", "tekst": "0470 12 34 56", "veld": "tekst"}]
+    response = form_error_response("x.html", {}, FieldErrors({"tekst": "Mogelijk persoonsgegevens."},
+                                                             extra={"persoonsgegevens": found}))
+    assert response.context["persoonsgegevens"] == found
 
 
 def test_a_field_error_with_another_status_is_still_a_form_refusal() -> None:

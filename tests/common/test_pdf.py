@@ -18,8 +18,9 @@ import jinja2
 import pytest
 
 import common.pdf as pdf_module
-from common.pdf import PdfMeta, RenderedPdf, render_pdf, render_template_pdf, resolve_asset
-from tests.support import pdf_objects
+from common import pdf_cache
+from common.pdf import PdfMeta, RenderedPdf, resolve_asset
+from tests.support import pdf_objects, sync
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 POPPLER = ("pdftotext", "pdfinfo", "pdffonts", "pdfimages")
@@ -73,7 +74,25 @@ def page(body: str, head: str = "", lang: str | None = None) -> str:
     return f"<!doctype html><html{lang_attr}><head><meta charset=utf-8>{head}</head><body>{body}</body></html>"
 
 
+def render_pdf(html: str, meta: PdfMeta, *, extra_css: str | None = None) -> bytes:
+    """common.pdf.render_pdf (async: the one path, through the worker pool) from a plain test."""
+    return sync(pdf_module.render_pdf(html, meta, extra_css=extra_css))
+
+
+def render_template_pdf(template_name: str, context: dict, meta: PdfMeta) -> RenderedPdf:
+    return sync(pdf_module.render_template_pdf(template_name, context, meta))
+
+
 # --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test renders for real (a cached render logs no refused URLs)."""
+    directory = tmp_path / "pdf-cache"
+    monkeypatch.setattr(pdf_cache, "CACHE_DIR", directory)
+    return directory
+
 
 
 @pytest.fixture

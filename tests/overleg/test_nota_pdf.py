@@ -295,7 +295,7 @@ def test_a_safe_logo_is_accepted_and_the_admin_storage_keeps_only_safe_ones(tmp_
 def test_only_a_real_pdf_of_at_most_10_mib_is_an_answer(tmp_path):
     from common.pdf import PdfMeta, render_pdf
 
-    real = render_pdf("<p>Antwoord van het college</p>", PdfMeta(title="Antwoord", author="College"))
+    real = sync(render_pdf("<p>Antwoord van het college</p>", PdfMeta(title="Antwoord", author="College")))
     assert nota_pdf.check_answer_pdf(real) is None
     assert "geen PDF" in nota_pdf.check_answer_pdf(b"<html>antwoord</html>")
     assert "beschadigd" in nota_pdf.check_answer_pdf(b"%PDF-1.7\n" + b"x" * 100)

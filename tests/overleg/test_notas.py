@@ -69,7 +69,10 @@ def stored(nota_id: int) -> dict:
 @pytest.fixture
 def fast_pdf(monkeypatch):
     """Tests about rights and states need a PDF, not a beautiful one."""
-    monkeypatch.setattr(nota_pdf, "render", lambda data: TINY_PDF)
+    async def render(data):
+        return TINY_PDF
+
+    monkeypatch.setattr(nota_pdf, "render", render)
 
 
 @pytest.fixture
