@@ -26,8 +26,7 @@ from admin.sessions import end_all_sessions
 from admin.tables import Lidmaatschap, LoginPoging
 from admin.tokens import revoke_all_tokens, tables_pointing_at_users, token_tables
 from audit.recorder import ERASED_PREFIX, trail
-from common import dates
-from common import pdf_cache
+from common import dates, pdf_cache
 from common.sqlite_pool import forget_freed
 
 PSEUDONYM_PREFIX = ERASED_PREFIX
