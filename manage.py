@@ -150,6 +150,36 @@ def erase(args: argparse.Namespace) -> None:
           "de signalen blijven bewaard.")
 
 
+def berichten(args: argparse.Namespace) -> None:
+    """Deliver the outbox: once (cron, a systemd timer) or until SIGTERM/SIGINT."""
+    import logging
+    import signal
+
+    from app import mail_jobs
+    from berichten import delivery
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if not get_settings().smtp_url:
+        print("SMTP_URL is niet ingesteld: er wordt niets verstuurd (de berichten staan op /beheer/berichten).",
+              file=sys.stderr)
+    if args.once:
+        sent = asyncio.run(delivery.run_once(mail_jobs()))
+        if sent is None:
+            print("Een andere bezorger is bezig; niets gedaan.")
+        else:
+            print(f"{sent} bericht(en) verstuurd.")
+        return
+
+    async def forever() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await delivery.run_loop(mail_jobs(), stop)
+
+    asyncio.run(forever())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="manage.py", description="Signaalwerk beheren")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -178,6 +208,8 @@ def main(argv: list[str] | None = None) -> None:
     erase_parser = sub.add_parser("wis-gebruiker", help="een gebruiker pseudonimiseren; signalen blijven")
     erase_parser.add_argument("username")
     erase_parser.add_argument("--ja", action="store_true", help="niet om bevestiging vragen")
+    mail_parser = sub.add_parser("berichten", help="de wachtrij met berichten versturen (SMTP_URL)")
+    mail_parser.add_argument("--once", action="store_true", help="één keer versturen wat klaarstaat en stoppen")
     args = parser.parse_args(argv)
     commands = {
         "migrate": lambda: migrate(),
@@ -189,6 +221,7 @@ def main(argv: list[str] | None = None) -> None:
         "deactiveer": lambda: deactivate(args),
         "gegevens-export": lambda: data_export(args),
         "wis-gebruiker": lambda: erase(args),
+        "berichten": lambda: berichten(args),
     }
     commands[args.command]()
 
