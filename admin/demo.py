@@ -7,6 +7,7 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
+from admin.accounts import invite
 from admin.tables import Gemeente, Lidmaatschap, Organisatie, Rol
 
 DEMO_PASSWORD = "demo-demo"  # noqa: S105 - documented demo password, demo mode only
@@ -77,4 +78,6 @@ async def load_foundation() -> bool:
                 username, DEMO_PASSWORD, first_name=first, last_name=last, admin=admin, memberships=memberships,
                 email=f"{username}@{DEMO_MAIL_DOMAIN}",
             )
+    # One open invitation: its mail, with the link, is at /beheer/berichten (nothing is sent without SMTP_URL).
+    await invite(f"an.partner@{DEMO_MAIL_DOMAIN}", [("hoeilaart", Rol.partner.value)], voornaam="An")
     return True
