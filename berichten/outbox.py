@@ -139,3 +139,15 @@ async def attachment_bytes(bijlage_id: int) -> bytes:
         raise LookupError(f"no attachment {bijlage_id}")
     data = row["data"]
     return bytes(data) if not isinstance(data, bytes) else data
+
+
+async def forget_recipient(user_id: int, pseudonym_email: str, pseudonym: str) -> None:
+    """Erasure of a user (GDPR art. 17): mails not yet sent to them are dropped; sent and failed ones keep their
+    kind, object, dates and Message-ID (the audit trail's counterpart) but lose address, name, subject and body."""
+    from berichten.tables import BerichtStatus
+
+    await Bericht.delete().where((Bericht.user_id == user_id) & Bericht.status.is_in(
+        [BerichtStatus.wachtrij.value, BerichtStatus.bezig.value]))
+    await Bericht.update({Bericht.to_email: pseudonym_email, Bericht.to_name: pseudonym, Bericht.subject: "[gewist]",
+                          Bericht.text: "[gewist]", Bericht.html: None, Bericht.headers: {}}).where(
+        Bericht.user_id == user_id)
