@@ -14,8 +14,8 @@ def test_erasing_a_user_drops_their_waiting_mails_and_blanks_the_sent_ones(world
     sent, waiting = (sync(queue(kind="actie_toegewezen", to=[Recipient("werker@example.org", "Werker Test", werker)],
                                 subject=f"Dag Werker {n}", text="Dag Werker, een actie.", html="<p>Dag Werker</p>"))[0]
                      for n in (1, 2))
-    other = sync(queue(kind="actie_toegewezen", to=[Recipient("partner@example.org", "Partner", world.users["partner"])],
-                       subject="Dag Partner", text="Dag Partner"))[0]
+    partner = Recipient("partner@example.org", "Partner", world.users["partner"])
+    other = sync(queue(kind="actie_toegewezen", to=[partner], subject="Dag Partner", text="Dag Partner"))[0]
     sync(Bericht.update({Bericht.status: BerichtStatus.verstuurd.value}).where(Bericht.id == sent))
     pseudonym = sync(erase_user("werker"))
     rows = {row["id"]: row for row in sync(Bericht.select())}
