@@ -168,7 +168,7 @@ def invite(args: argparse.Namespace) -> None:
     where = ("Het bericht wordt verstuurd via SMTP_URL." if get_settings().smtp_url else
              "Er is geen SMTP_URL: lees de uitnodiging (met de link) op "
              f"{get_settings().base_url}/beheer/berichten/{invitation.bericht_ids[0]}")
-    print(f"{args.email} is uitgenodigd. {where}")
+    print(f"{args.email} is {'opnieuw ' if invitation.again else ''}uitgenodigd. {where}")
 
 
 def berichten(args: argparse.Namespace) -> None:

@@ -93,6 +93,16 @@ async def _new_token(user_id: int, soort: TokenSoort, valid: dt.timedelta) -> tu
 class Invitation:
     user_id: int
     bericht_ids: list[int]
+    again: bool = False  # an earlier invitation was never used: this one replaces it
+
+
+async def _pending_invitee(address: str) -> int | None:
+    """The id of an account made by an invitation that was never used (inactive, an unused invitation token)."""
+    rows = await BaseUser.raw(
+        "SELECT u.id FROM piccolo_user u JOIN accounttoken t ON t.user = u.id WHERE lower(u.email) = {} "
+        "AND u.active = {} AND t.soort = {} AND t.gebruikt_op IS NULL LIMIT 1",
+        address, False, TokenSoort.uitnodiging.value)
+    return rows[0]["id"] if rows else None
 
 
 async def invite(email: str, memberships: Sequence[tuple[str, str]], *, voornaam: str = "", actor=None,
@@ -114,34 +124,47 @@ async def invite(email: str, memberships: Sequence[tuple[str, str]], *, voornaam
             resolved.append((gemeenten[slug], Rol(rol)))
     if not memberships:
         fields["gemeente"] = "Kies een gemeente en een rol."
-    if await email_taken(address):
+    pending = await _pending_invitee(address)
+    if pending is None and await email_taken(address):
         fields["email"] = EXISTS
     if fields:
         raise FieldErrors(fields)
     await _limit([limits.Rule(limits.address_key("uitnodiging", address), INVITE_PER_ADDRESS.limit,
                               INVITE_PER_ADDRESS.window)])
     async with db.write_transaction():
-        if await email_taken(address):  # a second beheerder at the same moment
+        pending = await _pending_invitee(address)
+        if pending is None and await email_taken(address):  # a second beheerder at the same moment
             raise FieldErrors({"email": EXISTS})
-        user = BaseUser(username=address[:100], password=BaseUser.hash_password(secrets.token_urlsafe(32)),
-                        email=address, first_name=voornaam, last_name="", active=False, admin=False,
-                        superuser=False)
-        await user.save()
+        if pending is None:
+            user = BaseUser(username=address[:100], password=BaseUser.hash_password(secrets.token_urlsafe(32)),
+                            email=address, first_name=voornaam, last_name="", active=False, admin=False,
+                            superuser=False)
+            await user.save()
+            user_id = user.id
+        else:  # invited before, never used (expired, lost): the old link ends, this one replaces it
+            user_id = pending
+            await Accounttoken.update({Accounttoken.gebruikt_op: dates.now()}).where(
+                (Accounttoken.user == user_id) & Accounttoken.gebruikt_op.is_null())
+            if voornaam:
+                await BaseUser.update({BaseUser.first_name: voornaam}).where(BaseUser.id == user_id)
+        have = {(row["gemeente"], row["rol"]) for row in await Lidmaatschap.select(
+            Lidmaatschap.gemeente, Lidmaatschap.rol).where(Lidmaatschap.user == user_id)}
         for gemeente, rol in resolved:
-            await Lidmaatschap(user=user.id, gemeente=gemeente["id"], rol=rol.value).save()
-        token, until = await _new_token(user.id, TokenSoort.uitnodiging, INVITATION_VALID)
+            if (gemeente["id"], rol.value) not in have:
+                await Lidmaatschap(user=user_id, gemeente=gemeente["id"], rol=rol.value).save()
+        token, until = await _new_token(user_id, TokenSoort.uitnodiging, INVITATION_VALID)
         first, first_rol = resolved[0]
         subject, text, html = render(
             "uitnodiging", voornaam=voornaam, email=address, rol=first_rol.label, gemeente=first["naam"],
             uitnodiger=getattr(actor, "naam", "") or "De beheerder", geldig_tot=local_time(until),
             link=absolute_url(f"/uitnodiging/{token}"),
         )
-        ids = await outbox.queue(kind="uitnodiging", to=[outbox.Recipient(address, voornaam, user.id)],
+        ids = await outbox.queue(kind="uitnodiging", to=[outbox.Recipient(address, voornaam, user_id)],
                                  subject=subject, text=text, html=html, object_type="gebruiker",
-                                 object_id=user.id, gemeente_id=first["id"], actor_id=getattr(actor, "id", None))
-    await audit.record("uitnodiging", user=actor, object_type="gebruiker", object_id=str(user.id), uitkomst="ok",
+                                 object_id=user_id, gemeente_id=first["id"], actor_id=getattr(actor, "id", None))
+    await audit.record("uitnodiging", user=actor, object_type="gebruiker", object_id=str(user_id), uitkomst="ok",
                        client=client, route="uitnodigen")
-    return Invitation(user.id, ids)
+    return Invitation(user_id, ids, again=pending is not None)
 
 
 async def request_reset(email: str, client: str) -> None:

@@ -63,8 +63,11 @@ class BeheerController(Controller):
                        "rollen": Rol.choices(), "form": values}
             return form_error_response("beheer/gebruikers.html", context, exc)
         target = request.app.route_reverse("beheer_bericht", bericht_id=str(invitation.bericht_ids[0]))
-        message = (f"{values['email']} is uitgenodigd." + ("" if get_settings().smtp_url else
-                   " Er is geen SMTP_URL ingesteld: de uitnodiging staat hieronder, met de link."))
+        message = f"{values['email']} is uitgenodigd."
+        if invitation.again:
+            message = f"{values['email']} is opnieuw uitgenodigd; de vorige link werkt niet meer."
+        if not get_settings().smtp_url:
+            message += " Er is geen SMTP_URL ingesteld: de uitnodiging staat hieronder, met de link."
         return flash(Redirect(target, status_code=303), message, "succes")
 
     @get("/berichten", name="beheer_berichten")

@@ -172,7 +172,11 @@ def test_manage_py_uitnodigen_invites_from_the_command_line(world):
     again = subprocess.run([sys.executable, "manage.py", "uitnodigen", "lien@ocmw.example", "--lid",
                             "hoeilaart:partner"], cwd=ROOT, capture_output=True, text=True,
                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert again.returncode != 0 and "Er bestaat al een account" in again.stderr
+    assert again.returncode == 0 and "opnieuw uitgenodigd" in again.stdout  # the first link was never used
+    taken = subprocess.run([sys.executable, "manage.py", "uitnodigen", "Werker@example.org", "--lid",
+                            "hoeilaart:partner"], cwd=ROOT, capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert taken.returncode != 0 and "Er bestaat al een account" in taken.stderr
     bad = subprocess.run([sys.executable, "manage.py", "uitnodigen", "x@y.example", "--lid", "nergens:partner"],
                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert bad.returncode != 0 and "gemeente" in bad.stderr
@@ -188,3 +192,26 @@ def test_the_invitation_mail_arrives_over_smtp(beheerder, smtp_server):
     assert message["Subject"] == "Je bent uitgenodigd voor Signaalwerk"
     assert _link() in message.get_body(("plain",)).get_content()
     assert _link() in message.get_body(("html",)).get_content()
+
+
+def test_an_unused_invitation_can_be_sent_again_and_the_old_link_ends(beheerder, anonymous):
+    _invite(beheerder)
+    old = _link()
+    expired = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    sync(Accounttoken.update({Accounttoken.verloopt_op: expired}).where(Accounttoken.gebruikt_op.is_null()))
+    assert anonymous.get(old).status_code == 410
+    again = _invite(beheerder, rol="voorzitter")
+    assert again.status_code == 303
+    new = _link()
+    assert new != old and anonymous.get(new).status_code == 200 and anonymous.get(old).status_code == 410
+    users = sync(BaseUser.select(BaseUser.id).where(BaseUser.email == "nieuwe.partner@caw.example"))
+    assert len(users) == 1
+    roles = sync(Lidmaatschap.select(Lidmaatschap.rol).where(Lidmaatschap.user == users[0]["id"]))
+    assert sorted(row["rol"] for row in roles) == ["partner", "voorzitter"]
+
+
+def test_an_accepted_invitation_is_an_existing_account(beheerder, anonymous):
+    _invite(beheerder)
+    anonymous.post_form(_link(), {"password": GOOD_PASSWORD, "password2": GOOD_PASSWORD})
+    again = _invite(beheerder)
+    assert again.status_code == 422 and "Er bestaat al een account met dit e-mailadres." in again.text
