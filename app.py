@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, asgi
@@ -16,11 +18,14 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from admin.account_controller import AccountController
 from admin.auth_controller import AuthController
+from admin.beheer_controller import BeheerController
 from admin.csrf import csrf_binding
 from admin.middleware import session_middleware
 from admin.mount import admin_app, admin_gate
 from audit import recorder as audit_recorder
+from berichten import delivery
 from common import pdf_pool
 from common.errors import handle_exception
 from common.flash import delete_shown_flash
@@ -36,6 +41,17 @@ from web.home import HomeController, health
 from web.security import login_only, security_headers
 
 MAX_BODY = 1024 * 1024  # 1 MiB; upload routes raise their own limit
+# The periodic jobs of the delivery loop ("module:function", async, no arguments): run by exactly one instance at
+# most every minute, under the deliverer's lease — by the lifespan's loop and by `manage.py berichten`.
+MAIL_JOBS: list[str] = []
+
+
+def mail_jobs() -> list[Callable[[], Awaitable[object]]]:
+    jobs = []
+    for ref in MAIL_JOBS:
+        module, _, name = ref.partition(":")
+        jobs.append(getattr(importlib.import_module(module), name))
+    return jobs
 
 
 @asynccontextmanager
@@ -47,9 +63,16 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await DB.run_ddl("PRAGMA journal_mode=WAL")
     if settings.db_pool:
         await DB.start_connection_pool(min_size=settings.pool_min, max_size=settings.pool_max)
+    stop = asyncio.Event()
+    # The outbox is delivered from inside the app (one instance at a time holds the lease); off when cron or a
+    # systemd timer runs `manage.py berichten` instead.
+    loop = asyncio.create_task(delivery.run_loop(mail_jobs(), stop)) if settings.berichten_loop else None
     try:
         yield
     finally:
+        stop.set()
+        if loop is not None:
+            await loop
         pdf_pool.shutdown()
         if settings.db_pool:
             await DB.close_connection_pool()
@@ -68,6 +91,8 @@ def create_app() -> Litestar:
     app = Litestar(
         route_handlers=[
             AuthController,
+            AccountController,
+            BeheerController,
             HomeController,
             *signalen_routes.ROUTE_HANDLERS,
             *overleg_routes.ROUTE_HANDLERS,

@@ -152,6 +152,57 @@ def erase(args: argparse.Namespace) -> None:
     print(f"De gebruiker is gewist: nu {pseudonym}, gedeactiveerd, zonder sessies; de signalen blijven bewaard.")
 
 
+def invite(args: argparse.Namespace) -> None:
+    """Invite a person by e-mail: an inactive account with memberships, and the mail with its one-time link."""
+    from admin.accounts import TooMany, invite
+    from common.errors import FieldErrors
+
+    memberships = []
+    for item in args.lid:
+        slug, _, rol = item.partition(":")
+        memberships.append((slug.strip().lower(), rol.strip().lower()))
+    try:
+        invitation = asyncio.run(invite(args.email, memberships, voornaam=args.voornaam or "", client="manage.py"))
+    except FieldErrors as exc:
+        sys.exit(" ".join(exc.fields.values()))
+    except TooMany:
+        sys.exit("Dit adres werd het voorbije uur te vaak uitgenodigd; probeer later opnieuw.")
+    where = ("Het bericht wordt verstuurd via SMTP_URL." if get_settings().smtp_url else
+             "Er is geen SMTP_URL: lees de uitnodiging (met de link) op "
+             f"{get_settings().base_url}/beheer/berichten/{invitation.bericht_ids[0]}")
+    print(f"{args.email} is {'opnieuw ' if invitation.again else ''}uitgenodigd. {where}")
+
+
+def berichten(args: argparse.Namespace) -> None:
+    """Deliver the outbox: once (cron, a systemd timer) or until SIGTERM/SIGINT."""
+    import logging
+    import signal
+
+    from app import mail_jobs
+    from berichten import delivery
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if not get_settings().smtp_url:
+        print("SMTP_URL is niet ingesteld: er wordt niets verstuurd (de berichten staan op /beheer/berichten).",
+              file=sys.stderr)
+    if args.once:
+        sent = asyncio.run(delivery.run_once(mail_jobs()))
+        if sent is None:
+            print("Een andere bezorger is bezig; niets gedaan.")
+        else:
+            print(f"{sent} bericht(en) verstuurd.")
+        return
+
+    async def forever() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await delivery.run_loop(mail_jobs(), stop)
+
+    asyncio.run(forever())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="manage.py", description="Signaalwerk beheren")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -180,6 +231,13 @@ def main(argv: list[str] | None = None) -> None:
     erase_parser = sub.add_parser("wis-gebruiker", help="een gebruiker pseudonimiseren; signalen blijven")
     erase_parser.add_argument("username")
     erase_parser.add_argument("--ja", action="store_true", help="niet om bevestiging vragen")
+    invite_parser = sub.add_parser("uitnodigen", help="iemand uitnodigen per e-mail (kiest zelf een wachtwoord)")
+    invite_parser.add_argument("email")
+    invite_parser.add_argument("--lid", action="append", required=True, metavar="GEMEENTE:ROL",
+                               help="bv. mechelen:partner (meermaals mogelijk)")
+    invite_parser.add_argument("--voornaam")
+    mail_parser = sub.add_parser("berichten", help="de wachtrij met berichten versturen (SMTP_URL)")
+    mail_parser.add_argument("--once", action="store_true", help="één keer versturen wat klaarstaat en stoppen")
     args = parser.parse_args(argv)
     commands = {
         "migrate": lambda: migrate(),
@@ -191,6 +249,8 @@ def main(argv: list[str] | None = None) -> None:
         "deactiveer": lambda: deactivate(args),
         "gegevens-export": lambda: data_export(args),
         "wis-gebruiker": lambda: erase(args),
+        "berichten": lambda: berichten(args),
+        "uitnodigen": lambda: invite(args),
     }
     commands[args.command]()
 

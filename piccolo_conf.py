@@ -27,5 +27,6 @@ APP_REGISTRY = AppRegistry(
         "signalen.piccolo_app",
         "overleg.piccolo_app",
         "audit.piccolo_app",
+        "berichten.piccolo_app",
     ]
 )

@@ -1,6 +1,12 @@
 """Settings, read once from the environment and parsed strictly.
 
 A bad value is an error at start-up, not a surprise in production.
+
+Mail (berichten/): `SMTP_URL` — `smtp://user:pass@host:587` (STARTTLS), `smtps://user:pass@host:465` (TLS from
+the start) or `smtp://host:25` (plain, e.g. a local relay); unset: nothing is sent and the beheerder reads the
+outbox at /beheer/berichten. `SIGNAALWERK_MAIL_FROM` — the From of every mail (default
+"Signaalwerk <signaalwerk@localhost>"). `SIGNAALWERK_BASE_URL` — the origin of every link in a mail.
+`SIGNAALWERK_BERICHTEN_LOOP` — 0 when `manage.py berichten` (cron, systemd) delivers instead of the app (default 1).
 """
 
 from __future__ import annotations
@@ -68,6 +74,11 @@ class Settings:
     pdf_workers: int = 1
     pdf_queue: int = 4
     pdf_cache_mb: int = 200
+    # SMTP_URL ("" = embedded mode: the outbox is only shown, never sent) and the From of every mail.
+    smtp_url: str = ""
+    mail_from: str = "Signaalwerk <signaalwerk@localhost>"
+    # The app's lifespan runs the delivery loop (off when manage.py berichten runs from cron or systemd).
+    berichten_loop: bool = True
 
     @property
     def base_host(self) -> str:
@@ -186,6 +197,43 @@ def _base_url(production: bool) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+SMTP_SCHEMES = {"smtp": 587, "smtps": 465}
+DEFAULT_MAIL_FROM = "Signaalwerk <signaalwerk@localhost>"
+
+
+def _smtp_url() -> str:
+    """SMTP_URL: smtp://[user:pass@]host[:port] (STARTTLS when the server offers it; port 587 by default) or
+    smtps://[user:pass@]host[:port] (TLS, 465 by default). Empty: embedded mode."""
+    raw = os.environ.get("SMTP_URL", "").strip()
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError as exc:
+        raise SettingsError("SMTP_URL is no URL (smtp://user:pass@host:587 or smtps://user:pass@host:465)") from exc
+    if parts.scheme not in SMTP_SCHEMES or not parts.hostname or parts.path not in ("", "/") or parts.fragment:
+        raise SettingsError("SMTP_URL must look like smtp://user:pass@host:587, smtps://user:pass@host:465 or "
+                            "smtp://host:25 (the password is never shown here)")
+    if parts.query and parts.query not in ("starttls=0", "starttls=1"):
+        raise SettingsError("SMTP_URL takes only ?starttls=0 or ?starttls=1 as options")
+    return raw
+
+
+def _mail_from() -> str:
+    """SIGNAALWERK_MAIL_FROM: "Naam <adres@domein>" or a bare address."""
+    from email.utils import parseaddr
+
+    raw = os.environ.get("SIGNAALWERK_MAIL_FROM", "").strip()
+    if not raw:
+        return DEFAULT_MAIL_FROM
+    _name, address = parseaddr(raw)
+    if "\r" in raw or "\n" in raw or "@" not in address or any(ch.isspace() for ch in address):
+        raise SettingsError(f"SIGNAALWERK_MAIL_FROM must be an address like 'Signaalwerk <noreply@example.be>', "
+                            f"not {raw!r}")
+    return raw
+
+
 def load_settings() -> Settings:
     production = env_bool("SIGNAALWERK_PRODUCTION")
     return Settings(
@@ -203,6 +251,9 @@ def load_settings() -> Settings:
         pdf_workers=env_int("SIGNAALWERK_PDF_WORKERS", 1, minimum=1, maximum=8),
         pdf_queue=env_int("SIGNAALWERK_PDF_QUEUE", 4, minimum=0, maximum=100),
         pdf_cache_mb=env_int("SIGNAALWERK_PDF_CACHE_MB", 200, minimum=0, maximum=100_000),
+        smtp_url=_smtp_url(),
+        mail_from=_mail_from(),
+        berichten_loop=env_bool("SIGNAALWERK_BERICHTEN_LOOP", default=True),
     )
 
 

@@ -98,4 +98,5 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"signaalwerk database engine: {ENGINE} ({os.environ['DATABASE_URL']})"
 
 
+from tests.smtp_support import smtp_server  # noqa: E402,F401  (the test SMTP server, tests/smtp_support.py)
 from tests.support import *  # noqa: E402,F401,F403  (fixtures: app, personas, db cleaning)

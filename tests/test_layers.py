@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("common", "admin", "audit", "signalen", "overleg", "inzicht", "web")
+PACKAGES = ("common", "admin", "audit", "berichten", "signalen", "overleg", "inzicht", "web")
 LINT = Path(sys.executable).parent / "lint-imports"
 
 
@@ -88,3 +88,12 @@ def test_no_import_cycle_in_the_app_code():
         if module not in index:
             visit(module)
     assert cycles == []
+
+
+def test_the_outbox_importing_admin_breaks_the_build(tmp_path):
+    root = copy_of_the_code(tmp_path)
+    outbox = root / "berichten" / "outbox.py"
+    outbox.write_text(outbox.read_text() + "\nfrom admin import tables  # noqa\n")
+    result = lint(root)
+    assert result.returncode != 0
+    assert "berichten is not allowed to import admin" in result.stdout

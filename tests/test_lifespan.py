@@ -24,7 +24,7 @@ async def test_the_lifespan_prepares_the_database_and_health_answers(monkeypatch
     import app as app_module
     from piccolo_conf import DB
 
-    settings = dataclasses.replace(get_settings(), db_pool=True)
+    settings = dataclasses.replace(get_settings(), db_pool=True, berichten_loop=False)
     monkeypatch.setattr(app_module, "get_settings", lambda: settings)
     application = app_module.create_app()
     async with application.lifespan():
@@ -44,3 +44,26 @@ async def test_the_lifespan_prepares_the_database_and_health_answers(monkeypatch
         assert DB.pool is None or DB.pool._closed
     else:
         assert DB._idle is None and DB._all == []
+
+
+@pytest.mark.anyio
+async def test_the_lifespan_runs_the_delivery_loop_and_stops_it(monkeypatch, smtp_server):
+    import asyncio
+    import dataclasses
+
+    import app as app_module
+    from berichten.outbox import Recipient, queue
+    from berichten.tables import Bericht, Bezorger
+
+    settings = dataclasses.replace(get_settings(), db_pool=False, berichten_loop=True)
+    monkeypatch.setattr(app_module, "get_settings", lambda: settings)
+    await queue(kind="uitnodiging", to=[Recipient("nieuw@example.org")], subject="Welkom", text="Dag")
+    application = app_module.create_app()
+    async with application.lifespan():
+        for _ in range(100):
+            if smtp_server.messages:
+                break
+            await asyncio.sleep(0.1)
+        assert [m["Subject"] for m in smtp_server.messages] == ["Welkom"]
+    assert (await Bericht.select(Bericht.status).first())["status"] == "verstuurd"
+    assert (await Bezorger.select(Bezorger.holder).first())["holder"] == ""  # the lease is given back at shutdown
