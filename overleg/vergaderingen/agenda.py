@@ -14,13 +14,16 @@ from litestar.exceptions import HTTPException
 
 from admin.sessions import CurrentUser
 from admin.tenancy import in_gemeenten
+from berichten.voorkeuren import queue_for_user
 from common import dates
 from common.dates import today
 from common.db import write_transaction
 from common.errors import FieldErrors
 from common.ids import not_found
 from overleg.access import PUBLISHED
+from overleg.dossiers.berichten import signaal_opgevolgd
 from overleg.tables import Agendapunt, AgendapuntSoort, Dossier, DossierStatus, Vergadering, VergaderingStatus
+from overleg.vergaderingen import berichten as vergadering_berichten
 from overleg.vergaderingen import services as V
 from signalen.tables import Status
 from signalen.validation import clean_text
@@ -258,11 +261,15 @@ async def publish(user: CurrentUser, vergadering_id: int) -> dict:
     if not punten:
         raise FieldErrors({"agenda": "Zet eerst minstens één punt op de agenda."},
                           detail="Een lege agenda kan je niet publiceren.")
+    published = {**vergadering, "status": VergaderingStatus.gepubliceerd.value, "versie": vergadering["versie"] + 1}
+    lijst = await list_punten(published)
+    mail = await vergadering_berichten.agenda_mail(published, lijst, planned_end(published, lijst), actor_id=user.id)
     async with write_transaction():
         await Vergadering.update({Vergadering.status: VergaderingStatus.gepubliceerd.value,
                                   Vergadering.gepubliceerd_op: dates.now(),
                                   Vergadering.versie: Vergadering.versie + 1}).where(Vergadering.id == vergadering_id)
         await agendeer(user, vergadering, sorted({p["dossier"] for p in punten if p["dossier"]}))
+        await queue_for_user(**mail)
     return await V.get_vergadering(user, vergadering_id)
 
 
@@ -273,6 +280,7 @@ async def agendeer(user: CurrentUser, vergadering: dict, dossier_ids: list[int])
     why = f"Op de agenda van de vergadering van {dates.short_date(vergadering['datum'])}."
     await V.move_signals(user, vergadering["gemeente"], dossier_ids, Status.gebundeld.value,
                          Status.geagendeerd.value, why)
+    await signaal_opgevolgd(dossier_ids, Status.geagendeerd, actor_id=user.id, why=why)
     await V.dossier_status(user, dossier_ids, [DossierStatus.open.value], DossierStatus.geagendeerd.value, why)
 
 
