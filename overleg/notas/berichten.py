@@ -13,7 +13,7 @@ from typing import Any
 
 from admin.tables import Gemeente
 from berichten import herinneringen
-from berichten.outbox import Attachment, Recipient
+from berichten.outbox import Attachment, Recipient, clean_address
 from berichten.render import absolute_url
 from berichten.tables import Bericht, BerichtStatus
 from berichten.voorkeuren import queue_for_user
@@ -39,7 +39,10 @@ async def address(nota: dict) -> str:
     if column is None:
         return ""
     row = await Gemeente.select(column.as_alias("adres")).where(Gemeente.id == nota["gemeente_id"]).first()
-    return (row or {}).get("adres") or ""
+    try:  # a broken address (CR/LF, two @, …) is no address: never "repaired" into another one
+        return clean_address((row or {}).get("adres") or "")
+    except ValueError:
+        return ""
 
 
 def _context(nota: dict, afzender: str) -> dict[str, Any]:

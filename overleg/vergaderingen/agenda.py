@@ -295,3 +295,48 @@ async def ontagendeer(user: CurrentUser, vergadering: dict, dossier_id: int) -> 
     await V.move_signals(user, vergadering["gemeente"], [dossier_id], Status.geagendeerd.value,
                          Status.gebundeld.value, why)
     await V.dossier_status(user, [dossier_id], [DossierStatus.geagendeerd.value], DossierStatus.open.value, why)
+
+
+# ----------------------------------------------------------------------------- moving and calling off a meeting
+
+async def reschedule(user: CurrentUser, vergadering_id: int, data: dict) -> dict:
+    """Another date, hour or place (chair). A published meeting's members get the changed invitation: the same
+    UID, SEQUENCE = the new versie."""
+    vergadering = await V.chair_vergadering(user, vergadering_id)
+    values = V.check_input(data)
+    if values["datum"] < today():
+        raise FieldErrors({"datum": "Kies een datum vanaf vandaag."})
+    moved = {**vergadering, **values, "versie": vergadering["versie"] + 1}
+    mail = None
+    if vergadering["status"] == VergaderingStatus.gepubliceerd.value:
+        lijst = await list_punten(moved)
+        mail = await vergadering_berichten.agenda_mail(moved, lijst, planned_end(moved, lijst), actor_id=user.id)
+    async with write_transaction():
+        await Vergadering.update({Vergadering.datum: values["datum"], Vergadering.begin: values["begin"],
+                                  Vergadering.plaats: values["plaats"], Vergadering.versie: Vergadering.versie + 1}
+                                 ).where(Vergadering.id == vergadering_id)
+        if mail is not None:
+            await queue_for_user(**mail)
+    return await V.get_vergadering(user, vergadering_id)
+
+
+async def cancel(user: CurrentUser, vergadering_id: int) -> None:
+    """Call off a meeting that was not held (chair): it is removed, its dossiers leave the agenda, and the members
+    of a published meeting get METHOD:CANCEL for the invitation in their calendar."""
+    vergadering = await V.chair_vergadering(user, vergadering_id)
+    published = vergadering["status"] == VergaderingStatus.gepubliceerd.value
+    lijst = await list_punten(vergadering)
+    mail = None
+    if published:
+        cancelled = {**vergadering, "versie": vergadering["versie"] + 1}
+        mail = await vergadering_berichten.agenda_mail(cancelled, lijst, planned_end(cancelled, lijst),
+                                                       actor_id=user.id, cancel=True)
+    async with write_transaction():
+        await Vergadering.update({Vergadering.status: VergaderingStatus.concept.value}).where(
+            Vergadering.id == vergadering_id)  # no longer on a published agenda: ontagendeer looks elsewhere only
+        if published:
+            for dossier_id in sorted({p["dossier"] for p in lijst if p["dossier"]}):
+                await ontagendeer(user, vergadering, dossier_id)
+        await Vergadering.delete().where(Vergadering.id == vergadering_id)
+        if mail is not None:
+            await queue_for_user(**mail)
