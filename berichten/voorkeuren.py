@@ -126,6 +126,16 @@ def unsubscribe_url(user_id: int, kind: str) -> str:
 
 # ----------------------------------------------------------------------------------------------- queueing
 
+def _inhoud(kind: str, context: Mapping[str, Any], text: str) -> str:
+    """The body of a text mail without greeting and footer (its `inhoud` block): what a digest bundles."""
+    template = render._template(f"berichten/{kind}.txt")
+    block = template.blocks.get("inhoud") if template is not None else None
+    if template is None or block is None:
+        return text
+    values = {"afzender": render.DEFAULT_SIGNATURE, "base_url": get_settings().base_url, **context, "afmelden": ""}
+    return "".join(block(template.new_context(values))).strip() + "\n"
+
+
 async def queue_for_user(*, kind: str, to: Sequence[Recipient], context: Mapping[str, Any],
                          attachments: Sequence[Attachment] = (), object_type: str = "",
                          object_id: int | None = None, gemeente_id: int | None = None,
@@ -153,7 +163,8 @@ async def queue_for_user(*, kind: str, to: Sequence[Recipient], context: Mapping
         subject, text, html = render.render(kind, **context, afmelden=afmelden)
         if choice == Keuze.dagelijks.value:
             await Uitgesteld(user_id=recipient.user_id, email=address, naam=outbox.one_line(recipient.name, 200),
-                             kind=kind, subject=outbox.one_line(subject, 300), text=text, gemeente=gemeente_id,
+                             kind=kind, subject=outbox.one_line(subject, 300), text=_inhoud(kind, context, text),
+                             gemeente=gemeente_id,
                              aangemaakt_op=dates.now(), gebundeld_op=None).save()
             continue
         headers = {"List-Unsubscribe": f"<{afmelden}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
