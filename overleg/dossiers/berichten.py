@@ -18,13 +18,13 @@ STAPPEN = {
 }
 
 
-async def signaal_opgevolgd(dossier_ids: list[int], status: Status, *, actor_id: int | None, why: str) -> int:
-    """Queue one mail per author of the signals of these dossiers that now have `status`; how many were queued.
-    Runs inside the caller's transaction, right after the signals moved."""
-    if not dossier_ids:
+async def signaal_opgevolgd(signaal_ids: list[int], status: Status, *, actor_id: int | None, why: str) -> int:
+    """Queue one mail per author of these signals, which just moved to `status` (a signal that was there already is
+    not announced twice); how many were queued. Runs inside the caller's transaction, right after the move."""
+    if not signaal_ids:
         return 0
     rows = await Signaal.select(Signaal.id, Signaal.titel, Signaal.auteur, Signaal.gemeente).where(
-        Signaal.dossier.is_in(dossier_ids) & (Signaal.status == status.value)).order_by(Signaal.id)
+        Signaal.id.is_in(list(signaal_ids)) & (Signaal.status == status.value)).order_by(Signaal.id)
     per_author: dict[int, list[dict]] = {}
     for row in rows:
         per_author.setdefault(row["auteur"], []).append(row)

@@ -64,10 +64,13 @@ def _date(raw: Any, name: str, errors: dict, *, earliest: dt.date | None = None)
 
 
 async def _move(dossier_ids: list[int], sources: tuple[Status, ...], target: Status, user_id: int | None,
-                why: str) -> int:
+                why: str) -> list[int]:
+    """Move the dossiers' signals that are in `sources` to `target`; the ids of those that moved."""
     rows = await Signaal.select(Signaal.id).where(
         Signaal.dossier.is_in(dossier_ids or [0]) & Signaal.status.is_in([s.value for s in sources]))
-    return await set_status([row["id"] for row in rows], target.value, user_id, why)
+    ids = [row["id"] for row in rows]
+    await set_status(ids, target.value, user_id, why)
+    return ids
 
 
 # ----------------------------------------------------------------------------- approval and comments
@@ -126,9 +129,9 @@ async def send(user, nota_id: Any) -> dict:
         if not done:
             raise Conflict("Deze nota is intussen gewijzigd of al verstuurd.")
         why = f"Signaalnota {nota['referentie']} verstuurd"
-        await _move(ids, (Status.geagendeerd, Status.in_actie), Status.gesignaleerd, user.id, why)
+        moved = await _move(ids, (Status.geagendeerd, Status.in_actie), Status.gesignaleerd, user.id, why)
         await nota_berichten.nota_verstuurd(frozen, pdf, actor_id=user.id)
-        await signaal_opgevolgd(ids, Status.gesignaleerd, actor_id=user.id, why=why)
+        await signaal_opgevolgd(moved, Status.gesignaleerd, actor_id=user.id, why=why)
         await Dossier.update({Dossier.status: DossierStatus.in_behandeling.value}).where(
             Dossier.id.is_in(ids or [0]) & Dossier.status.is_in([DossierStatus.open.value,
                                                                   DossierStatus.geagendeerd.value]))
@@ -199,8 +202,8 @@ async def store_answer(nota: dict, values: dict, document: bytes | None, documen
                        geregistreerd_op=dates.now()).save()
         why = f"Antwoord op {nota['referentie']}: {Beslissing(beslissing).label.lower()}"
         dossier_ids = [d["id"] for d in nota["dossiers"]]
-        await _move(dossier_ids, (Status.gesignaleerd,), Status.beantwoord, user_id, why)
-        await signaal_opgevolgd(dossier_ids, Status.beantwoord, actor_id=user_id, why=why)
+        moved = await _move(dossier_ids, (Status.gesignaleerd,), Status.beantwoord, user_id, why)
+        await signaal_opgevolgd(moved, Status.beantwoord, actor_id=user_id, why=why)
         if also is not None:
             await also()
 
@@ -294,8 +297,9 @@ async def record_feedback(user, nota_id: Any, dossier_id: Any, values: dict) -> 
                              geregistreerd_op=dates.now(), **texts)
         await row.save()
         why = f"Teruggekoppeld naar de jongeren ({texts['hoe']})"
-        await _move([dossier["id"]], (Status.beantwoord, Status.in_actie), Status.teruggekoppeld, user.id, why)
-        await signaal_opgevolgd([dossier["id"]], Status.teruggekoppeld, actor_id=user.id, why=why)
+        moved = await _move([dossier["id"]], (Status.beantwoord, Status.in_actie), Status.teruggekoppeld, user.id,
+                            why)
+        await signaal_opgevolgd(moved, Status.teruggekoppeld, actor_id=user.id, why=why)
     return {"id": row.id, "dossier": dossier["id"], "datum": datum, **texts}
 
 

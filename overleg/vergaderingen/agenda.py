@@ -278,9 +278,9 @@ async def agendeer(user: CurrentUser, vergadering: dict, dossier_ids: list[int])
     if not dossier_ids:
         return
     why = f"Op de agenda van de vergadering van {dates.short_date(vergadering['datum'])}."
-    await V.move_signals(user, vergadering["gemeente"], dossier_ids, Status.gebundeld.value,
-                         Status.geagendeerd.value, why)
-    await signaal_opgevolgd(dossier_ids, Status.geagendeerd, actor_id=user.id, why=why)
+    moved = await V.move_signals(user, vergadering["gemeente"], dossier_ids, Status.gebundeld.value,
+                                 Status.geagendeerd.value, why)
+    await signaal_opgevolgd(moved, Status.geagendeerd, actor_id=user.id, why=why)
     await V.dossier_status(user, dossier_ids, [DossierStatus.open.value], DossierStatus.geagendeerd.value, why)
 
 

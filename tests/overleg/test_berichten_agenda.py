@@ -119,13 +119,26 @@ def test_only_the_chair_moves_or_calls_off_a_meeting(world, werker, werker2, voo
 
 
 def test_a_planted_name_and_phone_never_reach_a_mail_body(smtp_server, world, werker, voorzitter, partner):
-    published_meeting(world, werker, voorzitter, titel=PLANTED)
-    messages = deliver(smtp_server, 3)
-    assert messages
+    from signalen.tables import Signaal
+    from tests.support import make_signaal
+
+    meeting = published_meeting(world, werker, voorzitter, titel=PLANTED)
+    # a signal whose title the worker confirmed for the register still reaches no mail with it
+    planted = make_signaal(werker, confirm=True, titel=PLANTED, citaten=["Jonas zegt: bel me op 0470 12 34 56"])
+    dossier = sync(Signaal.select(Signaal.dossier).where(Signaal.dossier.is_not_null()).first())["dossier"]
+    sync(Signaal.update({Signaal.dossier: dossier, Signaal.status: "gebundeld"}).where(
+        Signaal.id == planted["id"]))
+    sync(agenda.agendeer(current_user(voorzitter), sync(agenda.V.get_vergadering(current_user(voorzitter),
+                                                                                  meeting["id"])), [dossier]))
+    messages = deliver(smtp_server, 4)
+    assert len(messages) == 4
     for message in messages:
         text = bodies(message) + str(message["Subject"])
         assert "0470" not in text and "Peeters" not in text and "Jonas" not in text
     assert sync(Bericht.count()) == len(messages)
+    # the titles are there, redacted: in the agenda mails (the dossier) and in the worker's mail (the signal)
+    assert sum("[telefoonnummer]" in bodies(m) for m in messages) == 3  # 2 agenda mails, the planted signal
+    assert not any("weggestuurd" in bodies(m) or "zegt" in bodies(m) for m in messages)  # never a quote
 
 
 def test_approving_the_minutes_mails_the_members_the_pdf(smtp_server, world, werker, voorzitter, partner):
