@@ -18,7 +18,9 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from admin.account_controller import AccountController
 from admin.auth_controller import AuthController
+from admin.beheer_controller import BeheerController
 from admin.middleware import session_middleware
 from admin.mount import admin_app, admin_gate
 from audit import recorder as audit_recorder
@@ -90,6 +92,8 @@ def create_app() -> Litestar:
     app = Litestar(
         route_handlers=[
             AuthController,
+            AccountController,
+            BeheerController,
             HomeController,
             MeldingenController,
             *signalen_routes.ROUTE_HANDLERS,

@@ -150,6 +150,27 @@ def erase(args: argparse.Namespace) -> None:
           "de signalen blijven bewaard.")
 
 
+def invite(args: argparse.Namespace) -> None:
+    """Invite a person by e-mail: an inactive account with memberships, and the mail with its one-time link."""
+    from admin.accounts import TooMany, invite
+    from common.errors import FieldErrors
+
+    memberships = []
+    for item in args.lid:
+        slug, _, rol = item.partition(":")
+        memberships.append((slug.strip().lower(), rol.strip().lower()))
+    try:
+        invitation = asyncio.run(invite(args.email, memberships, voornaam=args.voornaam or "", client="manage.py"))
+    except FieldErrors as exc:
+        sys.exit(" ".join(exc.fields.values()))
+    except TooMany:
+        sys.exit("Dit adres werd het voorbije uur te vaak uitgenodigd; probeer later opnieuw.")
+    where = ("Het bericht wordt verstuurd via SMTP_URL." if get_settings().smtp_url else
+             "Er is geen SMTP_URL: lees de uitnodiging (met de link) op "
+             f"{get_settings().base_url}/beheer/berichten/{invitation.bericht_ids[0]}")
+    print(f"{args.email} is {'opnieuw ' if invitation.again else ''}uitgenodigd. {where}")
+
+
 def berichten(args: argparse.Namespace) -> None:
     """Deliver the outbox: once (cron, a systemd timer) or until SIGTERM/SIGINT."""
     import logging
@@ -208,6 +229,11 @@ def main(argv: list[str] | None = None) -> None:
     erase_parser = sub.add_parser("wis-gebruiker", help="een gebruiker pseudonimiseren; signalen blijven")
     erase_parser.add_argument("username")
     erase_parser.add_argument("--ja", action="store_true", help="niet om bevestiging vragen")
+    invite_parser = sub.add_parser("uitnodigen", help="iemand uitnodigen per e-mail (kiest zelf een wachtwoord)")
+    invite_parser.add_argument("email")
+    invite_parser.add_argument("--lid", action="append", required=True, metavar="GEMEENTE:ROL",
+                               help="bv. mechelen:partner (meermaals mogelijk)")
+    invite_parser.add_argument("--voornaam")
     mail_parser = sub.add_parser("berichten", help="de wachtrij met berichten versturen (SMTP_URL)")
     mail_parser.add_argument("--once", action="store_true", help="één keer versturen wat klaarstaat en stoppen")
     args = parser.parse_args(argv)
@@ -222,6 +248,7 @@ def main(argv: list[str] | None = None) -> None:
         "gegevens-export": lambda: data_export(args),
         "wis-gebruiker": lambda: erase(args),
         "berichten": lambda: berichten(args),
+        "uitnodigen": lambda: invite(args),
     }
     commands[args.command]()
 

@@ -8,6 +8,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
 
 from admin import sessions
+from admin.limits import wait_text
 from audit import recorder as audit
 from common.flash import flash
 from settings import get_settings
@@ -22,13 +23,6 @@ def safe_next(target: str | None) -> str:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "onbekend"
-
-
-def _duration(seconds: int) -> str:
-    if seconds < 60:
-        return "1 seconde" if seconds == 1 else f"{seconds} seconden"
-    minutes = -(-seconds // 60)
-    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
 
 
 def _set_session_cookie(response: Response, token: str) -> None:
@@ -66,7 +60,7 @@ class AuthController(Controller):
             await audit.record("login_mislukt", username=username, client=client, uitkomst="429",
                                route="POST /login/")
             context["error"] = ("Te veel mislukte pogingen. "
-                                f"Wacht {_duration(attempt.retry_after)} en probeer dan opnieuw.")
+                                f"Wacht {wait_text(attempt.retry_after)} en probeer dan opnieuw.")
             return Template("login.html", context=context, status_code=HTTP_429_TOO_MANY_REQUESTS,
                             headers={"Retry-After": str(attempt.retry_after)})
         user_id = await sessions.authenticate(username, password) if username and password else None

@@ -7,6 +7,7 @@ from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
 
+from admin.accounts import invite
 from admin.tables import Gemeente, Lidmaatschap, Organisatie, Rol
 
 DEMO_PASSWORD = "demo-demo"  # noqa: S105 - documented demo password, demo mode only
@@ -17,8 +18,10 @@ GEMEENTEN: list[dict[str, Any]] = [
     {"naam": "Hoeilaart", "slug": "hoeilaart", "college_email": "college@hoeilaart.example.be",
      "ocmw_raad_email": "ocmw-raad@hoeilaart.example.be"},
 ]
+# Demo e-mail addresses: "wachtwoord vergeten" works for the demo accounts too (the mail is at /beheer/berichten).
+DEMO_MAIL_DOMAIN = "signaalwerk.example"
 ACCOUNTS = [
-    # username, first name, last name, admin, [(gemeente slug, rol)]
+    # username, first name, last name, admin, [(gemeente slug, rol)]; e-mail: username@DEMO_MAIL_DOMAIN
     ("werker", "Sara", "Janssens", False, [("mechelen", Rol.jeugdopbouwwerker)]),
     ("werker2", "Youssef", "El Amrani", False, [("hoeilaart", Rol.jeugdopbouwwerker)]),
     ("voorzitter", "Griet", "Van den Broeck", False, [("mechelen", Rol.voorzitter)]),
@@ -39,6 +42,9 @@ async def create_user(
     memberships: Sequence[tuple[str, Rol]] = (),
 ) -> BaseUser:
     """A user with memberships (gemeente slug, rol); an unknown gemeente is an error, nothing half-made."""
+    address = (email or f"{username}@example.org").strip().lower()
+    if await BaseUser.raw("SELECT 1 FROM piccolo_user WHERE lower(email) = {} LIMIT 1", address):
+        raise ValueError(f"Er bestaat al een account met het e-mailadres {address}.")
     slugs = {slug for slug, _ in memberships}
     gemeenten = {g["slug"]: g["id"] for g in await Gemeente.select(Gemeente.id, Gemeente.slug)}
     missing = slugs - set(gemeenten)
@@ -49,7 +55,7 @@ async def create_user(
         password=password,
         first_name=first_name,
         last_name=last_name,
-        email=email or f"{username}@example.org",
+        email=address,
         active=True,
         admin=admin,
         superuser=admin,
@@ -71,6 +77,9 @@ async def load_foundation() -> bool:
     for username, first, last, admin, memberships in ACCOUNTS:
         if not await BaseUser.exists().where(BaseUser.username == username):
             await create_user(
-                username, DEMO_PASSWORD, first_name=first, last_name=last, admin=admin, memberships=memberships
+                username, DEMO_PASSWORD, first_name=first, last_name=last, admin=admin, memberships=memberships,
+                email=f"{username}@{DEMO_MAIL_DOMAIN}",
             )
+    # One open invitation: its mail, with the link, is at /beheer/berichten (nothing is sent without SMTP_URL).
+    await invite(f"an.partner@{DEMO_MAIL_DOMAIN}", [("hoeilaart", Rol.partner.value)], voornaam="An")
     return True

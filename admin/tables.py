@@ -84,3 +84,30 @@ class Teller(Table):
     id: Serial
     sleutel = Varchar(length=120, unique=True)
     waarde = Integer(default=0)
+
+
+class TokenSoort(LabelledEnum):
+    uitnodiging = "uitnodiging", "uitnodiging"
+    herstel = "herstel", "wachtwoord herstellen"
+
+
+class Accounttoken(Table):
+    """A one-time link for an account (invitation, password reset): only the SHA-256 of the token is stored.
+    `secret=True` plus the user key make admin.tokens.revoke_all_tokens delete it on deactivation and erasure."""
+
+    id: Serial
+    user = ForeignKey(BaseUser, null=False, on_delete=OnDelete.cascade, index=True)
+    soort = Varchar(length=16, choices=TokenSoort)
+    token_hash = Varchar(length=64, unique=True, secret=True)
+    verloopt_op = Timestamptz()
+    gebruikt_op = Timestamptz(null=True, default=None)
+    aangemaakt_op = Timestamptz()
+
+
+class Aanvraag(Table):
+    """Requests that are rate-limited across workers (password resets, invitations, one-time links), by key:
+    "adres:<sha256 of the address>" or "client:<address>" — never the e-mail address itself."""
+
+    id: Serial
+    sleutel = Varchar(length=120, index=True)
+    tijdstip = Timestamptz(index=True)

@@ -23,6 +23,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from email.utils import parseaddr
 from typing import Any
@@ -40,6 +41,7 @@ logger = logging.getLogger("signaalwerk.berichten")
 
 LEASE_NAME = "bezorger"
 LEASE = dt.timedelta(seconds=60)
+RENEW_AFTER = 10.0  # seconds of delivering before the lease is renewed (the SMTP time-out is 30 s: well inside 60)
 CLAIM = dt.timedelta(minutes=5)  # longer than the SMTP time-outs of one message
 TICK = 2.0  # seconds between deliveries
 JOB_INTERVAL = dt.timedelta(seconds=60)
@@ -176,9 +178,14 @@ async def claim_due(limit: int, holder: str) -> list[int]:
     return sorted(row["id"] for row in claimed)
 
 
-async def _outgoing(row: dict) -> Outgoing:
-    files = [(item["filename"], item["content_type"], await attachment_bytes(item["bijlage"]))
-             for item in _json(row["attachments"], [])]
+async def _outgoing(row: dict, cache: dict[int, bytes] | None = None) -> Outgoing:
+    """The composed message of an outbox row; `cache` keeps attachment bytes shared by a batch's rows."""
+    cache = {} if cache is None else cache
+    files = []
+    for item in _json(row["attachments"], []):
+        if item["bijlage"] not in cache:
+            cache[item["bijlage"]] = await attachment_bytes(item["bijlage"])
+        files.append((item["filename"], item["content_type"], cache[item["bijlage"]]))
     mail_from = get_settings().mail_from
     message = compose(mail_from=mail_from, to_email=row["to_email"], to_name=row["to_name"],
                       subject=row["subject"], text=row["text"], html=row["html"], message_id=row["message_id"],
@@ -250,16 +257,23 @@ async def deliver_due(limit: int = BATCH, *, holder: str | None = None) -> int:
         return 0
     connection = Connection(config)
     sent = 0
+    rows = {row["id"]: row for row in await Bericht.select().where(
+        Bericht.id.is_in(ids) & (Bericht.claimed_by == holder) & (Bericht.status == BerichtStatus.bezig.value))}
+    files: dict[int, bytes] = {}
+    renewed = time.monotonic()
     try:
         for position, row_id in enumerate(ids):
-            if not await acquire_lease(holder):  # renewed before every message; lost: stop, give the rest back
-                await _unclaim(ids[position:], holder)
-                break
-            row = await Bericht.select().where((Bericht.id == row_id) & (Bericht.claimed_by == holder)).first()
-            if row is None or row["status"] != BerichtStatus.bezig.value:
+            # The lease is renewed while delivering (well before it could expire); lost: stop, give the rest back.
+            if time.monotonic() - renewed > RENEW_AFTER:
+                if not await acquire_lease(holder):
+                    await _unclaim(ids[position:], holder)
+                    break
+                renewed = time.monotonic()
+            row = rows.get(row_id)
+            if row is None:
                 continue
             try:
-                outgoing = await _outgoing(row)
+                outgoing = await _outgoing(row, files)
                 await anyio.to_thread.run_sync(connection.send, outgoing)
             except PermanentFailure as exc:
                 await _failed(row, holder, str(exc), permanent=True)

@@ -113,11 +113,11 @@ async def queue(*, kind: str, to: Sequence[Recipient], subject: str, text: str, 
         return []
     meta = []
     for item in files:
-        stored = await BerichtBijlage.insert(BerichtBijlage(
-            sha256=hashlib.sha256(item.data).hexdigest(), size=len(item.data), data=item.data,
-        )).returning(BerichtBijlage.id)
+        digest = hashlib.sha256(item.data).hexdigest()
+        stored = await BerichtBijlage.insert(BerichtBijlage(sha256=digest, size=len(item.data), data=item.data)
+                                             ).returning(BerichtBijlage.id)
         meta.append({"bijlage": stored[0]["id"], "filename": item.filename, "content_type": item.content_type,
-                     "size": len(item.data), "sha256": hashlib.sha256(item.data).hexdigest()})
+                     "size": len(item.data), "sha256": digest})
     now = dates.now()
     rows = [
         Bericht(kind=kind, to_email=email, to_name=name, user_id=user_id, actor_id=actor_id, subject=clean_subject,
@@ -127,11 +127,10 @@ async def queue(*, kind: str, to: Sequence[Recipient], subject: str, text: str, 
                 created_at=now)
         for email, name, user_id in recipients
     ]
-    ids = []
-    for row in rows:  # one statement each: RETURNING of a multi-row insert has no order guarantee on SQLite
-        inserted = await Bericht.insert(row).returning(Bericht.id)
-        ids.append(inserted[0]["id"])
-    return ids
+    # One statement for all rows; RETURNING of a multi-row insert promises no order, the Message-IDs do.
+    inserted = await Bericht.insert(*rows).returning(Bericht.id, Bericht.message_id)
+    by_message = {row["message_id"]: row["id"] for row in inserted}
+    return [by_message[row.message_id] for row in rows]
 
 
 async def attachment_bytes(bijlage_id: int) -> bytes:
@@ -140,3 +139,15 @@ async def attachment_bytes(bijlage_id: int) -> bytes:
         raise LookupError(f"no attachment {bijlage_id}")
     data = row["data"]
     return bytes(data) if not isinstance(data, bytes) else data
+
+
+async def forget_recipient(user_id: int, pseudonym_email: str, pseudonym: str) -> None:
+    """Erasure of a user (GDPR art. 17): mails not yet sent to them are dropped; sent and failed ones keep their
+    kind, object, dates and Message-ID (the audit trail's counterpart) but lose address, name, subject and body."""
+    from berichten.tables import BerichtStatus
+
+    await Bericht.delete().where((Bericht.user_id == user_id) & Bericht.status.is_in(
+        [BerichtStatus.wachtrij.value, BerichtStatus.bezig.value]))
+    await Bericht.update({Bericht.to_email: pseudonym_email, Bericht.to_name: pseudonym, Bericht.subject: "[gewist]",
+                          Bericht.text: "[gewist]", Bericht.html: None, Bericht.headers: {}}).where(
+        Bericht.user_id == user_id)

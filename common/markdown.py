@@ -215,3 +215,8 @@ def markdown_to_text(text: str | None) -> str:
     joined = "".join(extractor.parts)
     lines = [_SPACES.sub(" ", line).strip() for line in joined.split("\n")]
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def sanitized_html(html: str | None) -> Markup:
+    """HTML from elsewhere (a mail in the outbox) reduced to the same allow-list: shown, never executed."""
+    return Markup(_clean(html or ""))  # noqa: S704 - nh3 has cleaned it

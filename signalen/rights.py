@@ -23,6 +23,7 @@ from piccolo.columns.column_types import Date
 from admin.sessions import end_all_sessions
 from admin.tables import Lidmaatschap, LoginPoging
 from admin.tokens import revoke_all_tokens, tables_pointing_at_users
+from berichten.outbox import forget_recipient
 from common import dates
 
 PSEUDONYM_PREFIX = "verwijderd-"
@@ -155,6 +156,7 @@ async def erase_user(username: str) -> str:
         }).where(BaseUser.id == account["id"])
         await end_all_sessions(account["id"])
         await revoke_all_tokens(account["id"])
+        await forget_recipient(account["id"], f"{pseudonym}@{PSEUDONYM_DOMAIN}", pseudonym)  # mails to them
         # Login attempts are kept for security, but under the pseudonym.
         await LoginPoging.update({LoginPoging.username: pseudonym}).where(
             LoginPoging.username == account["username"].lower())

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from admin.demo import load_foundation
-from admin.tables import Lidmaatschap, Rol
+from admin.tables import Accounttoken, Lidmaatschap, Rol, TokenSoort
+from berichten.tables import Bericht, BerichtStatus
 from common.enums import LabelledEnum
 from overleg.overleggen.demo import load_overleg
 from overleg.tables import (
@@ -64,6 +65,8 @@ STATE_COLUMNS = [
     (Signaalnota.status, NotaStatus),
     (Signaalnota.adressaat, Adressaat),
     (Antwoord.beslissing, Beslissing),
+    (Bericht.status, BerichtStatus),
+    (Accounttoken.soort, TokenSoort),
 ]
 # A history line of an edit has no van/naar; bron and leeftijd are optional.
 MAY_BE_EMPTY = {SignaalHistoriek.van, SignaalHistoriek.naar, Signaal.bron, Signaal.leeftijd}

@@ -16,6 +16,10 @@ logger = logging.getLogger("signaalwerk.access")
 SECRET_PATHS = [
     (re.compile(r"^/kalender/[^/]+\.ics$"), "/kalender/***.ics"),
     (re.compile(r"^/kalender/(?!intrekken$)[^/]+"), "/kalender/***"),  # any other token-shaped segment
+    # One-time links of admin/accounts.py and the council's answer link: the token is the path.
+    (re.compile(r"^/uitnodiging/[^/]+"), "/uitnodiging/***"),
+    (re.compile(r"^/wachtwoord-herstellen/[^/]+"), "/wachtwoord-herstellen/***"),
+    (re.compile(r"^/antwoord/[^/]+"), "/antwoord/***"),
 ]
 
 

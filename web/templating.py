@@ -43,6 +43,8 @@ def nav_items(user) -> list[dict]:
     if user.gemeenten:
         items.append({"label": "Inzicht", "href": "/inzicht/"})
     if user.admin:
+        items.append({"label": "Gebruikers", "href": "/beheer/gebruikers"})
+        items.append({"label": "Berichten", "href": "/beheer/berichten"})
         items.append({"label": "Beheer", "href": "/admin/"})
     return items
 

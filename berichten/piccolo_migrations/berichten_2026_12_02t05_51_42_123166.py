@@ -11,7 +11,7 @@ from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-12-02T05:51:42:123166"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "The outbox: messages, attachment bytes, the single-deliverer lease"
 
 
 async def forwards():

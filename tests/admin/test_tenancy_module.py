@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("common", "admin", "audit", "signalen", "overleg", "inzicht", "web")
+PACKAGES = ("common", "admin", "audit", "berichten", "signalen", "overleg", "inzicht", "web")
 TENANCY = ROOT / "admin" / "tenancy.py"
 
 

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _queue(count: int = 1) -> list[int]:
-    return sync(queue(kind="actie_toegewezen", to=[Recipient(f"p{i}@example.org", f"Partner {i}") for i in range(count)],
+    recipients = [Recipient(f"p{i}@example.org", f"Partner {i}") for i in range(count)]
+    return sync(queue(kind="actie_toegewezen", to=recipients,
                       subject="Een actie voor jou", text="Dag, er is een actie voor je organisatie."))
 
 
