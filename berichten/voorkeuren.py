@@ -175,3 +175,9 @@ async def queue_for_user(*, kind: str, to: Sequence[Recipient], context: Mapping
         ids += await outbox.queue(kind=kind, to=plain, subject=subject, text=text, html=html,
                                   attachments=attachments, **common)
     return ids
+
+
+async def forget_user(user_id: int) -> None:
+    """Erasure of a user: their choices and the mails held for their digest go."""
+    await Uitgesteld.delete().where(Uitgesteld.user_id == user_id)
+    await Meldingvoorkeur.delete().where(Meldingvoorkeur.user_id == user_id)

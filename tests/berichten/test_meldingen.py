@@ -108,3 +108,15 @@ def test_the_daily_digest_bundles_what_was_held_once(smtp_server, world):
     text = mail.get_body(("plain",)).get_content()
     assert text.count("== Je signaal staat op de agenda van het overleg ==") == 2
     assert text.count("Met vriendelijke groeten") == 1 and "afmelden" not in text  # the bodies, not whole mails
+
+
+def test_erasing_a_user_forgets_their_choices_and_held_mails(world):
+    from signalen.rights import erase_user
+
+    user = world.users["werker"]
+    sync(voorkeuren.set_keuze(user, "signaal_opgevolgd", "dagelijks"))
+    queue_to(user, "werker@example.org")
+    assert sync(Uitgesteld.count()) == 1
+    sync(erase_user("werker"))
+    assert sync(Uitgesteld.count()) == 0
+    assert sync(voorkeuren.keuze(user, "signaal_opgevolgd")) == "direct"
