@@ -38,12 +38,16 @@ from signalen import routes as signalen_routes
 from web import templating
 from web.accesslog import access_log_middleware
 from web.home import HomeController, health
+from web.meldingen import MeldingenController
 from web.security import login_only, security_headers
 
 MAX_BODY = 1024 * 1024  # 1 MiB; upload routes raise their own limit
 # The periodic jobs of the delivery loop ("module:function", async, no arguments): run by exactly one instance at
 # most every minute, under the deliverer's lease — by the lifespan's loop and by `manage.py berichten`.
-MAIL_JOBS: list[str] = []
+MAIL_JOBS: list[str] = [
+    "overleg.acties.berichten:herinneringen", "overleg.notas.berichten:antwoord_te_laat",
+    "berichten.digest:dagelijks_overzicht",
+]
 
 
 def mail_jobs() -> list[Callable[[], Awaitable[object]]]:
@@ -94,6 +98,7 @@ def create_app() -> Litestar:
             AccountController,
             BeheerController,
             HomeController,
+            MeldingenController,
             *signalen_routes.ROUTE_HANDLERS,
             *overleg_routes.ROUTE_HANDLERS,
             InzichtController,
@@ -111,7 +116,8 @@ def create_app() -> Litestar:
             header_name="x-csrf-token",
             cookie_secure=settings.production,
             cookie_samesite="lax",
-            exclude=["^/admin"],
+            # a capability link is its own proof (the council's answer, the unsubscribe link): no session to bind to
+            exclude=["^/admin", "^/antwoord/", "^/meldingen/afmelden/"],
         ),
         template_config=TemplateConfig(
             directory=BASE_DIR / "templates", engine=templating.engine_class, engine_callback=templating.setup

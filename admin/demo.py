@@ -13,8 +13,10 @@ from admin.tables import Gemeente, Lidmaatschap, Organisatie, Rol
 DEMO_PASSWORD = "demo-demo"  # noqa: S105 - documented demo password, demo mode only
 ORGANISATIE: dict[str, Any] = {"naam": "Steunpunt Jeugdopbouwwerk Vlaanderen", "slug": "steunpunt"}
 GEMEENTEN: list[dict[str, Any]] = [
-    {"naam": "Mechelen", "slug": "mechelen"},
-    {"naam": "Hoeilaart", "slug": "hoeilaart"},
+    {"naam": "Mechelen", "slug": "mechelen", "college_email": "college@mechelen.example.be",
+     "ocmw_raad_email": "ocmw-raad@mechelen.example.be"},
+    {"naam": "Hoeilaart", "slug": "hoeilaart", "college_email": "college@hoeilaart.example.be",
+     "ocmw_raad_email": "ocmw-raad@hoeilaart.example.be"},
 ]
 # Demo e-mail addresses: "wachtwoord vergeten" works for the demo accounts too (the mail is at /beheer/berichten).
 DEMO_MAIL_DOMAIN = "signaalwerk.example"

@@ -44,6 +44,10 @@ class Gemeente(Table):
     bewaartermijn_jaren = Integer(
         default=5, help_text="Afgesloten signalen worden na zoveel jaar geanonimiseerd (0: nooit)."
     )
+    # Where a sent signaalnota goes for real (managed by the beheerder; empty: the nota cannot be mailed).
+    college_email = Varchar(length=254, default="", help_text="E-mailadres van het college van burgemeester en "
+                            "schepenen (daar gaat een verstuurde signaalnota heen).")
+    ocmw_raad_email = Varchar(length=254, default="", help_text="E-mailadres van de OCMW-raad.")
 
     @classmethod
     def get_readable(cls) -> Readable:

@@ -7,6 +7,7 @@ from overleg.tables import (
     Afwijzing,
     Agendapunt,
     Antwoord,
+    AntwoordLink,
     Commentaar,
     Deelnemer,
     Dossier,
@@ -31,7 +32,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=[Overleg, Partner, Overleglid, Dossier, DossierHistoriek, Afwijzing, Vergadering, Deelnemer,
                    Agendapunt, Actie, Verslag, Commentaar, Signaalnota, NotaDossier, NotaCommentaar, Antwoord,
-                   Terugkoppeling, Huisstijl, Kalenderfeed],
+                   Terugkoppeling, Huisstijl, Kalenderfeed, AntwoordLink],
     migration_dependencies=["signalen.piccolo_app", "admin.piccolo_app", "piccolo.apps.user.piccolo_app"],
     commands=[],
 )

@@ -6,6 +6,7 @@ from overleg.acties.api import ActiesApiController
 from overleg.acties.controllers import ActiesPagesController
 from overleg.dossiers import api as dossier_api
 from overleg.dossiers import controllers as dossier_controllers
+from overleg.notas import antwoord_controllers
 from overleg.notas import api as nota_api
 from overleg.notas import controllers as nota_controllers
 from overleg.notas import pdf as nota_pdf
@@ -24,6 +25,7 @@ ROUTE_HANDLERS: list = [
     *dossier_controllers.CONTROLLERS, *dossier_api.CONTROLLERS,
     vergadering_controllers.VergaderingPagesController, vergadering_api.VergaderingApiController,
     *nota_controllers.CONTROLLERS, *nota_api.CONTROLLERS,
+    antwoord_controllers.NotaVersturenController, antwoord_controllers.AntwoordLinkController,
     KalenderController,
 ]
 

@@ -379,3 +379,18 @@ class Kalenderfeed(Table):
     token = Varchar(length=64, unique=True, secret=True)
     aangemaakt_op = Timestamptz()
     ingetrokken_op = Timestamptz(null=True, default=None)
+
+
+class AntwoordLink(Table):
+    """The secret link in a sent nota's mail (`/antwoord/{token}`) where the council records its answer without an
+    account. Only the token's SHA-256 is stored; it works until the answer is recorded, it is revoked, or it expires."""
+
+    id: Serial
+    nota = ForeignKey(Signaalnota, null=False, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    aangemaakt_op = Timestamptz()
+    verloopt_op = Timestamptz()
+    gebruikt_op = Timestamptz(null=True, default=None)
+    ingetrokken_op = Timestamptz(null=True, default=None)
+    pogingen = Integer(default=0)  # form submissions in the current window (rate limit)
+    venster_start = Timestamptz(null=True, default=None)

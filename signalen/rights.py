@@ -27,6 +27,7 @@ from admin.tables import Lidmaatschap, LoginPoging
 from admin.tokens import revoke_all_tokens, tables_pointing_at_users, token_tables
 from audit.recorder import ERASED_PREFIX, trail
 from berichten.outbox import forget_recipient
+from berichten.voorkeuren import forget_user as forget_mail_choices
 from common import dates, pdf_cache
 from common.sqlite_pool import forget_freed
 
@@ -167,6 +168,7 @@ async def erase_user(username: str) -> str:
         await end_all_sessions(account["id"])
         await revoke_all_tokens(account["id"])
         await forget_recipient(account["id"], f"{pseudonym}@{PSEUDONYM_DOMAIN}", pseudonym)  # mails to them
+        await forget_mail_choices(account["id"])  # their Meldingen choices and held digest mails
         # Login attempts are kept for security, but under the pseudonym.
         await LoginPoging.update({LoginPoging.username: pseudonym}).where(
             LoginPoging.username == account["username"].lower())

@@ -47,7 +47,11 @@ PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/
           ("POST", "/uitnodiging/{token:str}"), ("POST", "/wachtwoord-herstellen/{token:str}")}
 # Capability URLs: no login (calendar apps cannot log in), a secret token in the path instead (overleg/kalender.py).
 CAPABILITY = {("GET", "/kalender/{bestand:str}"), ("GET", "/uitnodiging/{token:str}"),
-              ("GET", "/wachtwoord-herstellen/{token:str}")}
+              ("GET", "/wachtwoord-herstellen/{token:str}"),
+              # the council's answer link and the unsubscribe link of a mail (no login: the secret is the right)
+              ("GET", "/antwoord/{token:str}"), ("POST", "/antwoord/{token:str}"),
+              ("GET", "/antwoord/{token:str}/nota.pdf"),
+              ("GET", "/meldingen/afmelden/{token:str}"), ("POST", "/meldingen/afmelden/{token:str}")}
 BEHEER = "/beheer/"  # the beheerder's own pages (admin/beheer_controller.py): the beheerder only, for every gemeente
 # Routes whose only path parameter names a file of aggregates, not an object: filled with a real file name, and
 # checked for tenancy like a route without parameters (a `gemeente=mechelen` query must show outsiders nothing).
@@ -83,7 +87,10 @@ def route_table(app=ROUTE_APP) -> list[Route]:
 
 ROUTES = route_table()
 GET_ROUTES = [r for r in ROUTES if r.method == "GET"]
-UNSAFE_ROUTES = [r for r in ROUTES if r.method in UNSAFE]
+# Capability links from a mail (the council's answer, an unsubscribe link): the secret in the path is the proof, no
+# session or login is involved, so there is no ambient authority for CSRF to protect — they are the only exclusions.
+CAPABILITY_PATHS = ("^/antwoord/", "^/meldingen/afmelden/")
+UNSAFE_ROUTES = [r for r in ROUTES if r.method in UNSAFE and not any(re.search(p, r.path) for p in CAPABILITY_PATHS)]
 
 # Path parameter → the kind of object it names (by its own name, else by the path segment before it).
 KINDS = {
@@ -373,7 +380,8 @@ def test_every_unsafe_route_is_under_csrf():
     for route in UNSAFE_ROUTES:
         if route.handler.opt.get(config.exclude_from_csrf_key):
             problems.append(f"{route} opts out of CSRF")
-        excluded = [pattern for pattern in (config.exclude or []) if re.search(pattern, route.path)]
+        excluded = [pattern for pattern in (config.exclude or []) if re.search(pattern, route.path)
+                    and pattern not in CAPABILITY_PATHS]
         if excluded:
             problems.append(f"{route} is excluded by {excluded}")
     assert problems == []

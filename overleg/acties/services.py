@@ -21,6 +21,7 @@ from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
 from overleg import access, guard
+from overleg.acties import berichten as actie_berichten
 from overleg.tables import Actie, ActieStatus, Agendapunt, Dossier, Lens, Partner
 from signalen.validation import clean_text
 
@@ -142,7 +143,9 @@ async def create_actie(user, *, overleg_id: int, agendapunt_id: object, dossier_
     row = Actie(overleg=overleg["id"], agendapunt=punt, dossier=dossier, wat=text, partner=partner, deadline=when,
                 status=ActieStatus.open.value, lens=lens, aangemaakt_op=dates.now(), versie=1,
                 persoonsgegevens=guard.dumps(found))
-    await row.save()
+    async with write_transaction():
+        await row.save()
+        await actie_berichten.toegewezen(row.id, actor_id=user.id)
     return await _get(user, row.id)
 
 

@@ -25,7 +25,8 @@ from common.flash import flash
 from common.forms import form_error_response
 from common.ids import as_id, as_ids, as_version, not_found, path_id
 from overleg import access, guard
-from overleg.notas import documents, evidence, lifecycle
+from overleg.notas import antwoord_links, documents, evidence, lifecycle
+from overleg.notas import berichten as nota_berichten
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
 from overleg.tables import Adressaat, Beslissing, Dossier, DossierStatus, NotaStatus
@@ -180,6 +181,7 @@ class NotaPagesController(Controller):
             "nota": nota, "voorbeeld": nota_pdf.context(data, charts=False), "commentaren": await lifecycle.comments(
                 nota_id), "antwoord": await lifecycle.answer(nota_id), "beslissingen": Beslissing.labels(),
             "terugkoppelingen": {i: [f for f in feedback if f["dossier"] == i] for i in ids},
+            "bezorging": await nota_berichten.bezorging(nota_id), "antwoordlink": await antwoord_links.state(nota_id),
             "open_bevindingen": [f for f in nota_pdf.findings(data) if not f["bevestigd"]] if nota["bewerkbaar"]
             else [], "vandaag": today().isoformat(), "fields": {}, "fout": "", "ingevuld": {}, **extra})
 
@@ -275,10 +277,23 @@ class NotaPagesController(Controller):
             request.user, nid, tekst, bevestig=guard.form_confirmed(form)), "Commentaar geplaatst.", "#commentaren",
             typed={"soort": "commentaar", "tekst": tekst})
 
+    @get("/{nota_id:str}/versturen", name="nota_versturen_bevestigen")
+    async def versturen_bevestigen(self, request: Request, nota_id: _Id) -> Response:
+        """"Versturen" asks first: to whom the PDF goes (the gemeente's address), that it freezes the nota."""
+        nota = await notas.managed_nota(request.user, path_id(nota_id))
+        if not nota["bewerkbaar"]:
+            return flash(Redirect(request.app.route_reverse("nota_detail", nota_id=str(nota["id"])), status_code=303),
+                         "Deze nota is al verstuurd.")
+        return Template("overleg/notas/versturen.html", context={"nota": nota,
+                                                                 "adres": await nota_berichten.address(nota)})
+
     @post("/{nota_id:str}/versturen", name="nota_versturen", status_code=303)
     async def versturen(self, request: Request, nota_id: _Id) -> Response:
+        # The nota page links to the confirmation page (GET …/versturen, overleg/notas/antwoord_controllers.py),
+        # whose form posts here.
         return await self._step(request, nota_id, lambda nid: lifecycle.send(request.user, nid),
-                                "De nota is verstuurd. De PDF is bewaard en kan niet meer wijzigen.")
+                                "De nota is vastgelegd (de PDF kan niet meer wijzigen) en staat in de wachtrij om "
+                                "verstuurd te worden. Hieronder zie je of de mail vertrok.", "#bezorging")
 
     @post("/{nota_id:str}/antwoord", name="nota_antwoord", status_code=303, request_max_body_size=UPLOAD_LIMIT)
     async def antwoord(self, request: Request, nota_id: _Id) -> Response:

@@ -11,16 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
 from litestar.exceptions import PermissionDeniedException
 
+from berichten.voorkeuren import queue_for_user
 from common import dates
 from common.dates import today
 from common.db import write_transaction
 from common.errors import Conflict, FieldErrors
 from overleg import guard
+from overleg.dossiers.berichten import signaal_opgevolgd
+from overleg.notas import berichten as nota_berichten
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
 from overleg.tables import (
@@ -59,10 +63,14 @@ def _date(raw: Any, name: str, errors: dict, *, earliest: dt.date | None = None)
     return value
 
 
-async def _move(dossier_ids: list[int], sources: tuple[Status, ...], target: Status, user_id: int, why: str) -> int:
+async def _move(dossier_ids: list[int], sources: tuple[Status, ...], target: Status, user_id: int | None,
+                why: str) -> list[int]:
+    """Move the dossiers' signals that are in `sources` to `target`; the ids of those that moved."""
     rows = await Signaal.select(Signaal.id).where(
         Signaal.dossier.is_in(dossier_ids or [0]) & Signaal.status.is_in([s.value for s in sources]))
-    return await set_status([row["id"] for row in rows], target.value, user_id, why)
+    ids = [row["id"] for row in rows]
+    await set_status(ids, target.value, user_id, why)
+    return ids
 
 
 # ----------------------------------------------------------------------------- approval and comments
@@ -71,9 +79,11 @@ async def submit(user, nota_id: Any) -> dict:
     nota = await notas.managed_nota(user, nota_id)
     if nota["status"] != NotaStatus.concept.value:
         raise Conflict("Alleen een concept kan ter goedkeuring gaan.")
-    await Signaalnota.update({Signaalnota.status: NotaStatus.ter_goedkeuring.value,
-                              Signaalnota.versie: nota["versie"] + 1}).where(
-        (Signaalnota.id == nota["id"]) & (Signaalnota.status == NotaStatus.concept.value))
+    async with write_transaction():
+        await Signaalnota.update({Signaalnota.status: NotaStatus.ter_goedkeuring.value,
+                                  Signaalnota.versie: nota["versie"] + 1}).where(
+            (Signaalnota.id == nota["id"]) & (Signaalnota.status == NotaStatus.concept.value))
+        await queue_for_user(**await nota_berichten.ter_goedkeuring_mail(nota, actor_id=user.id))
     return await notas.get_nota(user, nota["id"])
 
 
@@ -122,7 +132,9 @@ async def send(user, nota_id: Any) -> dict:
         if not done:
             raise Conflict("Deze nota is intussen gewijzigd of al verstuurd.")
         why = f"Signaalnota {nota['referentie']} verstuurd"
-        await _move(ids, (Status.geagendeerd, Status.in_actie), Status.gesignaleerd, user.id, why)
+        moved = await _move(ids, (Status.geagendeerd, Status.in_actie), Status.gesignaleerd, user.id, why)
+        await nota_berichten.nota_verstuurd(frozen, pdf, actor_id=user.id)
+        await signaal_opgevolgd(moved, Status.gesignaleerd, actor_id=user.id, why=why)
         await Dossier.update({Dossier.status: DossierStatus.in_behandeling.value}).where(
             Dossier.id.is_in(ids or [0]) & Dossier.status.is_in([DossierStatus.open.value,
                                                                   DossierStatus.geagendeerd.value]))
@@ -152,8 +164,16 @@ async def answer_document(nota_id: int) -> tuple[bytes, str] | None:
 
 async def record_answer(user, nota_id: Any, values: dict, document: bytes | None = None,
                         document_naam: str = "") -> dict:
-    """The council's answer to a sent nota; its signals become beantwoord. 409 before sending or twice."""
+    """The council's answer to a sent nota, recorded by the chair; its signals become beantwoord."""
     nota = await notas.managed_nota(user, nota_id)
+    await store_answer(nota, values, document, document_naam, user_id=user.id)
+    return await notas.get_nota(user, nota["id"])
+
+
+async def store_answer(nota: dict, values: dict, document: bytes | None, document_naam: str, *,
+                       user_id: int | None, also: Callable[[], Awaitable[object]] | None = None) -> None:
+    """Record the answer to `nota` (as get_nota shows it): by the chair (`user_id`) or through the council's secret
+    link (None, `also` marks the link used in the same transaction). 409 before sending or twice."""
     if nota["status"] in SENDABLE:
         raise Conflict("Deze nota is nog niet verstuurd: er kan nog geen antwoord zijn.")
     if nota["status"] != NotaStatus.verstuurd.value:
@@ -181,11 +201,14 @@ async def record_answer(user, nota_id: Any, values: dict, document: bytes | None
         if not done:
             raise Conflict("Het antwoord op deze nota is al geregistreerd.")
         await Antwoord(nota=nota["id"], datum=datum, beslissing=beslissing, samenvatting=samenvatting,
-                       document=document, document_naam=name if document else "", geregistreerd_door=user.id,
+                       document=document, document_naam=name if document else "", geregistreerd_door=user_id,
                        geregistreerd_op=dates.now()).save()
         why = f"Antwoord op {nota['referentie']}: {Beslissing(beslissing).label.lower()}"
-        await _move([d["id"] for d in nota["dossiers"]], (Status.gesignaleerd,), Status.beantwoord, user.id, why)
-    return await notas.get_nota(user, nota["id"])
+        dossier_ids = [d["id"] for d in nota["dossiers"]]
+        moved = await _move(dossier_ids, (Status.gesignaleerd,), Status.beantwoord, user_id, why)
+        await signaal_opgevolgd(moved, Status.beantwoord, actor_id=user_id, why=why)
+        if also is not None:
+            await also()
 
 
 async def overdue_answers(user) -> list[dict]:
@@ -278,8 +301,10 @@ async def record_feedback(user, nota_id: Any, dossier_id: Any, values: dict, bev
         row = Terugkoppeling(dossier=dossier["id"], datum=datum, geregistreerd_door=user.id,
                              geregistreerd_op=dates.now(), persoonsgegevens=guard.dumps(found), **texts)
         await row.save()
-        await _move([dossier["id"]], (Status.beantwoord, Status.in_actie), Status.teruggekoppeld, user.id,
-                    f"Teruggekoppeld naar de jongeren ({texts['hoe']})")
+        why = f"Teruggekoppeld naar de jongeren ({texts['hoe']})"
+        moved = await _move([dossier["id"]], (Status.beantwoord, Status.in_actie), Status.teruggekoppeld, user.id,
+                            why)
+        await signaal_opgevolgd(moved, Status.teruggekoppeld, actor_id=user.id, why=why)
     return {"id": row.id, "dossier": dossier["id"], "datum": datum, **texts}
 
 

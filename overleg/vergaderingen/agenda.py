@@ -14,13 +14,16 @@ from litestar.exceptions import HTTPException
 
 from admin.sessions import CurrentUser
 from admin.tenancy import in_gemeenten
+from berichten.voorkeuren import queue_for_user
 from common import dates
 from common.dates import today
 from common.db import write_transaction
 from common.errors import FieldErrors
 from common.ids import not_found
 from overleg.access import PUBLISHED
+from overleg.dossiers.berichten import signaal_opgevolgd
 from overleg.tables import Agendapunt, AgendapuntSoort, Dossier, DossierStatus, Vergadering, VergaderingStatus
+from overleg.vergaderingen import berichten as vergadering_berichten
 from overleg.vergaderingen import services as V
 from signalen.tables import Status
 from signalen.validation import clean_text
@@ -258,11 +261,15 @@ async def publish(user: CurrentUser, vergadering_id: int) -> dict:
     if not punten:
         raise FieldErrors({"agenda": "Zet eerst minstens één punt op de agenda."},
                           detail="Een lege agenda kan je niet publiceren.")
+    published = {**vergadering, "status": VergaderingStatus.gepubliceerd.value, "versie": vergadering["versie"] + 1}
+    lijst = await list_punten(published)
+    mail = await vergadering_berichten.agenda_mail(published, lijst, planned_end(published, lijst), actor_id=user.id)
     async with write_transaction():
         await Vergadering.update({Vergadering.status: VergaderingStatus.gepubliceerd.value,
                                   Vergadering.gepubliceerd_op: dates.now(),
                                   Vergadering.versie: Vergadering.versie + 1}).where(Vergadering.id == vergadering_id)
         await agendeer(user, vergadering, sorted({p["dossier"] for p in punten if p["dossier"]}))
+        await queue_for_user(**mail)
     return await V.get_vergadering(user, vergadering_id)
 
 
@@ -271,8 +278,9 @@ async def agendeer(user: CurrentUser, vergadering: dict, dossier_ids: list[int])
     if not dossier_ids:
         return
     why = f"Op de agenda van de vergadering van {dates.short_date(vergadering['datum'])}."
-    await V.move_signals(user, vergadering["gemeente"], dossier_ids, Status.gebundeld.value,
-                         Status.geagendeerd.value, why)
+    moved = await V.move_signals(user, vergadering["gemeente"], dossier_ids, Status.gebundeld.value,
+                                 Status.geagendeerd.value, why)
+    await signaal_opgevolgd(moved, Status.geagendeerd, actor_id=user.id, why=why)
     await V.dossier_status(user, dossier_ids, [DossierStatus.open.value], DossierStatus.geagendeerd.value, why)
 
 
@@ -287,3 +295,48 @@ async def ontagendeer(user: CurrentUser, vergadering: dict, dossier_id: int) -> 
     await V.move_signals(user, vergadering["gemeente"], [dossier_id], Status.geagendeerd.value,
                          Status.gebundeld.value, why)
     await V.dossier_status(user, [dossier_id], [DossierStatus.geagendeerd.value], DossierStatus.open.value, why)
+
+
+# ----------------------------------------------------------------------------- moving and calling off a meeting
+
+async def reschedule(user: CurrentUser, vergadering_id: int, data: dict) -> dict:
+    """Another date, hour or place (chair). A published meeting's members get the changed invitation: the same
+    UID, SEQUENCE = the new versie."""
+    vergadering = await V.chair_vergadering(user, vergadering_id)
+    values = V.check_input(data)
+    if values["datum"] < today():
+        raise FieldErrors({"datum": "Kies een datum vanaf vandaag."})
+    moved = {**vergadering, **values, "versie": vergadering["versie"] + 1}
+    mail = None
+    if vergadering["status"] == VergaderingStatus.gepubliceerd.value:
+        lijst = await list_punten(moved)
+        mail = await vergadering_berichten.agenda_mail(moved, lijst, planned_end(moved, lijst), actor_id=user.id)
+    async with write_transaction():
+        await Vergadering.update({Vergadering.datum: values["datum"], Vergadering.begin: values["begin"],
+                                  Vergadering.plaats: values["plaats"], Vergadering.versie: Vergadering.versie + 1}
+                                 ).where(Vergadering.id == vergadering_id)
+        if mail is not None:
+            await queue_for_user(**mail)
+    return await V.get_vergadering(user, vergadering_id)
+
+
+async def cancel(user: CurrentUser, vergadering_id: int) -> None:
+    """Call off a meeting that was not held (chair): it is removed, its dossiers leave the agenda, and the members
+    of a published meeting get METHOD:CANCEL for the invitation in their calendar."""
+    vergadering = await V.chair_vergadering(user, vergadering_id)
+    published = vergadering["status"] == VergaderingStatus.gepubliceerd.value
+    lijst = await list_punten(vergadering)
+    mail = None
+    if published:
+        cancelled = {**vergadering, "versie": vergadering["versie"] + 1}
+        mail = await vergadering_berichten.agenda_mail(cancelled, lijst, planned_end(cancelled, lijst),
+                                                       actor_id=user.id, cancel=True)
+    async with write_transaction():
+        await Vergadering.update({Vergadering.status: VergaderingStatus.concept.value}).where(
+            Vergadering.id == vergadering_id)  # no longer on a published agenda: ontagendeer looks elsewhere only
+        if published:
+            for dossier_id in sorted({p["dossier"] for p in lijst if p["dossier"]}):
+                await ontagendeer(user, vergadering, dossier_id)
+        await Vergadering.delete().where(Vergadering.id == vergadering_id)
+        if mail is not None:
+            await queue_for_user(**mail)

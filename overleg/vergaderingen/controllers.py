@@ -183,6 +183,20 @@ class VergaderingPagesController(Controller):
         return await self._agenda_or_error(request, v, agenda.publish(request.user, v),
                                            "De agenda is gepubliceerd: de leden en partners zien ze nu.")
 
+    @post("/{vergadering_id:str}/verplaatsen", name="vergadering_verplaatsen", status_code=303)
+    async def verplaatsen_vergadering(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        v = path_id(vergadering_id)
+        form = await request.form()
+        data = {k: form.get(k, "") for k in ("datum", "begin", "plaats")}
+        return await self._agenda_or_error(request, v, agenda.reschedule(request.user, v, data),
+                                           "De vergadering is verplaatst.")
+
+    @post("/{vergadering_id:str}/annuleren", name="vergadering_annuleren", status_code=303)
+    async def annuleren(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        await agenda.cancel(request.user, path_id(vergadering_id))
+        return flash(Redirect(request.app.route_reverse("vergaderingen") + "/", status_code=303),
+                     "De vergadering is afgelast.")
+
     @post("/{vergadering_id:str}/afsluiten", name="vergadering_afsluiten", status_code=303)
     async def afsluiten(self, request: Request, vergadering_id: FromPath[str]) -> Response:
         v = path_id(vergadering_id)

@@ -19,13 +19,29 @@ def meeting_url(vergadering_id: int) -> str:
     return f"{get_settings().base_url}/vergaderingen/{vergadering_id}"
 
 
-def _calendar() -> Calendar:
+def _calendar(method: str = "PUBLISH") -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Signaalwerk//Vergaderingen//NL")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     return calendar
+
+
+def invitation_ics(vergadering: dict, punten: list[dict], einde: dt.datetime | None, url: str, *,
+                   organizer: str, cancel: bool = False) -> bytes:
+    """The meeting as an invitation in a mail (RFC 5546): METHOD:REQUEST, or METHOD:CANCEL with STATUS:CANCELLED
+    for a cancelled meeting; the same UID as the app's .ics and feed, SEQUENCE = the meeting's versie (it grows
+    with every change, so a calendar replaces the earlier invitation)."""
+    calendar = _calendar("CANCEL" if cancel else "REQUEST")
+    event = _event(vergadering, punten, einde, url)
+    event.add("organizer", f"mailto:{organizer}", parameters={"CN": vergadering["overleg_naam"]})
+    if cancel:
+        event.pop("status")
+        event.add("status", "CANCELLED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
 
 
 def vergadering_ics(vergadering: dict, punten: list[dict], einde: dt.datetime | None = None,

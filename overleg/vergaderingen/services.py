@@ -207,10 +207,13 @@ async def dossier_status(user: CurrentUser, dossier_ids: list[int], van: list[st
 
 
 async def move_signals(user: CurrentUser, gemeente_id: int, dossier_ids: list[int], van: str, naar: str,
-                       why: str) -> None:
+                       why: str) -> list[int]:
+    """Move the dossiers' signals that are `van` to `naar`; the ids of those that moved."""
     rows = await Signaal.select(Signaal.id).where(
         Signaal.dossier.is_in(dossier_ids) & in_gemeenten(Signaal.gemeente, gemeente_id) & (Signaal.status == van))
-    await set_status([row["id"] for row in rows], naar, user.id, why)
+    ids = [row["id"] for row in rows]
+    await set_status(ids, naar, user.id, why)
+    return ids
 
 
 async def in_actie(user: CurrentUser, vergadering: dict, dossier_id: int) -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.exceptions import HTTPException
 
 from admin import tenancy
 from admin.sessions import CurrentUser
+from berichten.voorkeuren import queue_for_user
 from common import dates
 from common.dates import short_date, today
 from common.db import write_transaction
@@ -35,6 +37,7 @@ from overleg.tables import (
     Verslag,
     VerslagStatus,
 )
+from overleg.vergaderingen.berichten import verslag_mail
 from signalen.validation import clean_text
 
 CONCEPT, GOEDGEKEURD = VerslagStatus.concept, VerslagStatus.goedgekeurd
@@ -194,8 +197,10 @@ async def _sources(vergadering_id: int) -> list[dict]:
 
 
 async def _store(vergadering_id: int, text: str, expected: int | None, user_id: int | None, bevestig: Any, *,
-                 approve: tuple[int, dt.datetime] | None = None) -> None:
-    """Store the text once the privacy guard lets it pass (partners read the minutes and their PDF)."""
+                 approve: tuple[int, dt.datetime] | None = None, mail: dict | None = None) -> None:
+    """Store the text once the privacy guard lets it pass (partners read the minutes and their PDF); `mail`
+    (queue_for_user's kwargs) is queued in the same transaction — for a first save (the minutes are then ready for
+    approval) or an approval."""
     async with write_transaction():
         row = await Verslag.select().where(Verslag.vergadering == vergadering_id).first()
         if row and row["status"] == GOEDGEKEURD:
@@ -217,6 +222,8 @@ async def _store(vergadering_id: int, text: str, expected: int | None, user_id: 
         else:
             fields = {"status": CONCEPT.value, **{column._meta.name: value for column, value in values.items()}}
             await Verslag.insert(Verslag(vergadering=vergadering_id, **fields))
+        if mail is not None and (approve or row is None):
+            await queue_for_user(**mail)
 
 
 async def save_verslag(user: CurrentUser, vergadering_id: int | None, inhoud: Any, versie: Any,
@@ -225,7 +232,8 @@ async def save_verslag(user: CurrentUser, vergadering_id: int | None, inhoud: An
     nobody confirmed → 422 (`persoonsgegevens`) unless `bevestig` is True."""
     vergadering = await _chair_meeting(user, vergadering_id)
     text, expected = _text(inhoud), _versie(versie)
-    await _store(vergadering["id"], text, expected, user.id, bevestig)
+    mail = await verslag_mail(vergadering, goedgekeurd=False, actor_id=user.id)
+    await _store(vergadering["id"], text, expected, user.id, bevestig, mail=mail)
     return await get_verslag(user, vergadering["id"])
 
 
@@ -238,8 +246,10 @@ async def regenerate(user: CurrentUser, vergadering_id: int | None, versie: Any)
     return await get_verslag(user, vergadering["id"])
 
 
-async def approve(user: CurrentUser, vergadering_id: int | None, goedgekeurd_in: Any, versie: Any = None) -> dict:
-    """Approve in a later meeting of the same overleg (not in the future); from then on the verslag is frozen."""
+async def approve(user: CurrentUser, vergadering_id: int | None, goedgekeurd_in: Any, versie: Any = None,
+                  pdf: Callable[[dict], Awaitable[bytes]] | None = None) -> dict:
+    """Approve in a later meeting of the same overleg (not in the future); from then on the verslag is frozen.
+    The members get a mail, with the approved minutes as PDF when the caller passes its renderer (`pdf`)."""
     vergadering = await _chair_meeting(user, vergadering_id)
     expected = _versie(versie, required=False)
     later_id = as_id(goedgekeurd_in)
@@ -251,5 +261,13 @@ async def approve(user: CurrentUser, vergadering_id: int | None, goedgekeurd_in:
     if row and row["status"] == GOEDGEKEURD:
         raise HTTPException(status_code=409, detail="Dit verslag is al goedgekeurd.")
     text = row["inhoud"] if row else await generate_text(vergadering["id"])
-    await _store(vergadering["id"], text, expected, user.id, False, approve=(later_id, dates.now()))
+    moment = dates.now()
+    body = None
+    if pdf is not None:
+        current = await get_verslag(user, vergadering["id"])
+        body = await pdf({**current, "inhoud": text, "status": GOEDGEKEURD.value, "goedgekeurd_op": moment,
+                          "goedgekeurd_in": later_id, "goedgekeurd_in_datum": choices[later_id]["datum"],
+                          "mag_bewerken": False})
+    mail = await verslag_mail(vergadering, goedgekeurd=True, actor_id=user.id, pdf=body)
+    await _store(vergadering["id"], text, expected, user.id, False, approve=(later_id, moment), mail=mail)
     return await get_verslag(user, vergadering["id"])

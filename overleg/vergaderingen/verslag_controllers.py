@@ -117,7 +117,8 @@ class VerslagPagesController(Controller):
         vid = path_id(vergadering_id)
         form = await request.form()
         try:
-            await service.approve(request.user, vid, form.get("goedgekeurd_in"), str(form.get("versie", "")))
+            await service.approve(request.user, vid, form.get("goedgekeurd_in"), str(form.get("versie", "")),
+                                  pdf=verslag_pdf)
         except FieldErrors as exc:
             response = Redirect(_verslag_url(request, vid), status_code=303)
             return flash(response, next(iter(exc.fields.values()), str(exc.detail)), "fout")
@@ -157,4 +158,4 @@ class VerslagApiController(Controller):
     async def approve(self, request: Request, vergadering_id: FromPath[str]) -> dict:
         body = await read_json(request)
         return _out(await service.approve(request.user, path_id(vergadering_id), body.get("goedgekeurd_in"),
-                                          body.get("versie")))
+                                          body.get("versie"), pdf=verslag_pdf))
