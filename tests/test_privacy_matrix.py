@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 
@@ -109,14 +110,22 @@ def plant(world, personas) -> dict[str, object]:
         "citaten": PLANTED["citaten"]})
     assert created.status_code == 201, created.text
     nota_id = created.json()["id"]
+    from admin.tables import Gemeente
+
+    sync(Gemeente.update({Gemeente.college_email: "college@mechelen.example"}).where(
+        Gemeente.id == world.gemeenten["mechelen"]))
     sync(lifecycle.send(chair, nota_id))
     feeds = {name: sync(kalender.new_feed(world.users[name])) for name in (*OUTSIDERS, *REGISTER)}
     since = today() - dt.timedelta(days=365)
     themas = [t.sleutel for t in sync(bovenlokaal.themes(current_user(personas["coordinator_h"]), since))]
     assert themas, "Mechelen and Hoeilaart share a theme: the bovenlokaal pages have something to show"
+    from berichten.tables import Bericht
+
+    first_mail = sync(Bericht.select(Bericht.id).order_by(Bericht.id).first())
+    assert first_mail, "publishing the agenda and sending the nota queue mails"
     return {"themas": themas, "signaal": signaal["id"], "dossier": dossier["id"], "vergadering": vergadering["id"],
             "overleg": overleg.id, "actie": actie["id"], "signaalnota": nota_id, "agendapunt": punt["id"],
-            "feeds": feeds}
+            "feeds": feeds, "bericht": first_mail["id"]}
 
 
 @pytest.fixture
@@ -196,3 +205,44 @@ def test_the_coordinator_elsewhere_really_reads_the_bovenlokaal_pages_the_matrix
     for key in ids["themas"]:
         form = people["coordinator_h"].get(f"/notas/nieuw?adressaat=bovenlokaal&thema={key}&periode=12")
         assert form.status_code == 200, key
+
+
+def _mails() -> list[dict]:
+    from berichten.tables import Bericht, BerichtBijlage
+
+    rows = sync(Bericht.select().order_by(Bericht.id))
+    for row in rows:
+        meta = json.loads(row["attachments"]) if isinstance(row["attachments"], str) else row["attachments"]
+        ids = [item["bijlage"] for item in meta]
+        row["files"] = sync(BerichtBijlage.select().where(BerichtBijlage.id.is_in(ids))) if ids else []
+    return rows
+
+
+@pytest.mark.pdf
+def test_no_mail_carries_the_planted_data(planted):
+    """Every mail the planted world caused (agenda to the partner, the nota to the college, the loop back to the
+    worker, …): subject, text, HTML and attachments (PDF text) hold none of the markers, whoever receives it."""
+    mails = _mails()
+    kinds = {m["kind"] for m in mails}
+    assert {"agenda_gepubliceerd", "nota_verstuurd"} <= kinds, kinds
+    problems = []
+    for mail in mails:
+        parts = [mail["subject"], mail["text"], mail["html"] or ""]
+        parts += [pdf_text(f["data"]) if f["data"][:4] == b"%PDF" else f["data"].decode("utf-8", "replace")
+                  for f in mail["files"]]
+        found = leaks("\n".join(parts))
+        if found:
+            problems.append(f"{mail['kind']} to {mail['to_email']}: {found}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_councils_answer_page_shows_none_of_the_planted_data(planted, app):
+    """The secret link in the college's mail opens the nota without an account: an outside audience."""
+    ids, people = planted
+    mail = next(m for m in _mails() if m["kind"] == "nota_verstuurd")
+    link = re.search(r"/antwoord/[A-Za-z0-9_-]+", mail["text"])
+    assert link, "the nota mail holds the answer link"
+    outsider = login_as(app, None, "anonymous")
+    page = outsider.get(link.group(0))
+    assert page.status_code == 200 and "Een plek voor tieners" in page.text
+    assert not leaks(page.text), leaks(page.text)
