@@ -20,7 +20,7 @@ from common.errors import FieldErrors
 from common.ids import as_id, path_id
 from overleg.access import get_overleg
 from overleg.tables import VergaderingStatus
-from overleg.vergaderingen import agenda
+from overleg.vergaderingen import aanwezigheid, agenda
 from overleg.vergaderingen import services as V
 from signalen.api import error_responses as errors
 
@@ -108,7 +108,7 @@ def _vergadering(row: dict) -> dict:
 async def _detail(row: dict) -> VergaderingDetail:
     punten = await agenda.list_punten(row)
     deelnemers = [VergaderingDeelnemer(id=d["id"], partner=d["partner"], naam=d["naam"], aanwezigheid=d["aanwezigheid"])
-                  for d in await V.list_deelnemers(row["id"])]
+                  for d in await aanwezigheid.list_deelnemers(row["id"])]
     return VergaderingDetail(**_vergadering(row), einde=agenda.planned_end(row, punten).strftime("%H:%M"),
                              deelnemers=deelnemers)
 
