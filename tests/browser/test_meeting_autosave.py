@@ -80,7 +80,8 @@ def test_notes_typed_and_clicked_away_from_within_200_ms_are_all_kept(new_page, 
 
     # 2. The next point: the last sentence comes along.
     with tablet.expect_navigation(url=re.compile(rf"punt={second}$")):
-        type_then_click(tablet, tablet.get_by_label(NOTES_LABEL), SECOND, tablet.get_by_role("link", name="Rondvraag →"))
+        type_then_click(tablet, tablet.get_by_label(NOTES_LABEL), SECOND,
+                        tablet.get_by_role("link", name="Rondvraag →"))
     assert_quick(tablet)
     tablet.goto(url)
     expect(tablet.get_by_label(NOTES_LABEL)).to_have_value(FIRST + SECOND)

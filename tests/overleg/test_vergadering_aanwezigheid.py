@@ -40,6 +40,9 @@ def test_an_invitee_without_an_organisation_shows_their_name_not_a_dash(voorzitt
         assert "Voorzitter Test" in text and "—\n" not in text
     verslag = voorzitter.get(f"/vergaderingen/{setup['meeting']}/verslag").text
     assert "Voorzitter Test" in verslag
+    api = partner.get(f"/api/v1/vergaderingen/{setup['meeting']}").json()["deelnemers"]
+    person = next(d for d in api if d["persoon"] == world.users["voorzitter"])
+    assert person["naam"] == "Voorzitter Test" and person["soort"] == "persoon" and person["partner"] is None
 
 
 def test_the_chair_invites_persons_as_well_as_organisations(voorzitter, world, setup):
