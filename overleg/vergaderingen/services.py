@@ -1,10 +1,12 @@
-"""Meetings (Vergadering) of an overleg: create, read, close, invitations and attendance, and running the meeting
-point by point (notes with a version check, the functions of a point, actions). Plain async functions, no HTTP.
+"""Meetings (Vergadering) of an overleg: create, read, close, and running the meeting point by point (notes with a
+version check, the functions of a point, actions). Plain async functions, no HTTP. Invitations and attendance
+live in overleg.vergaderingen.aanwezigheid, the stages in .stappen, the calendar event in .ics.
 
 Every read goes through overleg.access.vergadering_scope (tenancy); every change through require_chair.
 Decisions write back to the signals through signalen.services.set_status, with history:
 a dossier on a published agenda → geagendeerd; the function actie → in_actie.
-The agenda itself (ranking, points, publishing and its write-back to geagendeerd) lives in overleg.agenda.
+The agenda itself (ranking, points, publishing and its write-back to geagendeerd) lives in .agenda; every change
+of it bumps the meeting's calendar SEQUENCE (bump_sequence).
 """
 
 from __future__ import annotations
