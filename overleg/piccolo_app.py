@@ -3,6 +3,7 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from overleg.tables import (
+    AanwezigheidHistoriek,
     Actie,
     Afwijzing,
     Agendapunt,
@@ -32,7 +33,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=[Overleg, Partner, Overleglid, Dossier, DossierHistoriek, Afwijzing, Vergadering, Deelnemer,
                    Agendapunt, Actie, Verslag, Commentaar, Signaalnota, NotaDossier, NotaCommentaar, Antwoord,
-                   Terugkoppeling, Huisstijl, Kalenderfeed, AntwoordLink],
+                   Terugkoppeling, Huisstijl, Kalenderfeed, AntwoordLink, AanwezigheidHistoriek],
     migration_dependencies=["signalen.piccolo_app", "admin.piccolo_app", "piccolo.apps.user.piccolo_app"],
     commands=[],
 )

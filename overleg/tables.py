@@ -200,6 +200,7 @@ class Vergadering(Table):
     status = Varchar(length=32, choices=VergaderingStatus, default=VergaderingStatus.concept.value)
     gepubliceerd_op = Timestamptz(null=True, default=None)
     versie = Integer(default=1)
+    sequence = Integer(default=0)  # the .ics SEQUENCE: bumped when date, time, place or agenda change
 
     @classmethod
     def get_readable(cls) -> Readable:
@@ -215,6 +216,17 @@ class Deelnemer(Table):
     user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     naam = Varchar(length=200, default="")
     aanwezigheid = Varchar(length=32, choices=Aanwezigheid, default=Aanwezigheid.uitgenodigd.value)
+
+
+class AanwezigheidHistoriek(Table):
+    """Every change of a recorded attendance answer: who, when, from, to."""
+
+    id: Serial
+    deelnemer = ForeignKey(Deelnemer, null=False, on_delete=OnDelete.cascade, index=True)
+    tijdstip = Timestamptz()
+    gebruiker = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    van = Varchar(length=32)  # an Aanwezigheid
+    naar = Varchar(length=32)  # an Aanwezigheid
 
 
 class Agendapunt(Table):

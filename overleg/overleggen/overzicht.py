@@ -11,7 +11,8 @@ from admin.tenancy import gemeente_ids_with, in_gemeenten
 from common.dates import today
 from overleg.access import PUBLISHED, partner_ids_of
 from overleg.notas import lifecycle as nota_lifecycle
-from overleg.tables import Actie, ActieStatus, Dossier, DossierStatus, Vergadering
+from overleg.tables import Actie, ActieStatus, Dossier, DossierStatus, Vergadering, VergaderingStatus
+from overleg.vergaderingen import stappen
 from signalen.tables import Signaal, Status
 
 OPEN_ACTIONS = [ActieStatus.open.value, ActieStatus.bezig.value]
@@ -20,11 +21,23 @@ OPEN_ACTIONS = [ActieStatus.open.value, ActieStatus.bezig.value]
 async def chair(user: CurrentUser) -> dict:
     ids = sorted(gemeente_ids_with(user, {Rol.voorzitter}))
     day = today()
-    next_meeting = await (Vergadering.select(Vergadering.id, Vergadering.datum, Vergadering.begin,
-                                             Vergadering.plaats, Vergadering.status,
-                                             Vergadering.overleg.naam.as_alias("overleg"))
-                          .where(in_gemeenten(Vergadering.overleg.gemeente, ids) & (Vergadering.datum >= day))
-                          .order_by(Vergadering.datum).first())
+    columns = (Vergadering.id, Vergadering.datum, Vergadering.begin, Vergadering.plaats, Vergadering.status,
+               Vergadering.overleg.id.as_alias("overleg_id"), Vergadering.overleg.naam.as_alias("overleg"))
+    mine = in_gemeenten(Vergadering.overleg.gemeente, ids)
+    gehouden = VergaderingStatus.gehouden.value
+    # A held meeting is never "the next one", even on its own day.
+    next_meeting = await (Vergadering.select(*columns)
+                          .where(mine & (Vergadering.datum >= day) & (Vergadering.status != gehouden))
+                          .order_by(Vergadering.datum, Vergadering.begin).first())
+    last_meeting = await (Vergadering.select(*columns)
+                          .where(mine & ((Vergadering.status == gehouden) | (Vergadering.datum < day)))
+                          .order_by(Vergadering.datum, ascending=False).first())
+    for meeting in (next_meeting, last_meeting):
+        if meeting:
+            stand = (await stappen.verslag_standen([{**meeting, "overleg": meeting["overleg_id"]}]))[meeting["id"]]
+            meeting["stap"] = stappen.current_stage(meeting)
+            meeting["verslag"] = stappen.VERSLAG[stand]
+            meeting["toon_verslag"] = stappen.verslag_zichtbaar(meeting, stand)
     ripe = await (Signaal.select(Signaal.dossier, Count(alias="signalen"))
                   .where(in_gemeenten(Signaal.gemeente, ids) & Signaal.dossier.is_not_null())
                   .group_by(Signaal.dossier))
@@ -41,8 +54,9 @@ async def chair(user: CurrentUser) -> dict:
                                     & Actie.status.is_in(OPEN_ACTIONS))
                              .order_by(Actie.deadline))
     overdue_answers = await nota_lifecycle.overdue_answers(user)  # one definition of "overdue", shared
-    return {"volgende_vergadering": next_meeting, "rijpe_dossiers": ripe_dossiers[:8],
-            "ongebundeld": unbundled, "acties_te_laat": overdue_actions, "antwoorden_te_laat": overdue_answers}
+    return {"volgende_vergadering": next_meeting, "vorige_vergadering": last_meeting,
+            "rijpe_dossiers": ripe_dossiers[:8], "ongebundeld": unbundled, "acties_te_laat": overdue_actions,
+            "antwoorden_te_laat": overdue_answers}
 
 
 async def partner(user: CurrentUser) -> dict:

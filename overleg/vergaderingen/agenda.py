@@ -141,18 +141,28 @@ async def voorstellen(vergadering: dict) -> list[dict]:
 
 async def list_punten(vergadering: dict) -> list[dict]:
     """The points in order, each with its planned `start` and `einde` (datetimes) and `functies` as a list."""
+    return (await punten_per_vergadering([vergadering]))[vergadering["id"]]
+
+
+async def punten_per_vergadering(vergaderingen: list[dict]) -> dict[int, list[dict]]:
+    """list_punten for many meetings in one query (the calendar feed): meeting id → its points in order."""
+    ids = [v["id"] for v in vergaderingen]
     rows = await Agendapunt.select(
         *Agendapunt.all_columns(), Agendapunt.dossier.titel.as_alias("dossier_titel"),
         Agendapunt.dossier.status.as_alias("dossier_status"),
-    ).where(Agendapunt.vergadering == vergadering["id"]).order_by(Agendapunt.volgorde, Agendapunt.id)
-    moment = dt.datetime.combine(vergadering["datum"], vergadering["begin"])
+    ).where(Agendapunt.vergadering.is_in(ids or [0])).order_by(Agendapunt.volgorde, Agendapunt.id)
+    per: dict[int, list[dict]] = {i: [] for i in ids}
     for row in rows:
-        row["functies"] = V.functies_of(row)
-        row["soort_label"] = AgendapuntSoort.label_for(row["soort"])
-        row["start"] = moment
-        moment += dt.timedelta(minutes=row["duur_minuten"] or 0)
-        row["einde"] = moment
-    return rows
+        per[row["vergadering"]].append(row)
+    for vergadering in vergaderingen:
+        moment = dt.datetime.combine(vergadering["datum"], vergadering["begin"])
+        for row in per[vergadering["id"]]:
+            row["functies"] = V.functies_of(row)
+            row["soort_label"] = AgendapuntSoort.label_for(row["soort"])
+            row["start"] = moment
+            moment += dt.timedelta(minutes=row["duur_minuten"] or 0)
+            row["einde"] = moment
+    return per
 
 
 def planned_end(vergadering: dict, punten: list[dict]) -> dt.datetime:
@@ -187,6 +197,7 @@ async def add_dossier_punt(user: CurrentUser, vergadering_id: int, dossier_id: i
                           titel=dossier["titel"][:200], soort=S.dossier.value, dossier=dossier_id, functies="[]",
                           duur_minuten=DEFAULT_DUUR[S.dossier], reden=need[0]["reden"], versie=1)
         await punt.save()
+        await V.bump_sequence(vergadering_id)
         if vergadering["status"] == VergaderingStatus.gepubliceerd.value:
             await agendeer(user, vergadering, [dossier_id])
     return await V.get_punt(vergadering, punt.id)
@@ -207,6 +218,7 @@ async def add_vrij_punt(user: CurrentUser, vergadering_id: int, soort: object, t
         punt = Agendapunt(vergadering=vergadering_id, volgorde=await _next_volgorde(vergadering_id), titel=text,
                           soort=kind.value, dossier=None, functies="[]", duur_minuten=DEFAULT_DUUR[kind], versie=1)
         await punt.save()
+        await V.bump_sequence(vergadering_id)
     return await V.get_punt(vergadering, punt.id)
 
 
@@ -215,6 +227,7 @@ async def remove_punt(user: CurrentUser, vergadering_id: int, punt_id: int) -> N
     punt = await V.get_punt(vergadering, punt_id)
     async with write_transaction():
         await Agendapunt.delete().where(Agendapunt.id == punt_id)
+        await V.bump_sequence(vergadering_id)
         if punt["dossier"] and vergadering["status"] == VergaderingStatus.gepubliceerd.value:
             await ontagendeer(user, vergadering, punt["dossier"])
 
@@ -235,6 +248,7 @@ async def move_punt(user: CurrentUser, vergadering_id: int, punt_id: int, richti
             order[index], order[other] = order[other], order[index]
         for position, pid in enumerate(order, start=1):
             await Agendapunt.update({Agendapunt.volgorde: position}).where(Agendapunt.id == pid)
+        await V.bump_sequence(vergadering_id)
 
 
 async def set_duur(user: CurrentUser, vergadering_id: int, punt_id: int, minuten: object) -> dict:
@@ -244,7 +258,9 @@ async def set_duur(user: CurrentUser, vergadering_id: int, punt_id: int, minuten
     text = str(minuten).strip() if isinstance(minuten, str | int) and not isinstance(minuten, bool) else ""
     if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_DUUR):
         raise FieldErrors({"duur_minuten": "Geef een duur tussen 1 en 480 minuten."})
-    await Agendapunt.update({Agendapunt.duur_minuten: int(text)}).where(Agendapunt.id == punt_id)
+    async with write_transaction():
+        await Agendapunt.update({Agendapunt.duur_minuten: int(text)}).where(Agendapunt.id == punt_id)
+        await V.bump_sequence(vergadering_id)
     return {**punt, "duur_minuten": int(text)}
 
 
@@ -261,13 +277,16 @@ async def publish(user: CurrentUser, vergadering_id: int) -> dict:
     if not punten:
         raise FieldErrors({"agenda": "Zet eerst minstens één punt op de agenda."},
                           detail="Een lege agenda kan je niet publiceren.")
-    published = {**vergadering, "status": VergaderingStatus.gepubliceerd.value, "versie": vergadering["versie"] + 1}
+    published = {**vergadering, "status": VergaderingStatus.gepubliceerd.value, "versie": vergadering["versie"] + 1,
+                 "sequence": vergadering["sequence"] + 1}
     lijst = await list_punten(published)
     mail = await vergadering_berichten.agenda_mail(published, lijst, planned_end(published, lijst), actor_id=user.id)
     async with write_transaction():
         await Vergadering.update({Vergadering.status: VergaderingStatus.gepubliceerd.value,
                                   Vergadering.gepubliceerd_op: dates.now(),
-                                  Vergadering.versie: Vergadering.versie + 1}).where(Vergadering.id == vergadering_id)
+                                  Vergadering.versie: Vergadering.versie + 1,
+                                  Vergadering.sequence: Vergadering.sequence + 1}).where(
+            Vergadering.id == vergadering_id)
         await agendeer(user, vergadering, sorted({p["dossier"] for p in punten if p["dossier"]}))
         await queue_for_user(**mail)
     return await V.get_vergadering(user, vergadering_id)
@@ -301,19 +320,20 @@ async def ontagendeer(user: CurrentUser, vergadering: dict, dossier_id: int) -> 
 
 async def reschedule(user: CurrentUser, vergadering_id: int, data: dict) -> dict:
     """Another date, hour or place (chair). A published meeting's members get the changed invitation: the same
-    UID, SEQUENCE = the new versie."""
+    UID, the next SEQUENCE."""
     vergadering = await V.chair_vergadering(user, vergadering_id)
     values = V.check_input(data)
     if values["datum"] < today():
         raise FieldErrors({"datum": "Kies een datum vanaf vandaag."})
-    moved = {**vergadering, **values, "versie": vergadering["versie"] + 1}
+    moved = {**vergadering, **values, "versie": vergadering["versie"] + 1, "sequence": vergadering["sequence"] + 1}
     mail = None
     if vergadering["status"] == VergaderingStatus.gepubliceerd.value:
         lijst = await list_punten(moved)
         mail = await vergadering_berichten.agenda_mail(moved, lijst, planned_end(moved, lijst), actor_id=user.id)
     async with write_transaction():
         await Vergadering.update({Vergadering.datum: values["datum"], Vergadering.begin: values["begin"],
-                                  Vergadering.plaats: values["plaats"], Vergadering.versie: Vergadering.versie + 1}
+                                  Vergadering.plaats: values["plaats"], Vergadering.versie: Vergadering.versie + 1,
+                                  Vergadering.sequence: Vergadering.sequence + 1}
                                  ).where(Vergadering.id == vergadering_id)
         if mail is not None:
             await queue_for_user(**mail)
@@ -328,7 +348,7 @@ async def cancel(user: CurrentUser, vergadering_id: int) -> None:
     lijst = await list_punten(vergadering)
     mail = None
     if published:
-        cancelled = {**vergadering, "versie": vergadering["versie"] + 1}
+        cancelled = {**vergadering, "versie": vergadering["versie"] + 1, "sequence": vergadering["sequence"] + 1}
         mail = await vergadering_berichten.agenda_mail(cancelled, lijst, planned_end(cancelled, lijst),
                                                        actor_id=user.id, cancel=True)
     async with write_transaction():

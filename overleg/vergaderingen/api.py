@@ -20,7 +20,7 @@ from common.errors import FieldErrors
 from common.ids import as_id, path_id
 from overleg.access import get_overleg
 from overleg.tables import VergaderingStatus
-from overleg.vergaderingen import agenda
+from overleg.vergaderingen import aanwezigheid, agenda
 from overleg.vergaderingen import services as V
 from signalen.api import error_responses as errors
 
@@ -39,7 +39,10 @@ class VergaderingNieuw(Struct, kw_only=True):
 class VergaderingDeelnemer(Struct, kw_only=True):
     id: int
     partner: Annotated[int | None, Meta(description="Id van de partnerorganisatie.")]
-    naam: str
+    persoon: Annotated[int | None, Meta(description="Id van de persoon (gebruiker), bij een persoonlijke "
+                                                    "uitnodiging.")] = None
+    soort: Annotated[str, Meta(description="organisatie of persoon.")] = "organisatie"
+    naam: Annotated[str, Meta(description="Naam van de persoon (met organisatie) of van de organisatie.")]
     aanwezigheid: Annotated[str, Meta(description="uitgenodigd, aanwezig, verontschuldigd of afwezig.")]
 
 
@@ -107,8 +110,9 @@ def _vergadering(row: dict) -> dict:
 
 async def _detail(row: dict) -> VergaderingDetail:
     punten = await agenda.list_punten(row)
-    deelnemers = [VergaderingDeelnemer(id=d["id"], partner=d["partner"], naam=d["naam"], aanwezigheid=d["aanwezigheid"])
-                  for d in await V.list_deelnemers(row["id"])]
+    deelnemers = [VergaderingDeelnemer(id=d["id"], partner=d["partner"], persoon=d["user"], soort=d["soort"],
+                                       naam=d["naam"], aanwezigheid=d["aanwezigheid"])
+                  for d in await aanwezigheid.list_deelnemers(row["id"])]
     return VergaderingDetail(**_vergadering(row), einde=agenda.planned_end(row, punten).strftime("%H:%M"),
                              deelnemers=deelnemers)
 

@@ -17,14 +17,13 @@ from common import dates
 from common.pdf import PdfMeta, render_template_pdf
 from overleg.overleggen import berichten as ontvangers
 from overleg.tables import VergaderingStatus
-from overleg.vergaderingen import ics
-from overleg.vergaderingen import services as V
+from overleg.vergaderingen import aanwezigheid, ics
 from settings import get_settings
 from signalen.mailtekst import redacted
 
 
 async def _agenda_pdf(vergadering: dict, punten: list[dict], einde: Any) -> bytes:
-    context = {"v": vergadering, "punten": punten, "einde": einde, "deelnemers": await V.list_deelnemers(
+    context = {"v": vergadering, "punten": punten, "einde": einde, "deelnemers": await aanwezigheid.list_deelnemers(
         vergadering["id"]), "VergaderingStatus": VergaderingStatus}
     meta = PdfMeta(title=f"Agenda {vergadering['overleg_naam']} {vergadering['datum']:%d/%m/%Y}",
                    author=vergadering["overleg_naam"], subject="Agenda van de vergadering")
@@ -35,14 +34,14 @@ async def _agenda_pdf(vergadering: dict, punten: list[dict], einde: Any) -> byte
 async def agenda_mail(vergadering: dict, punten: list[dict], einde: Any, *, actor_id: int | None,
                       cancel: bool = False, **changes: Any) -> dict:
     """The agenda mail of `vergadering` (its points and planned end as overleg.vergaderingen.agenda computes them)
-    as it will be after `changes` (e.g. status, versie, datum): the kwargs of queue_for_user. `cancel`: the meeting
+    as it will be after `changes` (e.g. status, sequence, datum): the kwargs of queue_for_user. `cancel`: the meeting
     is called off (METHOD:CANCEL, no PDF)."""
     v = {**vergadering, **changes}
     v["status_label"] = VergaderingStatus.label_for(v["status"])
     v["datum_tekst"] = dates.long_date_with_day(v["datum"])
     url = ics.meeting_url(v["id"])
     organizer = parseaddr(get_settings().mail_from)[1] or "signaalwerk@localhost"
-    invitation = ics.invitation_ics(v, punten, einde, url, organizer=organizer, cancel=cancel)
+    invitation = ics.invitation_ics(v, punten, organizer=organizer, cancel=cancel)
     method = "CANCEL" if cancel else "REQUEST"
     files = [Attachment("uitnodiging.ics", "text/calendar", invitation)]
     if not cancel:

@@ -25,7 +25,7 @@ from common.pdf import PdfMeta, render_template_pdf
 from overleg import guard
 from overleg.access import get_overleg, overleggen
 from overleg.tables import Aanwezigheid, Actie, ActieStatus, AgendapuntSoort, Functie, Lens, VergaderingStatus
-from overleg.vergaderingen import agenda, ics
+from overleg.vergaderingen import aanwezigheid, agenda, ics, stappen
 from overleg.vergaderingen import services as vergaderingen
 
 V = vergaderingen
@@ -57,11 +57,15 @@ async def agenda_context(request: Request, vergadering_id: int, **extra: Any) ->
     chair = is_chair(user, vergadering["gemeente"])
     punten = await agenda.list_punten(vergadering)
     open_for_changes = chair and vergadering["status"] != VergaderingStatus.gehouden.value
+    verslag = (await stappen.verslag_standen([vergadering]))[vergadering["id"]]
     return {
         "v": vergadering, "punten": punten, "einde": agenda.planned_end(vergadering, punten), "voorzitter": chair,
-        "bewerkbaar": open_for_changes, "deelnemers": await V.list_deelnemers(vergadering_id),
+        "bewerkbaar": open_for_changes, "deelnemers": await aanwezigheid.list_deelnemers(vergadering_id),
         "voorstellen": await agenda.voorstellen(vergadering) if open_for_changes else [],
         "partners": await V.partners_of(vergadering["overleg"]) if open_for_changes else [],
+        "personen": await aanwezigheid.personen_of(vergadering) if open_for_changes else [],
+        "keuzes": AANWEZIGHEID_KEUZES, "stappen": stappen.stappen(vergadering, verslag),
+        "verslag_stand": stappen.VERSLAG[verslag], "toon_verslag": stappen.verslag_zichtbaar(vergadering, verslag),
         "soorten": {k: v for k, v in AgendapuntSoort.labels().items() if k != AgendapuntSoort.dossier},
         "functie_labels": Functie.labels(),
         "verleden": vergadering["datum"] < today(), "fields": {}, **extra,
@@ -80,7 +84,7 @@ async def leiden_context(request: Request, vergadering_id: int, punt_id: int | N
         "v": vergadering, "punten": punten, "punt": huidig, "index": index,
         "vorige": punten[index - 1] if huidig and index > 0 else None,
         "volgende": punten[index + 1] if huidig and index + 1 < len(punten) else None,
-        "deelnemers": await V.list_deelnemers(vergadering_id), "keuzes": AANWEZIGHEID_KEUZES,
+        "deelnemers": await aanwezigheid.list_deelnemers(vergadering_id), "keuzes": AANWEZIGHEID_KEUZES,
         "acties": await _acties(vergadering_id), "partners": await V.partners_of(vergadering["overleg"]),
         "lenzen": Lens.labels(), "functie_labels": Functie.labels(), "einde": agenda.planned_end(vergadering, punten),
         "fields": {}, "conflict": None, **extra,
@@ -98,6 +102,10 @@ class VergaderingPagesController(Controller):
         if not member_gemeente_ids(user):
             raise not_found()
         rows = await V.list_vergaderingen(user)
+        standen = await stappen.verslag_standen(rows)
+        for row in rows:
+            row["verslag"] = stappen.VERSLAG[standen[row["id"]]]
+            row["toon_verslag"] = stappen.verslag_zichtbaar(row, standen[row["id"]])
         done = VergaderingStatus.gehouden.value
         komend = [r for r in rows if r["datum"] >= today() and r["status"] != done]
         voorbij = [r for r in reversed(rows) if r not in komend]
@@ -149,10 +157,8 @@ class VergaderingPagesController(Controller):
 
     async def _ics(self, request: Request, vergadering_id: int) -> Response:
         vergadering = await V.get_vergadering(request.user, vergadering_id)
-        punten = await agenda.list_punten(vergadering)
-        url = ics.meeting_url(vergadering_id)
-        body = ics.vergadering_ics(vergadering, punten, agenda.planned_end(vergadering, punten), url)
-        return Response(body, media_type="text/calendar; charset=utf-8", headers={
+        body = ics.vergadering_ics(vergadering, await agenda.list_punten(vergadering))
+        return Response(body, media_type=ics.MEDIA_TYPE, headers={
             "Content-Disposition": f'attachment; filename="vergadering-{vergadering["datum"].isoformat()}.ics"'})
 
     @get("/{vergadering_id:str}/agenda.pdf", name="vergadering_pdf")
@@ -207,18 +213,23 @@ class VergaderingPagesController(Controller):
         v = path_id(vergadering_id)
         form = await request.form()
         ids = as_ids(form.getall("partners")) if "partners" in form else []
-        return await self._agenda_or_error(request, v, V.set_uitgenodigden(request.user, v, ids),
-                                           "Uitnodigingen bijgewerkt.", "#deelnemers")
+        personen = as_ids(form.getall("personen")) if "personen" in form else []
+        work = aanwezigheid.set_uitgenodigden(request.user, v, ids, personen)
+        return await self._agenda_or_error(request, v, work, "Uitnodigingen bijgewerkt.", "#deelnemers")
 
     @post("/{vergadering_id:str}/aanwezigheid", name="vergadering_aanwezigheid", status_code=303)
-    async def aanwezigheid(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+    async def aanwezigheid_bewaren(self, request: Request, vergadering_id: FromPath[str]) -> Response:
+        """From the running meeting (back to its point) or, to correct an answer later, from the meeting page."""
         v = path_id(vergadering_id)
         form = await request.form()
         keuzes = {path_id(k.removeprefix("d-")): str(val) for k, val in form.items() if k.startswith("d-")}
-        await V.set_aanwezigheid(request.user, v, keuzes)
+        changed = await aanwezigheid.set_aanwezigheid(request.user, v, keuzes)
+        message = "Aanwezigheid bewaard." if changed else "Aanwezigheid ongewijzigd."
+        if form.get("terug") == "detail":
+            return _back(request, v, message, "#aanwezigheid")
         punt = str(form.get("punt", ""))
         query = f"?punt={path_id(punt)}" if punt else ""
-        return _back(request, v, "Aanwezigheid bewaard.", "#aanwezigheid", "vergadering_leiden", query)
+        return _back(request, v, message, "#aanwezigheid", "vergadering_leiden", query)
 
     @post("/{vergadering_id:str}/punten", name="vergadering_punt_nieuw", status_code=303)
     async def punt_nieuw(self, request: Request, vergadering_id: FromPath[str]) -> Response:

@@ -1,4 +1,7 @@
-"""A meeting as an iCalendar (.ics) file, so members put it in their own calendar."""
+"""A meeting as an iCalendar (.ics) file, so members put it in their own calendar.
+
+`vevent` is the one builder of a meeting's VEVENT: the single .ics, the subscribed feed (and a mail invitation)
+all call it, so the same UID always carries the same description, end time and SEQUENCE."""
 
 from __future__ import annotations
 
@@ -12,11 +15,16 @@ from overleg.tables import VergaderingStatus
 from settings import get_settings
 
 DEFAULT_LENGTH = dt.timedelta(hours=2)  # a meeting without points yet
+MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to a text/* type itself: give it only once
 
 
 def meeting_url(vergadering_id: int) -> str:
     """The meeting's page at SIGNAALWERK_BASE_URL — never built from the request's Host, which a client chooses."""
     return f"{get_settings().base_url}/vergaderingen/{vergadering_id}"
+
+
+def uid(vergadering_id: int) -> str:
+    return f"vergadering-{vergadering_id}@signaalwerk"
 
 
 def _calendar(method: str = "PUBLISH") -> Calendar:
@@ -28,13 +36,11 @@ def _calendar(method: str = "PUBLISH") -> Calendar:
     return calendar
 
 
-def invitation_ics(vergadering: dict, punten: list[dict], einde: dt.datetime | None, url: str, *,
-                   organizer: str, cancel: bool = False) -> bytes:
+def invitation_ics(vergadering: dict, punten: list[dict], *, organizer: str, cancel: bool = False) -> bytes:
     """The meeting as an invitation in a mail (RFC 5546): METHOD:REQUEST, or METHOD:CANCEL with STATUS:CANCELLED
-    for a cancelled meeting; the same UID as the app's .ics and feed, SEQUENCE = the meeting's versie (it grows
-    with every change, so a calendar replaces the earlier invitation)."""
+    for a cancelled meeting; the same VEVENT as the app's .ics and feed (UID, SEQUENCE, description, end)."""
     calendar = _calendar("CANCEL" if cancel else "REQUEST")
-    event = _event(vergadering, punten, einde, url)
+    event = vevent(vergadering, punten)
     event.add("organizer", f"mailto:{organizer}", parameters={"CN": vergadering["overleg_naam"]})
     if cancel:
         event.pop("status")
@@ -44,43 +50,47 @@ def invitation_ics(vergadering: dict, punten: list[dict], einde: dt.datetime | N
     return calendar.to_ical()
 
 
-def vergadering_ics(vergadering: dict, punten: list[dict], einde: dt.datetime | None = None,
-                    url: str = "") -> bytes:
-    """One VEVENT: DTSTART/DTEND in Brussels time, LOCATION, SUMMARY, the agenda as DESCRIPTION."""
+def vergadering_ics(vergadering: dict, punten: list[dict]) -> bytes:
+    """One meeting as a calendar file."""
     calendar = _calendar()
-    calendar.add_component(_event(vergadering, punten, einde, url))
+    calendar.add_component(vevent(vergadering, punten))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def feed_ics(vergaderingen: list[dict], name: str) -> bytes:
-    """Every meeting of the user's overleggen in one calendar (the subscribed feed)."""
+def feed_ics(vergaderingen: list[tuple[dict, list[dict]]], name: str) -> bytes:
+    """Every (meeting, its points) of the user's overleggen in one calendar (the subscribed feed)."""
     calendar = _calendar()
     calendar.add("x-wr-calname", name)
-    for vergadering in vergaderingen:
-        calendar.add_component(_event(vergadering, [], None, ""))
+    for vergadering, punten in vergaderingen:
+        calendar.add_component(vevent(vergadering, punten))
     if vergaderingen:
         calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def _event(vergadering: dict, punten: list[dict], einde: dt.datetime | None, url: str) -> Event:
+def vevent(vergadering: dict, punten: list[dict]) -> Event:
+    """The meeting (a row with id, datum, begin, plaats, status, status_label, overleg_naam, sequence) and its
+    points in order (with `start` and `duur_minuten`, as agenda.list_punten gives them) as one VEVENT:
+    DTSTART/DTEND in Brussels time (the end: begin + every point's duration), LOCATION, SUMMARY, the agenda as
+    DESCRIPTION, the meeting's page as URL, and SEQUENCE from the meeting's counter."""
     start = dt.datetime.combine(vergadering["datum"], vergadering["begin"], tzinfo=BRUSSELS)
-    end = einde.replace(tzinfo=BRUSSELS) if einde and einde > start.replace(tzinfo=None) else start + DEFAULT_LENGTH
+    minutes = sum(p["duur_minuten"] or 0 for p in punten)
+    end = start + (dt.timedelta(minutes=minutes) if minutes else DEFAULT_LENGTH)
+    url = meeting_url(vergadering["id"])
     event = Event()
-    event.add("uid", f"vergadering-{vergadering['id']}@signaalwerk")
+    event.add("uid", uid(vergadering["id"]))
     event.add("dtstamp", dates.now())
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", f"Vergadering {vergadering['overleg_naam']}")
     event.add("location", vergadering["plaats"] or "")
-    event.add("sequence", int(vergadering.get("versie") or 1))
+    event.add("sequence", int(vergadering.get("sequence") or 0))
     event.add("status", "CONFIRMED" if vergadering["status"] != VergaderingStatus.concept else "TENTATIVE")
     lines = [f"Agenda ({vergadering['status_label'].lower()}):"] if punten else ["De agenda volgt."]
     lines += [f"{index}. {punt['start']:%H:%M} {punt['titel']} ({punt['duur_minuten']} min.)"
               for index, punt in enumerate(punten, start=1)]
-    if url:
-        lines += ["", url]
-        event.add("url", url)
+    lines += ["", url]
+    event.add("url", url)
     event.add("description", "\n".join(lines))
     return event

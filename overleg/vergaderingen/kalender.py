@@ -15,7 +15,8 @@ from common.flash import flash
 from common.ids import not_found
 from overleg.access import vergadering_scope
 from overleg.tables import Kalenderfeed, Vergadering, VergaderingStatus
-from overleg.vergaderingen.ics import feed_ics
+from overleg.vergaderingen import ics
+from overleg.vergaderingen.agenda import punten_per_vergadering
 from settings import get_settings
 
 
@@ -51,12 +52,13 @@ async def feed(token: str) -> bytes:
     rows = []
     if scope is not None:
         rows = await (Vergadering.select(Vergadering.id, Vergadering.datum, Vergadering.begin, Vergadering.plaats,
-                                         Vergadering.status, Vergadering.versie,
+                                         Vergadering.status, Vergadering.sequence,
                                          Vergadering.overleg.naam.as_alias("overleg_naam"))
-                      .where(scope).order_by(Vergadering.datum))
+                      .where(scope).order_by(Vergadering.datum, Vergadering.id))
     for r in rows:
         r["status_label"] = VergaderingStatus.label_for(r["status"])
-    return feed_ics(rows, f"Signaalwerk — {user.naam}")
+    punten = await punten_per_vergadering(rows)  # the same VEVENT as the meeting's own .ics
+    return ics.feed_ics([(r, punten[r["id"]]) for r in rows], f"Signaalwerk — {user.naam}")
 
 
 def _page_url(request: Request) -> str:
@@ -90,5 +92,5 @@ class KalenderController(Controller):
         if not bestand.endswith(".ics"):
             raise not_found()
         body = await feed(bestand.removesuffix(".ics"))
-        return Response(body, media_type="text/calendar; charset=utf-8",
+        return Response(body, media_type=ics.MEDIA_TYPE,
                         headers={"Content-Disposition": 'inline; filename="signaalwerk.ics"'})

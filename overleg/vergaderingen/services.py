@@ -1,10 +1,12 @@
-"""Meetings (Vergadering) of an overleg: create, read, close, invitations and attendance, and running the meeting
-point by point (notes with a version check, the functions of a point, actions). Plain async functions, no HTTP.
+"""Meetings (Vergadering) of an overleg: create, read, close, and running the meeting point by point (notes with a
+version check, the functions of a point, actions). Plain async functions, no HTTP. Invitations and attendance
+live in overleg.vergaderingen.aanwezigheid, the stages in .stappen, the calendar event in .ics.
 
 Every read goes through overleg.access.vergadering_scope (tenancy); every change through require_chair.
 Decisions write back to the signals through signalen.services.set_status, with history:
 a dossier on a published agenda → geagendeerd; the function actie → in_actie.
-The agenda itself (ranking, points, publishing and its write-back to geagendeerd) lives in overleg.agenda.
+The agenda itself (ranking, points, publishing and its write-back to geagendeerd) lives in .agenda; every change
+of it bumps the meeting's calendar SEQUENCE (bump_sequence).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from common.ids import as_version, not_found
 from overleg import guard
 from overleg.access import get_overleg, vergadering_scope
 from overleg.tables import (
-    Aanwezigheid,
     Agendapunt,
     Deelnemer,
     Dossier,
@@ -98,18 +99,6 @@ async def chair_vergadering(user: CurrentUser, vergadering_id: int, *, open_only
     return vergadering
 
 
-async def list_deelnemers(vergadering_id: int) -> list[dict]:
-    """Invited partners (and persons) with their attendance; call after get_vergadering (no tenancy here)."""
-    rows = await Deelnemer.select(
-        *Deelnemer.all_columns(), Deelnemer.partner.naam.as_alias("partner_naam"),
-        Deelnemer.partner.soort.as_alias("partner_soort"),
-    ).where(Deelnemer.vergadering == vergadering_id).order_by(Deelnemer.id)
-    for row in rows:
-        row["naam"] = row["partner_naam"] or row["naam"] or "—"
-        row["aanwezigheid_label"] = Aanwezigheid.label_for(row["aanwezigheid"])
-    return sorted(rows, key=lambda r: r["naam"].lower())
-
-
 async def partners_of(overleg_id: int) -> list[dict]:
     return await Partner.select(Partner.id, Partner.naam, Partner.soort).where(
         Partner.overleg == overleg_id).order_by(Partner.naam)
@@ -163,38 +152,6 @@ async def create_vergadering(user: CurrentUser, overleg_id: int, data: dict,
     return await get_vergadering(user, vergadering.id)
 
 
-async def set_uitgenodigden(user: CurrentUser, vergadering_id: int, partner_ids: list[int]) -> None:
-    """Invite exactly these partners; attendance of the ones who stay invited is kept."""
-    vergadering = await chair_vergadering(user, vergadering_id)
-    known = {p["id"] for p in await partners_of(vergadering["overleg"])}
-    wanted = set(partner_ids)
-    if not wanted <= known:
-        raise FieldErrors({"partners": "Kies alleen partners van dit overleg."})
-    async with write_transaction():
-        rows = await Deelnemer.select(Deelnemer.id, Deelnemer.partner).where(
-            (Deelnemer.vergadering == vergadering_id) & Deelnemer.partner.is_not_null())
-        present = {row["partner"] for row in rows}
-        gone = [row["id"] for row in rows if row["partner"] not in wanted]
-        if gone:
-            await Deelnemer.delete().where(Deelnemer.id.is_in(gone))
-        new = sorted(wanted - present)
-        if new:
-            await Deelnemer.insert(*[Deelnemer(vergadering=vergadering_id, partner=pid) for pid in new])
-
-
-async def set_aanwezigheid(user: CurrentUser, vergadering_id: int, keuzes: dict[int, str]) -> None:
-    """Attendance per deelnemer id: aanwezig, verontschuldigd, afwezig (or back to uitgenodigd)."""
-    await chair_vergadering(user, vergadering_id, open_only=False)
-    if any(value not in Aanwezigheid.values() for value in keuzes.values()):
-        raise FieldErrors({"aanwezigheid": "Kies aanwezig, verontschuldigd of afwezig."})
-    ids = {row["id"] for row in await Deelnemer.select(Deelnemer.id).where(Deelnemer.vergadering == vergadering_id)}
-    if not set(keuzes) <= ids:
-        raise not_found()
-    async with write_transaction():
-        for deelnemer_id, value in keuzes.items():
-            await Deelnemer.update({Deelnemer.aanwezigheid: value}).where(Deelnemer.id == deelnemer_id)
-
-
 # ----------------------------------------------------------------------------- write-back to the signals
 
 async def dossier_status(user: CurrentUser, dossier_ids: list[int], van: list[str], naar: str, why: str) -> None:
@@ -225,6 +182,11 @@ async def in_actie(user: CurrentUser, vergadering: dict, dossier_id: int) -> Non
                        Status.in_actie.value, why)
     await dossier_status(user, [dossier_id], [DossierStatus.open.value, DossierStatus.geagendeerd.value],
                          DossierStatus.in_behandeling.value, why)
+
+
+async def bump_sequence(vergadering_id: int) -> None:
+    """Date, time, place or agenda changed: calendars that hold the meeting take the new version (.ics SEQUENCE)."""
+    await Vergadering.update({Vergadering.sequence: Vergadering.sequence + 1}).where(Vergadering.id == vergadering_id)
 
 
 # ----------------------------------------------------------------------------- closing

@@ -37,6 +37,7 @@ from overleg.tables import (
     Verslag,
     VerslagStatus,
 )
+from overleg.vergaderingen.aanwezigheid import deelnemer_naam
 from overleg.vergaderingen.berichten import verslag_mail
 from signalen.validation import clean_text
 
@@ -58,12 +59,7 @@ def plain(text: Any) -> str:
 
 
 def _person(row: dict) -> str:
-    person = " ".join(p for p in (row.get("user.first_name"), row.get("user.last_name")) if p)
-    partner = row.get("partner_naam")
-    label = row.get("naam") or person
-    if label and partner:
-        return f"{plain(label)} ({plain(partner)})"
-    return plain(label or partner or "Onbekend")
+    return plain(deelnemer_naam(row))
 
 
 def _actie_line(row: dict) -> str:
@@ -77,7 +73,8 @@ async def generate_text(vergadering_id: int) -> str:
     """The minutes as Markdown: attendance, then per point (in order) the notes, the decision and the actions."""
     deelnemers = await Deelnemer.select(
         Deelnemer.naam, Deelnemer.aanwezigheid, Deelnemer.partner.naam.as_alias("partner_naam"),
-        Deelnemer.user.first_name, Deelnemer.user.last_name,
+        Deelnemer.user.first_name.as_alias("voornaam"), Deelnemer.user.last_name.as_alias("achternaam"),
+        Deelnemer.user.username.as_alias("username"),
     ).where(Deelnemer.vergadering == vergadering_id).order_by(Deelnemer.id)
     punten = await Agendapunt.select().where(Agendapunt.vergadering == vergadering_id).order_by(
         Agendapunt.volgorde).order_by(Agendapunt.id)

@@ -122,3 +122,90 @@ def test_the_token_tables_are_found_at_run_time():
     from admin.tokens import token_tables
 
     assert Kalenderfeed in [table for table, _ in token_tables()]
+
+
+# ----------------------------------------------------------------------------- one VEVENT for feed and single file
+
+def _event(content: bytes, uid: str):
+    [event] = [e for e in Calendar.from_ical(content).walk("VEVENT") if str(e["UID"]) == uid]
+    return event
+
+
+@pytest.fixture
+def agenda_meeting(world, voorzitter, werker):
+    """A published Mechelen meeting with two points (15 + 45 min), built through the services."""
+    from overleg.tables import Partner
+    from overleg.vergaderingen import agenda
+    from overleg.vergaderingen import services as V
+    from tests.support import current_user
+
+    overleg = Overleg(gemeente=world.gemeenten["mechelen"], naam="JWO Mechelen")
+    sync(overleg.save())
+    sync(Partner(overleg=overleg.id, naam="CAW Boven-Schelde", soort="caw").save())
+    chair = current_user(voorzitter)
+    meeting = sync(V.create_vergadering(chair, overleg.id, {"datum": (today() + dt.timedelta(days=10)).isoformat(),
+                                                            "begin": "19:30", "plaats": "Jeugdhuis De Pit"}))
+    eerste = sync(agenda.add_vrij_punt(chair, meeting["id"], "mededelingen"))
+    sync(agenda.set_duur(chair, meeting["id"], eerste["id"], "15"))
+    punt = sync(agenda.add_vrij_punt(chair, meeting["id"], "vrij", "Laatste bus rijdt te vroeg"))
+    sync(agenda.set_duur(chair, meeting["id"], punt["id"], "45"))
+    sync(agenda.publish(chair, meeting["id"]))
+    return {"id": meeting["id"], "punt": punt["id"], "uid": f"vergadering-{meeting['id']}@signaalwerk"}
+
+
+def test_the_feed_and_the_meeting_file_carry_the_same_event(partner, werker, anonymous, agenda_meeting):
+    single = partner.get(f"/vergaderingen/{agenda_meeting['id']}.ics")
+    assert single.status_code == 200
+    for persona in (partner, werker):
+        feed = anonymous.get(feed_url(persona))
+        assert feed.status_code == 200
+        a, b = _event(single.content, agenda_meeting["uid"]), _event(feed.content, agenda_meeting["uid"])
+        for key in ("DESCRIPTION", "DTSTART", "DTEND", "SEQUENCE", "LOCATION", "SUMMARY", "URL", "STATUS"):
+            assert a.decoded(key) == b.decoded(key), key
+        assert "Laatste bus rijdt te vroeg (45 min.)" in str(b["DESCRIPTION"])
+        assert "De agenda volgt." not in str(b["DESCRIPTION"])
+        assert b.decoded("DTEND") - b.decoded("DTSTART") == dt.timedelta(minutes=15 + 45)
+
+
+def test_sequence_grows_with_every_change_of_the_agenda(voorzitter, anonymous, agenda_meeting):
+    from overleg.vergaderingen import agenda
+    from tests.support import current_user
+
+    url, base = feed_url(voorzitter), f"/vergaderingen/{agenda_meeting['id']}"
+
+    def sequences() -> tuple[int, int]:
+        feed = _event(anonymous.get(url).content, agenda_meeting["uid"])
+        single = _event(voorzitter.get(f"{base}.ics").content, agenda_meeting["uid"])
+        return int(feed["SEQUENCE"]), int(single["SEQUENCE"])
+
+    first, same = sequences()
+    assert first == same and first >= 1  # publishing (and building the agenda) already counted
+    assert voorzitter.post_form(f"{base}/punten/{agenda_meeting['punt']}/duur", {"duur_minuten": "30"},
+                                follow_redirects=False).status_code == 303
+    second, _ = sequences()
+    assert second > first
+    voorzitter.post_form(f"{base}/punten", {"soort": "rondvraag"})
+    third, _ = sequences()
+    assert third > second
+    sync(agenda.move_punt(current_user(voorzitter), agenda_meeting["id"], agenda_meeting["punt"], "op"))
+    fourth, _ = sequences()
+    assert fourth > third
+    # A refused change (a bad duration) is no change.
+    assert voorzitter.post_form(f"{base}/punten/{agenda_meeting['punt']}/duur",
+                                {"duur_minuten": "0"}).status_code == 422
+    assert sequences()[0] == fourth
+
+
+def test_one_content_type_without_a_duplicated_charset(partner, anonymous, agenda_meeting):
+    for response in (partner.get(f"/vergaderingen/{agenda_meeting['id']}.ics"), anonymous.get(feed_url(partner))):
+        assert response.status_code == 200
+        assert response.headers.get_list("content-type") == ["text/calendar; charset=utf-8"]
+
+
+def test_the_meeting_file_stays_closed_to_strangers(werker2, anonymous, voorzitter, agenda_meeting):
+    assert werker2.get(f"/vergaderingen/{agenda_meeting['id']}.ics").status_code == 404
+    assert agenda_meeting["uid"] not in anonymous.get(feed_url(werker2)).text
+    assert anonymous.get(f"/vergaderingen/{agenda_meeting['id']}.ics", follow_redirects=False).status_code in (
+        302, 303, 401)
+    assert voorzitter.get("/vergaderingen/999999.ics").status_code == 404
+    assert voorzitter.get("/vergaderingen/abc.ics").status_code == 404

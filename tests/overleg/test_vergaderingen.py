@@ -22,7 +22,7 @@ from overleg.tables import (
     Partner,
     Vergadering,
 )
-from overleg.vergaderingen import agenda
+from overleg.vergaderingen import aanwezigheid, agenda
 from overleg.vergaderingen import services as V
 from signalen.tables import Signaal, SignaalHistoriek
 from tests.support import current_user, make_signaal, pdf_text, sync
@@ -379,7 +379,8 @@ def test_the_chair_runs_the_meeting_point_by_point_with_attendance(voorzitter, s
                                                              f"d-{deelnemers[1]['id']}": "verontschuldigd",
                                                              "punt": punt}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith(f"{base}/leiden?punt={punt}")
-    assert [d["aanwezigheid"] for d in sync(V.list_deelnemers(setup["meeting"]))] == ["aanwezig", "verontschuldigd"]
+    answers = [d["aanwezigheid"] for d in sync(aanwezigheid.list_deelnemers(setup["meeting"]))]
+    assert answers == ["aanwezig", "verontschuldigd"]
     assert voorzitter.post_form(f"{base}/aanwezigheid", {f"d-{deelnemers[0]['id']}": "misschien"}).status_code == 422
     response = voorzitter.post_form(f"{base}/punten/{punt}/notities", {"notities": "Iedereen **herkent** dit.",
                                                                        "besluit": "Naar het college.", "versie": 1})
