@@ -31,7 +31,7 @@ def new_actie(voorzitter, world, deadline: dt.date | None, wat: str = "Zoek een 
     caw = sync(Partner.select(Partner.id).where(Partner.overleg == overleg).first())["id"]
     row = sync(create_actie(current_user(voorzitter), overleg_id=overleg, agendapunt_id=None, dossier_id=None,
                             wat=wat, partner_id=caw, deadline=deadline.isoformat() if deadline else None,
-                            lens="preventie"))
+                            lens="preventie", bevestig=True))  # confirmed for the overleg; a mail still redacts
     return row["id"]
 
 
