@@ -40,13 +40,15 @@ demo: deps
 	SIGNAALWERK_DEMO=1 $(PY) manage.py demo
 
 run: deps syscheck migrate
-	@if [ "$${SIGNAALWERK_DEMO:-1}" = "1" ]; then SIGNAALWERK_DEMO=1 $(PY) manage.py demo; fi
+	@if [ "$${SIGNAALWERK_DEMO:-1}" = "1" ]; then SIGNAALWERK_DEMO=1 \
+	  SIGNAALWERK_BASE_URL=$${SIGNAALWERK_BASE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py demo; fi
 	@echo ""
 	@echo "  Signaalwerk draait op http://$(HOST):$(PORT)/"
 	@if [ "$${SIGNAALWERK_DEMO:-1}" = "1" ]; then \
 	  echo "  Demo-accounts (wachtwoord demo-demo): werker, werker2, voorzitter, partner, coordinator, beheerder"; fi
 	@echo ""
-	SIGNAALWERK_DEMO=$${SIGNAALWERK_DEMO:-1} $(VENV)/bin/uvicorn app:create_app --factory --host $(HOST) --port $(PORT) \
+	SIGNAALWERK_DEMO=$${SIGNAALWERK_DEMO:-1} SIGNAALWERK_BASE_URL=$${SIGNAALWERK_BASE_URL:-http://$(HOST):$(PORT)} \
+	  $(VENV)/bin/uvicorn app:create_app --factory --host $(HOST) --port $(PORT) \
 	  --workers $(WORKERS) --no-proxy-headers --no-server-header --no-access-log
 
 test: deps-dev syscheck
