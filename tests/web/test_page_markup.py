@@ -14,6 +14,7 @@ from admin.tables import Lidmaatschap, Rol
 from common.dates import today
 from common.templating import machine_time
 from overleg.tables import Overleg, Overleglid, Vergadering
+from tests.overleg.test_acties import ov  # noqa: F401  (the overleg with partners and actions)
 from tests.support import PERSONAS, make_signaal, sync
 from web.templating import current_href, nav_items
 
@@ -220,3 +221,10 @@ def test_a_form_without_errors_takes_no_focus(werker):
 def test_the_partner_and_anonymous_cannot_reach_the_intake(partner, anonymous):
     assert partner.get("/signalen/nieuw", follow_redirects=False).status_code in (403, 404)
     assert anonymous.get("/signalen/nieuw", follow_redirects=False).status_code in (302, 303)
+
+
+def test_a_refused_new_action_puts_the_focus_on_its_error_summary(voorzitter, ov):  # noqa: F811
+    response = voorzitter.post_form("/acties/", {"overleg": str(ov.mechelen), "wat": "", "lens": "x"})
+    assert response.status_code == 422
+    assert [(f["tag"], f.get("id")) for f in Markup(response.text).autofocus] == [("div", "fouten")]
+    assert Markup(voorzitter.get("/acties/").text).autofocus == []
