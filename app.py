@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, asgi
 from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -35,7 +37,7 @@ from inzicht.controllers import InzichtController
 from overleg import routes as overleg_routes
 from settings import BASE_DIR, get_settings
 from signalen import routes as signalen_routes
-from web import templating
+from web import assets, templating
 from web.accesslog import access_log_middleware
 from web.home import HomeController, health
 from web.meldingen import MeldingenController
@@ -56,6 +58,13 @@ def mail_jobs() -> list[Callable[[], Awaitable[object]]]:
         module, _, name = ref.partition(":")
         jobs.append(getattr(importlib.import_module(module), name))
     return jobs
+
+
+def compression() -> CompressionConfig:
+    """Brotli where the browser takes it and the package is there (fonttools brings it), gzip otherwise."""
+    if importlib.util.find_spec("brotli") is None:
+        return CompressionConfig(backend="gzip", gzip_compress_level=6)
+    return CompressionConfig(backend="brotli", brotli_gzip_fallback=True, gzip_compress_level=6)
 
 
 @asynccontextmanager
@@ -123,7 +132,9 @@ def create_app() -> Litestar:
             directory=BASE_DIR / "templates", engine=templating.engine_class, engine_callback=templating.setup
         ),
         exception_handlers={Exception: handle_exception, pdf_pool.PdfBusy: pdf_pool.busy_response},
-        before_send=[security_headers(settings.production), delete_shown_flash, audit_recorder.audit_hook],
+        before_send=[security_headers(settings.production), assets.cache_static, delete_shown_flash,
+                     audit_recorder.audit_hook],
+        compression_config=compression(),
         request_max_body_size=MAX_BODY,
         # In production the Host must be that of SIGNAALWERK_BASE_URL: a forged Host gets a 400, not a page.
         allowed_hosts=AllowedHostsConfig(allowed_hosts=[settings.base_host], www_redirect=False)

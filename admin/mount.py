@@ -6,9 +6,11 @@ import json
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import TableConfig, create_admin
+from piccolo_admin.translations.data import ENGLISH
 from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.session_auth.tables import SessionsBase
 
+from admin.admin_nl import DUTCH
 from admin.passwords import enforce_on_piccolo_users
 from admin.sessions import ABSOLUTE, IDLE, end_all_sessions
 from admin.tables import Gemeente, Lidmaatschap, LoginPoging, Organisatie
@@ -18,6 +20,10 @@ from settings import get_settings
 _settings = get_settings()
 # The admin's user form and password change use Piccolo's own checks: make them the app's password policy.
 enforce_on_piccolo_users()
+# A user the beheerder adds can log in: Piccolo's default (`active` False) left the new person with "Gebruikersnaam
+# of wachtwoord klopt niet". The admin's "new row" form takes its defaults from the column; an invitation
+# (admin/accounts) still creates its account inactive on purpose, explicitly.
+BaseUser.active.default = True
 
 
 def _deactivating(values: dict) -> bool:
@@ -49,6 +55,7 @@ ADMIN_TABLES: list[type | TableConfig] = [
         BaseUser,
         menu_group="Organisatie",
         exclude_visible_columns=[BaseUser.password],
+        exclude_visible_filters=[BaseUser.password],  # no search on password hashes, no password typed in view
         hooks=[
             Hook(hook_type=HookType.pre_patch, callable=end_sessions_when_deactivated),
             Hook(hook_type=HookType.pre_delete, callable=end_sessions_when_deleted),
@@ -69,6 +76,8 @@ def admin_app(extra_tables: list[type | TableConfig]):
         increase_expiry=None,  # the app's session middleware slides the idle deadline
         production=_settings.production,
         site_name="Signaalwerk — beheer",
+        default_language_code="nl",
+        translations=[DUTCH, ENGLISH],
         # the admin checks the Referer/Origin host over HTTPS: the public host of SIGNAALWERK_BASE_URL is one of them
         allowed_hosts=[f"{_settings.host}:{_settings.port}", _settings.host, "localhost", "127.0.0.1",
                        _settings.base_host],

@@ -18,6 +18,7 @@ from overleg.tables import (
     VerslagStatus,
 )
 from signalen.tables import HistoriekSoort, Status
+from web.assets import static_url
 
 engine_class = JinjaTemplateEngine
 
@@ -49,7 +50,19 @@ def nav_items(user) -> list[dict]:
     return items
 
 
+def current_href(items: list[dict], path: str) -> str | None:
+    """The menu entry of the section `path` is in: the longest href that is the path or a folder above it
+    ("/signalen/12" is in "Signalen", "/signalen/nieuw" in "Nieuw signaal"); "/" only for the home page itself."""
+
+    def within(href: str) -> bool:
+        base = href.rstrip("/")
+        return path == "/" if not base else path == base or path.startswith(base + "/")
+
+    return max((item["href"] for item in items if within(item["href"])), key=len, default=None)
+
+
 def setup(engine: JinjaTemplateEngine) -> None:
     env = configure(engine.engine)  # autoescape, `markdown`, `lokaal`: shared with the PDFs (common/templating.py)
-    env.globals.update(nav_items=nav_items, take_flash=take_flash, status_label=Status.label_for)
+    env.globals.update(nav_items=nav_items, current_href=current_href, take_flash=take_flash,
+                       status_label=Status.label_for, static_url=static_url)
     env.globals.update({enum.__name__: enum for enum in STATE_ENUMS})

@@ -140,11 +140,12 @@ class VergaderingPagesController(Controller):
         data: dict[str, Any] = {k: str(form.get(k, "")) for k in ("overleg", "datum", "begin", "plaats")}
         raw_partners = form.getall("partners") if "partners" in form else []
         data["partners"] = as_ids(raw_partners)
-        overleg_id = path_id(data["overleg"])
         try:
-            created = await V.create_vergadering(request.user, overleg_id, data, data["partners"])
+            if not data["overleg"]:  # the empty first choice of the select: a message, not a 404
+                raise FieldErrors({"overleg": "Kies een overleg."})
+            created = await V.create_vergadering(request.user, path_id(data["overleg"]), data, data["partners"])
         except FieldErrors as exc:
-            context = await self._new_context(request, data["overleg"], data)
+            context = await self._new_context(request, data["overleg"] or None, data)
             return form_error_response("overleg/vergaderingen/nieuw.html", context, exc)
         return _back(request, created["id"], "Vergadering aangemaakt. Stel nu de agenda op.")
 

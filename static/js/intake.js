@@ -50,6 +50,9 @@
       if (el && "value" in el && typeof draft[name] === "string" && draft[name] !== "") {
         el.value = draft[name];
         restored = true;
+        // A restored detail must be seen: open the folded "Meer details" that holds it.
+        var folded = el.closest && el.closest("details");
+        if (folded && el.value === draft[name]) { folded.open = true; }
       }
     });
     var note = document.getElementById("draft-note");

@@ -56,6 +56,13 @@ def logged_in(new_page, base_url: str, username: str, size=PHONE, *, timeout: fl
     return page
 
 
+def open_menu(page) -> None:
+    """On a phone the main menu (with Afmelden) folds behind "Menu" (static/js/menu.js): open it like a person."""
+    toggle = page.locator("[data-menu-toggle]")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
 def click_and_wait(page, locator, timeout: float | None = None):
     """Click a submit button (or link) and return the response the navigation ended on."""
     kwargs = {"timeout": timeout} if timeout is not None else {}

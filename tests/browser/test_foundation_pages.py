@@ -8,7 +8,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import PHONE, artifact, assert_accessible, audit, focused, login, scroll_width, tab_to
+from tests.browser.support import (
+    PHONE,
+    artifact,
+    assert_accessible,
+    audit,
+    focused,
+    login,
+    open_menu,
+    scroll_width,
+    tab_to,
+)
 from tests.support import PASSWORD
 
 DESKTOP = (1280, 800)
@@ -61,6 +71,7 @@ def forbidden_werker(page, base_url):
     login(page, base_url, "werker", PASSWORD)
     token = page.locator("form.logout input[name='_csrf_token']")
     token.evaluate("input => { input.value = 'x'.repeat(64); }")
+    open_menu(page)
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Afmelden").click()
     assert navigation.value.status == 403
@@ -124,6 +135,9 @@ def test_werker_logs_in_and_out_with_the_keyboard_only(new_page, live_server, wo
     gemeenten = page.get_by_role("region", name="Jouw gemeenten")
     expect(gemeenten.get_by_role("heading", name="Mechelen")).to_be_visible()
 
+    menu = tab_to(page, "Menu")  # on a phone Afmelden sits in the folded menu
+    assert menu["tag"] == "button" and menu["outline"], f"Menu: no visibly focused button: {menu}"
+    page.keyboard.press("Enter")
     logout = tab_to(page, "Afmelden")
     assert logout["tag"] == "button" and logout["outline"], f"Afmelden: no visibly focused button: {logout}"
     with page.expect_navigation():
@@ -168,6 +182,7 @@ def test_the_404_page_still_shows_a_logged_in_user_their_menu(page, live_server,
     login(page, live_server, "werker", PASSWORD)
     response = page.goto("/bestaat-niet")
     assert response.status == 404
+    open_menu(page)
     assert page.get_by_role("navigation", name="Hoofdmenu").count() == 1
     assert page.get_by_role("button", name="Afmelden").count() == 1
 

@@ -9,7 +9,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import PHONE, artifact, assert_accessible, logged_in, login, scroll_width, tab_to
+from tests.browser.support import (
+    PHONE,
+    artifact,
+    assert_accessible,
+    logged_in,
+    login,
+    open_menu,
+    scroll_width,
+    tab_to,
+)
 from tests.support import PASSWORD, sync
 
 DESKTOP = (1280, 800)
@@ -469,6 +478,7 @@ def test_stored_markup_in_a_signal_never_runs(new_page, live_server, world, bypa
 # ---------------------------------------------------------------- regressions of bugs found here
 
 def log_out(page, live_server):
+    open_menu(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Afmelden").click()
     assert page.url == f"{live_server}/login/"

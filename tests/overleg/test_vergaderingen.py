@@ -372,7 +372,7 @@ def test_the_chair_runs_the_meeting_point_by_point_with_attendance(voorzitter, s
     base = f"/vergaderingen/{setup['meeting']}"
     page = voorzitter.get(f"{base}/leiden")
     assert page.status_code == 200
-    assert 'src="/static/js/vergadering.js"' in page.text and "data-autosave" in page.text
+    assert 'src="/static/js/vergadering.js?v=' in page.text and "data-autosave" in page.text
     assert f'href="{base}/leiden?punt={rondvraag}"' in page.text and 'aria-current="step"' in page.text
     deelnemers = sync(Deelnemer.select().where(Deelnemer.vergadering == setup["meeting"]).order_by(Deelnemer.id))
     response = voorzitter.post_form(f"{base}/aanwezigheid", {f"d-{deelnemers[0]['id']}": "aanwezig",
