@@ -9,6 +9,8 @@ from piccolo.apps.user.tables import BaseUser
 
 from admin.accounts import invite
 from admin.tables import Gemeente, Lidmaatschap, Organisatie, Rol
+from berichten.voorkeur_tables import Keuze
+from berichten.voorkeuren import set_keuze
 
 DEMO_PASSWORD = "demo-demo"  # noqa: S105 - documented demo password, demo mode only
 ORGANISATIE: dict[str, Any] = {"naam": "Steunpunt Jeugdopbouwwerk Vlaanderen", "slug": "steunpunt"}
@@ -80,6 +82,10 @@ async def load_foundation() -> bool:
                 username, DEMO_PASSWORD, first_name=first, last_name=last, admin=admin, memberships=memberships,
                 email=f"{username}@{DEMO_MAIL_DOMAIN}",
             )
+    # The partner reads action reminders once a day (Meldingen shows the choice).
+    partner = await BaseUser.select(BaseUser.id).where(BaseUser.username == "partner").first()
+    if partner:
+        await set_keuze(partner["id"], "actie_herinnering", Keuze.dagelijks.value)
     # One open invitation: its mail, with the link, is at /beheer/berichten (nothing is sent without SMTP_URL).
     await invite(f"an.partner@{DEMO_MAIL_DOMAIN}", [("hoeilaart", Rol.partner.value)], voornaam="An")
     return True

@@ -9,6 +9,7 @@ import pytest
 from admin.demo import load_foundation
 from admin.tables import Accounttoken, Lidmaatschap, Rol, TokenSoort
 from berichten.tables import Bericht, BerichtStatus
+from berichten.voorkeur_tables import Keuze, Meldingvoorkeur
 from common.enums import LabelledEnum
 from overleg.overleggen.demo import load_overleg
 from overleg.tables import (
@@ -67,6 +68,7 @@ STATE_COLUMNS = [
     (Antwoord.beslissing, Beslissing),
     (Bericht.status, BerichtStatus),
     (Accounttoken.soort, TokenSoort),
+    (Meldingvoorkeur.keuze, Keuze),
 ]
 # A history line of an edit has no van/naar; bron and leeftijd are optional.
 MAY_BE_EMPTY = {SignaalHistoriek.van, SignaalHistoriek.naar, Signaal.bron, Signaal.leeftijd}

@@ -26,6 +26,7 @@ _Token = Annotated[str, PathParameter()]
 
 class NotaVersturenController(Controller):
     path = "/notas"
+    include_in_schema = False
     guards = [requires_login]
 
     def _back(self, request: Request, nota_id: int, message: str) -> Response:
@@ -51,6 +52,7 @@ class AntwoordLinkController(Controller):
     """No guard: whoever holds the link may answer for the council, and only for that nota."""
 
     path = "/antwoord"
+    include_in_schema = False
 
     async def _page(self, token: str, status_code: int = 200, **extra) -> Template:
         _, nota = await antwoord.nota_for_token(token)
