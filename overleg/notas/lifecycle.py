@@ -3,7 +3,8 @@ gesignaleerd) → antwoord (signals beantwoord) → terugkoppeling per dossier (
 afgerond (signals afgesloten). Corrections are new versions; "niet bevoegd" leads to a bovenlokale nota.
 
 Signals only move through signalen.services.set_status (history, 409 on an illegal move), inside the same write
-transaction as the nota, so a nota and its signals never disagree.
+transaction as the nota, so a nota and its signals never disagree; sending and answering move every signal that is
+still behind (overleg/notas/signaalpad.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from common.errors import Conflict, FieldErrors
 from overleg import guard
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
+from overleg.notas import signaalpad
 from overleg.tables import (
     Adressaat,
     Antwoord,
@@ -123,7 +125,7 @@ async def send(user, nota_id: Any) -> dict:
         if not done:
             raise Conflict("Deze nota is intussen gewijzigd of al verstuurd.")
         why = f"Signaalnota {nota['referentie']} verstuurd"
-        await _move(ids, (Status.geagendeerd, Status.in_actie), Status.gesignaleerd, user.id, why)
+        await signaalpad.follow(ids, Status.gesignaleerd, user.id, why)
         await Dossier.update({Dossier.status: DossierStatus.in_behandeling.value}).where(
             Dossier.id.is_in(ids or [0]) & Dossier.status.is_in([DossierStatus.open.value,
                                                                   DossierStatus.geagendeerd.value]))
@@ -185,7 +187,7 @@ async def record_answer(user, nota_id: Any, values: dict, document: bytes | None
                        document=document, document_naam=name if document else "", geregistreerd_door=user.id,
                        geregistreerd_op=dates.now()).save()
         why = f"Antwoord op {nota['referentie']}: {Beslissing(beslissing).label.lower()}"
-        await _move([d["id"] for d in nota["dossiers"]], (Status.gesignaleerd,), Status.beantwoord, user.id, why)
+        await signaalpad.follow([d["id"] for d in nota["dossiers"]], Status.beantwoord, user.id, why)
     return await notas.get_nota(user, nota["id"])
 
 
