@@ -16,6 +16,7 @@ from admin import tenancy
 from admin.guards import requires_login
 from admin.sessions import CurrentUser
 from admin.tenancy import register_gemeente_ids
+from common import confirm
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
@@ -178,14 +179,28 @@ class DossierPagesController(Controller):
 
     @post("/{dossier_id:str}/signalen/{signaal_id:str}/verwijderen", name="dossier_signaal_weg", status_code=303)
     async def signaal_weg(self, request: Request, dossier_id: _Id, signaal_id: _Id) -> Response:
-        did = path_id(dossier_id)
+        user, did, sid = request.user, path_id(dossier_id), path_id(signaal_id)
         form = await request.form()
+        if not confirm.is_confirmed(form):
+            dossier = await dossiers.chair_dossier(user, did)  # 404/403 before any question
+            redact = audience.for_reader(user, dossier["gemeente_id"])
+            inside = evidence.signals_for_audience(await dossiers.signalen(dossier["id"]), redact)
+            signaal = next((s for s in inside if s["id"] == sid), None)
+            if signaal is None:
+                raise not_found()
+            detail = request.app.route_reverse("dossier_detail", dossier_id=str(did))
+            return confirm.confirmation_page(
+                form, titel="Signaal uit het dossier halen?", actie=request.url.path, terug=f"{detail}#signalen",
+                gevolg=f"Het signaal ‘{signaal['titel']}’ gaat uit het dossier ‘{dossier['titel']}’ en staat "
+                       "daarna weer op ‘nieuw’.", onomkeerbaar=False)
         try:
-            await dossiers.remove_signaal(request.user, did, path_id(signaal_id), form.get("toelichting", ""))
+            await dossiers.remove_signaal(user, did, sid, form.get("toelichting", ""))
         except Conflict as exc:
             return back(request, did, failure(exc), "fout")
-        return back(request, did, "Het signaal is uit het dossier gehaald en staat weer op ‘nieuw’.",
-                    anchor="#signalen")
+        target = request.app.route_reverse("dossier_detail", dossier_id=str(did)) + "#signalen"
+        undo = (request.app.route_reverse("dossier_signalen_post", dossier_id=str(did)), {"signalen": str(sid)})
+        return flash(Redirect(target, status_code=303),
+                     "Het signaal is uit het dossier gehaald en staat weer op ‘nieuw’.", undo=undo)
 
     @post("/{dossier_id:str}/samenvoegen", name="dossier_samenvoegen", status_code=303)
     async def samenvoegen(self, request: Request, dossier_id: _Id) -> Response:

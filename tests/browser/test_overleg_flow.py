@@ -240,7 +240,10 @@ def test_chair_runs_an_overleg_from_suggestion_to_minutes_and_partner_follows_up
     expect(tablet.get_by_role("checkbox", name=re.compile("^Forum —"))).to_be_checked()
     expect(tablet.get_by_label("Notities (forum: wat werd uitgewisseld)")).to_have_value(NOTITIE_RONDVRAAG)
     assert_accessible(tablet, "/vergaderingen/{id}/leiden (met acties)")
-    click_and_wait(tablet, tablet.get_by_role("button", name="Vergadering afsluiten"))
+    tablet.get_by_role("button", name="Vergadering afsluiten").click()  # the confirmation dialog (confirm.js)
+    dialog = tablet.get_by_role("dialog", name="Vergadering afsluiten?")
+    dialog.get_by_label("ik sluit deze vergadering af vóór haar datum").check()  # the meeting is next week
+    click_and_wait(tablet, dialog.get_by_role("button", name="Afsluiten"))
     flash(tablet, "De vergadering is afgesloten.")
     expect(tablet.get_by_role("button", name="Agenda publiceren")).to_have_count(0)
 
