@@ -157,7 +157,9 @@ async def update_actie_status(user: CurrentUser, actie_id: int, status: object, 
         raise PermissionDeniedException("Je kan alleen de acties van je eigen organisatie bijwerken.")
     if status not in ActieStatus.values():
         raise FieldErrors({"status": "Kies een status: open, bezig, klaar of geannuleerd."})
-    note = clean_text(notitie).strip() if isinstance(notitie, str) else ""
+    if notitie is not None and not isinstance(notitie, str):
+        raise FieldErrors({"notitie": "Geef de notitie als tekst."})
+    note = clean_text(notitie).strip() if notitie else ""
     if len(note) > MAX_NOTITIE:
         raise FieldErrors({"notitie": f"Hou de notitie kort: hoogstens {MAX_NOTITIE} tekens."})
     found = guard.check({"notitie": note}, user.id, bevestig, what="Deze voortgangsnotitie") if note else []

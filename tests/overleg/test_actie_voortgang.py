@@ -87,3 +87,15 @@ def test_a_partner_notes_nothing_on_another_partners_action(partner, ov):  # noq
     assert partner.post_form(f"/acties/{ov.van_clb}/status", {"status": "klaar", "versie": "1",
                                                               "notitie": "x"}).status_code == 403
     assert notes() == []
+
+
+def test_the_api_takes_the_note_too_and_refuses_a_non_text(partner, ov):  # noqa: F811
+    bad = partner.api("POST", f"/api/v1/acties/{ov.te_laat}/status", json={"status": "bezig", "versie": 1,
+                                                                           "notitie": ["x"]})
+    assert bad.status_code == 422 and bad.json()["fields"]["notitie"] == "Geef de notitie als tekst."
+    refused = partner.api("POST", f"/api/v1/acties/{ov.te_laat}/status",
+                          json={"status": "bezig", "versie": 1, "notitie": "Mail naar jan.peeters@example.com"})
+    assert refused.status_code == 422 and refused.json()["persoonsgegevens"] and notes() == []
+    done = partner.api("POST", f"/api/v1/acties/{ov.te_laat}/status",
+                       json={"status": "bezig", "versie": 1, "notitie": "Gestart", "bevestig_persoonsgegevens": True})
+    assert done.status_code == 200 and notes()[0]["notitie"] == "Gestart"
