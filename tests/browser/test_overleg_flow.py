@@ -132,8 +132,9 @@ def test_chair_runs_an_overleg_from_suggestion_to_minutes_and_partner_follows_up
     expect(bus_card.locator(".dossier-reden")).to_contain_text("bus")
     bus_card.get_by_label("Titel van het nieuwe dossier").fill("Laatste bus te vroeg")
     click_and_wait(chair, bus_card.get_by_role("button", name=re.compile("^Maak dossier")))
-    flash(chair, "Gebundeld in dossier ‘Laatste bus te vroeg’")
-    dossier_id = int(re.search(r"‘Laatste bus te vroeg’ \((\d+)\)", chair.content()).group(1))
+    flash(chair, f"Dossier ‘Laatste bus te vroeg’ gemaakt met {len(bus_ids)} signalen.")
+    link = chair.locator(".flash").get_by_role("link", name="Naar het dossier")
+    dossier_id = int(re.search(r"/dossiers/(\d+)$", link.get_attribute("href")).group(1))
     expect(chair.locator(f'a[href="/signalen/{bus_ids[0]}"]')).to_have_count(0)  # no longer proposed
 
     chair.goto(f"/dossiers/{dossier_id}")
