@@ -99,3 +99,20 @@ def test_the_api_takes_the_note_too_and_refuses_a_non_text(partner, ov):  # noqa
     done = partner.api("POST", f"/api/v1/acties/{ov.te_laat}/status",
                        json={"status": "bezig", "versie": 1, "notitie": "Gestart", "bevestig_persoonsgegevens": True})
     assert done.status_code == 200 and notes()[0]["notitie"] == "Gestart"
+
+
+def test_the_demo_shows_a_progress_note_on_acties(app):
+    from piccolo.apps.user.tables import BaseUser
+
+    from admin.demo import load_foundation
+    from admin.tables import Gemeente, Organisatie
+    from overleg.overleggen.demo import load_overleg
+    from signalen.demo import load_signalen
+    from tests.support import World, login_as
+
+    assert sync(load_foundation()) and sync(load_signalen()) and sync(load_overleg())
+    users = {row["username"]: row["id"] for row in sync(BaseUser.select(BaseUser.id, BaseUser.username))}
+    gemeenten = {row["slug"]: row["id"] for row in sync(Gemeente.select(Gemeente.id, Gemeente.slug))}
+    world = World(sync(Organisatie.select(Organisatie.id).first())["id"], gemeenten, users)
+    page = login_as(app, world, "partner").get("/acties/").text
+    assert "Eerste gesprek met het buurthuis gehad: woensdagavond lijkt haalbaar." in page and "Open → Bezig" in page
