@@ -35,6 +35,7 @@ from inzicht import bovenlokaal_controllers
 from inzicht.bovenlokaal_controllers import BovenlokaalController
 from inzicht.controllers import InzichtController
 from overleg import routes as overleg_routes
+from overleg import tijdlijn
 from settings import BASE_DIR, get_settings
 from signalen import routes as signalen_routes
 from web import assets, templating
@@ -118,7 +119,9 @@ def create_app() -> Litestar:
         ],
         lifespan=[lifespan],
         # overleg's nota pages start a nota from a bovenlokaal theme that inzicht (a layer above) computes
-        dependencies={"nota_thema": Provide(lambda: bovenlokaal_controllers.nota_thema, sync_to_thread=False)},
+        # and the signal page (signalen) shows what became of a signal, which only overleg knows
+        dependencies={"nota_thema": Provide(lambda: bovenlokaal_controllers.nota_thema, sync_to_thread=False),
+                      "signaal_tijdlijn": Provide(lambda: tijdlijn.steps, sync_to_thread=False)},
         csrf_config=CSRFConfig(
             secret=settings.secret,
             cookie_name="sw_csrftoken",

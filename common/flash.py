@@ -21,10 +21,18 @@ def _sign(payload: bytes) -> str:
     return hmac.new(get_settings().secret.encode(), payload, hashlib.sha256).hexdigest()[:32]
 
 
-def flash(response: Response, message: str, category: str = "succes") -> Response:
+def flash(response: Response, message: str, category: str = "succes", *, link: tuple[str, str] | None = None,
+          undo: tuple[str, dict[str, str]] | None = None) -> Response:
+    """`link` = (href, text): a link after the message (the dossier just made); `undo` = (action, fields): an
+    "Ongedaan maken" button that POSTs `fields` to `action` (with the CSRF token). Both ride in the signed cookie."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown flash category {category!r}")
-    payload = base64.urlsafe_b64encode(json.dumps([category, message[:500]]).encode())
+    extra: dict = {}
+    if link:
+        extra["link"] = {"href": link[0], "tekst": link[1][:200]}
+    if undo:
+        extra["undo"] = {"actie": undo[0], "velden": {str(k): str(v) for k, v in undo[1].items()}}
+    payload = base64.urlsafe_b64encode(json.dumps([category, message[:500], *([extra] if extra else [])]).encode())
     response.set_cookie(
         COOKIE,
         f"{payload.decode()}.{_sign(payload)}",
@@ -44,12 +52,13 @@ def read_flash(request: Request) -> dict | None:
     if not payload or not hmac.compare_digest(_sign(payload.encode()), signature):
         return None
     try:
-        category, message = json.loads(base64.urlsafe_b64decode(payload))
+        category, message, *rest = json.loads(base64.urlsafe_b64decode(payload))
     except (ValueError, TypeError):
         return None
     if category not in CATEGORIES or not isinstance(message, str):
         return None
-    return {"category": category, "message": message}
+    extra = rest[0] if rest and isinstance(rest[0], dict) else {}
+    return {"category": category, "message": message, "link": extra.get("link"), "undo": extra.get("undo")}
 
 
 def take_flash(request: Request) -> dict | None:

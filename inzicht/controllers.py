@@ -81,7 +81,8 @@ class InzichtController(Controller):
             "charts": charts, "totalen": totalen, "notas": notas,
             "gemeenten": gemeenten, "gekozen": chosen, "fields": errors, "qs": query_string(chosen),
             "jaar": today().year,
-            "qs_rapport": query_string({"gemeente": chosen["gemeente"] or (gemeenten[0].slug if gemeenten else ""),
+            "qs_rapport": query_string({"gemeente": chosen["gemeente"] or ("alle" if len(gemeenten) > 1 else
+                                                                           gemeenten[0].slug if gemeenten else ""),
                                         "jaar": str(today().year)}),
         })
 
@@ -95,14 +96,19 @@ class InzichtController(Controller):
         raw_year = (request.query_params.get("jaar") or str(today().year)).strip()
         if not raw_year.isdigit() or not 2000 <= int(raw_year) <= today().year:
             raise FieldErrors({"jaar": "Kies een jaar tussen 2000 en dit jaar."}, status_code=400)
-        if not slug:
-            mine = [g for g in visible_gemeenten(user) if g.id in aggregate_gemeente_ids(user)]
+        mine = [g for g in visible_gemeenten(user) if g.id in aggregate_gemeente_ids(user)]
+        if slug == "alle":  # every gemeente this user may see, together (a coördinator's "alle gemeenten")
+            if not mine:
+                raise not_found()
+            chosen = mine
+        elif not slug:
             if len(mine) != 1:
-                raise FieldErrors({"gemeente": "Kies een gemeente."}, status_code=400)
-            slug = mine[0].slug
-        gemeente = gemeente_by_slug(user, slug)
-        pdf = await jaarrapport.pdf(user, gemeente, int(raw_year))
-        name = f"jaarrapport-{gemeente.slug}-{raw_year}.pdf"
+                raise FieldErrors({"gemeente": "Kies een gemeente, of ‘alle’."}, status_code=400)
+            chosen = mine
+        else:
+            chosen = [gemeente_by_slug(user, slug)]
+        pdf = await jaarrapport.pdf(user, chosen, int(raw_year))
+        name = f"jaarrapport-{jaarrapport.area(chosen).slug}-{raw_year}.pdf"
         return Response(pdf, media_type="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

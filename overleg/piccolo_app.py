@@ -5,6 +5,7 @@ from piccolo.conf.apps import AppConfig
 from overleg.tables import (
     AanwezigheidHistoriek,
     Actie,
+    ActieHistoriek,
     Afwijzing,
     Agendapunt,
     Antwoord,
@@ -33,7 +34,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=[Overleg, Partner, Overleglid, Dossier, DossierHistoriek, Afwijzing, Vergadering, Deelnemer,
                    Agendapunt, Actie, Verslag, Commentaar, Signaalnota, NotaDossier, NotaCommentaar, Antwoord,
-                   Terugkoppeling, Huisstijl, Kalenderfeed, AntwoordLink, AanwezigheidHistoriek],
+                   Terugkoppeling, Huisstijl, Kalenderfeed, AntwoordLink, AanwezigheidHistoriek, ActieHistoriek],
     migration_dependencies=["signalen.piccolo_app", "admin.piccolo_app", "piccolo.apps.user.piccolo_app"],
     commands=[],
 )

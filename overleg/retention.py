@@ -37,6 +37,7 @@ from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
 from overleg.tables import (
     Actie,
+    ActieHistoriek,
     Agendapunt,
     Antwoord,
     Commentaar,
@@ -63,6 +64,7 @@ TEXT_COLUMNS: list[tuple[type[Table], Column, list[Column]]] = [
     (Agendapunt, Agendapunt.vergadering._.overleg._.gemeente,
      [Agendapunt.titel, Agendapunt.reden, Agendapunt.notities, Agendapunt.besluit]),
     (Actie, Actie.overleg.gemeente, [Actie.wat]),
+    (ActieHistoriek, ActieHistoriek.actie._.overleg._.gemeente, [ActieHistoriek.notitie]),
     (Terugkoppeling, Terugkoppeling.dossier.gemeente, [Terugkoppeling.wat]),
     (Verslag, Verslag.vergadering._.overleg._.gemeente, [Verslag.inhoud]),
     (NotaCommentaar, NotaCommentaar.nota.gemeente, [NotaCommentaar.tekst]),

@@ -260,6 +260,19 @@ class Actie(Table):
     persoonsgegevens = JSON(default="[]")  # the privacy guard's findings its writer confirmed (overleg.guard)
 
 
+class ActieHistoriek(Table):
+    """A status change of an action, with the progress note its owner wrote (passed the privacy guard)."""
+
+    id: Serial
+    actie = ForeignKey(Actie, null=False, on_delete=OnDelete.cascade, index=True)
+    tijdstip = Timestamptz()
+    gebruiker = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    van = Varchar(length=32, default="")  # an ActieStatus
+    naar = Varchar(length=32, default="")  # an ActieStatus
+    notitie = Text(default="")
+    persoonsgegevens = JSON(default="[]")  # the privacy guard's findings its writer confirmed (overleg.guard)
+
+
 class Verslag(Table):
     id: Serial
     vergadering = ForeignKey(Vergadering, null=False, on_delete=OnDelete.cascade, unique=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -20,6 +22,11 @@ from common.ids import as_version, not_found, path_id
 from signalen import filters as register_filters
 from signalen import privacy, services
 from signalen.tables import Bron, Leeftijd, Status
+
+Tijdlijn = Callable[[CurrentUser, Mapping[str, Any]], Awaitable[list[dict]]]
+"""(user, signal) → the steps of what became of the signal (dossier, agenda, nota, answer, feedback), only those the
+user may read. The overleg computes them and sits above signalen, so app.py provides overleg.tijdlijn.steps as the
+dependency `signaal_tijdlijn` instead of signalen importing overleg."""
 
 FIELD_LABELS = {"titel": "Titel", "omschrijving": "Wat hoorde of zag je?", "plek": "Plek", "citaten": "Citaten"}
 
@@ -134,11 +141,13 @@ class SignaalPagesController(Controller):
         })
 
     @get("/{signaal_id:str}", name="signaal_detail")
-    async def detail(self, request: Request, signaal_id: FromPath[str]) -> Template:
+    async def detail(self, request: Request, signaal_id: FromPath[str], *,
+                     signaal_tijdlijn: NamedDependency[Tijdlijn]) -> Template:
         user = request.user
         signaal = await services.get_signaal(user, path_id(signaal_id))
         return Template("signalen/detail.html", context={
             "signaal": signaal, "historiek": await services.history(signaal["id"]),
+            "tijdlijn": await signaal_tijdlijn(user, signaal),
             "mag_bewerken": services.can_edit(user, signaal),
             "volgende": services.allowed_statuses(user, signaal),
             "bronnen": Bron.labels(), "leeftijden": Leeftijd.labels(), "label": Status.label_for,

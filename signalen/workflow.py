@@ -41,3 +41,32 @@ def next_statuses(current: str) -> list[Status]:
         return sorted(TRANSITIONS[Status(current)], key=list(Status).index)
     except ValueError:
         return []
+
+
+# The order of the way forward (DESIGN §2); `in_actie` sits beside `geagendeerd`, `niet_weerhouden` is no step.
+FORWARD = (S.nieuw, S.gebundeld, S.geagendeerd, S.in_actie, S.gesignaleerd, S.beantwoord, S.teruggekoppeld,
+           S.afgesloten)
+
+
+def forward_path(current: str, target: str) -> list[Status]:
+    """The shortest run of allowed forward steps from `current` to `target`, without `current` itself; [] when
+    `current` is already at or past `target`, is dropped (`niet_weerhouden`) or unknown. A process that moves
+    signals on behalf of a later stage (a nota sent for signals never on an agenda) walks every step, so the
+    history shows each one and no rule of TRANSITIONS is skipped."""
+    try:
+        start, goal = Status(current), Status(target)
+    except ValueError:
+        return []
+    if start not in FORWARD or goal not in FORWARD or FORWARD.index(start) >= FORWARD.index(goal):
+        return []
+    paths: dict[Status, list[Status]] = {start: []}
+    queue = [start]
+    while queue:
+        here = queue.pop(0)
+        if here == goal:
+            return paths[here]
+        for nxt in sorted(TRANSITIONS[here], key=list(Status).index):
+            if nxt in FORWARD and FORWARD.index(nxt) > FORWARD.index(here) and nxt not in paths:
+                paths[nxt] = [*paths[here], nxt]
+                queue.append(nxt)
+    return []

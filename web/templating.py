@@ -43,6 +43,8 @@ def nav_items(user) -> list[dict]:
         items.append({"label": "Signaalnota's", "href": "/notas/"})
     if user.gemeenten:
         items.append({"label": "Inzicht", "href": "/inzicht/"})
+    if has_role(user, Rol.coordinator):  # the coördinator's themes across their gemeenten (/bovenlokaal)
+        items.append({"label": "Bovenlokaal", "href": "/bovenlokaal/"})
     if user.admin:
         items.append({"label": "Gebruikers", "href": "/beheer/gebruikers"})
         items.append({"label": "Berichten", "href": "/beheer/berichten"})

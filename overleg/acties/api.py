@@ -60,9 +60,11 @@ class ActiesApiController(Controller):
         return _out(await acties.get_actie(request.user, path_id(actie_id)))
 
     @post("/{actie_id:str}/status", name="api_actie_status", status_code=200,
-          summary='De status van een actie wijzigen: {"status", "versie"}')
+          summary='De status van een actie wijzigen: {"status", "versie", "notitie"?} (een korte voortgangsnotitie; '
+                  'persoonsgegevens geven 422 tot `"bevestig_persoonsgegevens": true`)')
     async def status(self, request: Request, actie_id: FromPath[str]) -> dict:
         body = await read_json(request)
         row = await acties.update_actie_status(request.user, path_id(actie_id), body.get("status"),
-                                               body.get("versie"))
+                                               body.get("versie"), notitie=body.get("notitie", ""),
+                                               bevestig=guard.api_confirmed(body))
         return _out(row)

@@ -32,11 +32,12 @@ def _query(request: Request) -> dict[str, Any]:
     if params.get("overleg") and overleg is None:
         raise not_found()  # an impossible id ("abc", 2147483648) names no overleg, like an unknown one
     per = params.get("per") if params.get("per") in VIEWS else "partner"
-    return {"overleg": overleg, "per": per, "alles": params.get("alles") == "1"}
+    return {"overleg": overleg, "per": per, "alles": params.get("alles") == "1", "mijn": params.get("mijn") == "1"}
 
 
-def _back(request: Request, overleg: Any, per: Any) -> str:
-    parts = [f"overleg={as_id(overleg)}" if as_id(overleg) else "", f"per={per}" if per in VIEWS else ""]
+def _back(request: Request, overleg: Any, per: Any, mijn: Any = "") -> str:
+    parts = [f"overleg={as_id(overleg)}" if as_id(overleg) else "", f"per={per}" if per in VIEWS else "",
+             "mijn=1" if mijn == "1" else ""]
     query = "&".join(p for p in parts if p)
     return request.app.route_reverse("acties") + "/" + (f"?{query}" if query else "")
 
@@ -69,14 +70,17 @@ class ActiesPagesController(Controller):
             raise not_found()
         if overleg is None and len(overleggen) == 1:
             overleg = overleggen[0]
+        own = await access.partner_ids_of(user)
         rows = await acties.list_acties(user, overleg_id=overleg["id"] if overleg else None,
-                                        open_only=not query["alles"])
+                                        open_only=not query["alles"], own_only=query["mijn"] and bool(own))
         return {
+            "mag_mijn": bool(own), "historiek": await acties.history([r["id"] for r in rows]),
             "query": query, "views": VIEWS, "overleggen": overleggen, "overleg": overleg,
             "groepen": acties.group(rows, query["per"]), "totaal": len(rows),
             "achterstallig": sum(1 for r in rows if r["achterstallig"]), "statussen": ActieStatus.labels(),
             "nieuw": await _create_form(user, overleg), "vandaag": today(), "fields": {}, "data": {},
-            "terug": _back(request, overleg["id"] if overleg else None, query["per"]), **extra,
+            "terug": _back(request, overleg["id"] if overleg else None, query["per"], "1" if query["mijn"] else ""),
+            "notitie_fout": None, **extra,
         }
 
     @get("/", name="acties")
@@ -100,12 +104,17 @@ class ActiesPagesController(Controller):
     @post("/{actie_id:str}/status", name="actie_status", status_code=303)
     async def status(self, request: Request, actie_id: FromPath[str]) -> Response:
         form = await request.form()
-        back = _back(request, form.get("overleg"), form.get("per"))
+        back = _back(request, form.get("overleg"), form.get("per"), form.get("mijn"))
+        aid, notitie = path_id(actie_id), str(form.get("notitie", ""))
         try:
-            row = await acties.update_actie_status(request.user, path_id(actie_id), str(form.get("status", "")),
-                                                   str(form.get("versie", "")))
+            row = await acties.update_actie_status(request.user, aid, str(form.get("status", "")),
+                                                   str(form.get("versie", "")), notitie=notitie,
+                                                   bevestig=guard.form_confirmed(form))
         except Conflict as exc:
             return await self._page(request, 409, melding=exc.detail)
-        except FieldErrors as exc:
-            return await self._page(request, 422, melding=next(iter(exc.fields.values()), exc.detail))
-        return flash(Redirect(back, status_code=303), f"Status gewijzigd naar '{row['status_label']}'.")
+        except FieldErrors as exc:  # the typed note stays, with the guard's confirmation box when it refused
+            typed = {"actie": aid, "tekst": notitie, "persoonsgegevens": exc.extra.get("persoonsgegevens") or []}
+            return await self._page(request, 422, melding=next(iter(exc.fields.values()), exc.detail),
+                                    notitie_fout=typed)
+        done = f"Status gewijzigd naar '{row['status_label']}'" + (" met je notitie." if notitie.strip() else ".")
+        return flash(Redirect(back, status_code=303), done)

@@ -22,11 +22,12 @@ from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
 from overleg import access, guard
 from overleg.acties import berichten as actie_berichten
-from overleg.tables import Actie, ActieStatus, Agendapunt, Dossier, Lens, Partner
+from overleg.tables import Actie, ActieHistoriek, ActieStatus, Agendapunt, Dossier, Lens, Partner
 from signalen.validation import clean_text
 
 OPEN = (ActieStatus.open.value, ActieStatus.bezig.value)
 MAX_WAT = 2000
+MAX_NOTITIE = 500
 EARLIEST = dt.date(2000, 1, 1)
 
 
@@ -149,13 +150,22 @@ async def create_actie(user, *, overleg_id: int, agendapunt_id: object, dossier_
     return await _get(user, row.id)
 
 
-async def update_actie_status(user: CurrentUser, actie_id: int, status: object, versie: object) -> dict:
-    """The chair updates every action of the gemeente; a partner only those of their own organisation (403)."""
+async def update_actie_status(user: CurrentUser, actie_id: int, status: object, versie: object,
+                              notitie: object = "", bevestig: object = False) -> dict:
+    """The chair updates every action of the gemeente; a partner only those of their own organisation (403).
+    `notitie`: a short progress note kept with the change in the action's history (ActieHistoriek); everyone in
+    the overleg reads it, so it passes the privacy guard (422 with `persoonsgegevens` unless `bevestig`)."""
     current = await _get(user, as_id(actie_id))
     if not current["mag_wijzigen"]:
         raise PermissionDeniedException("Je kan alleen de acties van je eigen organisatie bijwerken.")
     if status not in ActieStatus.values():
         raise FieldErrors({"status": "Kies een status: open, bezig, klaar of geannuleerd."})
+    if notitie is not None and not isinstance(notitie, str):
+        raise FieldErrors({"notitie": "Geef de notitie als tekst."})
+    note = clean_text(notitie).strip() if notitie else ""
+    if len(note) > MAX_NOTITIE:
+        raise FieldErrors({"notitie": f"Hou de notitie kort: hoogstens {MAX_NOTITIE} tekens."})
+    found = guard.check({"notitie": note}, user.id, bevestig, what="Deze voortgangsnotitie") if note else []
     expected = None
     if versie not in (None, ""):
         expected = as_id(versie)
@@ -167,15 +177,35 @@ async def update_actie_status(user: CurrentUser, actie_id: int, status: object, 
             raise not_found()
         if expected is not None and stored["versie"] != expected:
             raise Conflict("Deze actie is intussen door iemand anders gewijzigd.", {**current, **stored})
-        if stored["status"] != status:
+        if stored["status"] != status or note:
             await Actie.update({Actie.status: status, Actie.versie: stored["versie"] + 1}).where(
                 Actie.id == current["id"])
+            await ActieHistoriek(actie=current["id"], tijdstip=dates.now(), gebruiker=user.id, van=stored["status"],
+                                 naar=status, notitie=note, persoonsgegevens=guard.dumps(found)).save()
     return await _get(user, current["id"])
 
 
+async def history(actie_ids: list[int]) -> dict[int, list[dict]]:
+    """Per action its status changes and progress notes, oldest first (call after reading the actions)."""
+    if not actie_ids:
+        return {}
+    rows = await ActieHistoriek.select(
+        ActieHistoriek.actie, ActieHistoriek.tijdstip, ActieHistoriek.van, ActieHistoriek.naar,
+        ActieHistoriek.notitie, ActieHistoriek.gebruiker.first_name.as_alias("voornaam"),
+        ActieHistoriek.gebruiker.last_name.as_alias("achternaam"),
+    ).where(ActieHistoriek.actie.is_in(actie_ids)).order_by(ActieHistoriek.tijdstip).order_by(ActieHistoriek.id)
+    out: dict[int, list[dict]] = {}
+    for row in rows:
+        row["van_label"], row["naar_label"] = ActieStatus.label_for(row["van"]), ActieStatus.label_for(row["naar"])
+        row["door"] = " ".join(p for p in (row.pop("voornaam"), row.pop("achternaam")) if p)
+        out.setdefault(row.pop("actie"), []).append(row)
+    return out
+
+
 async def list_acties(user: CurrentUser, *, overleg_id: int | None = None, partner_id: int | None = None,
-                      dossier_id: int | None = None, open_only: bool = False) -> list[dict]:
-    """The actions of the user's gemeenten, earliest deadline first (none last). A foreign overleg → 404."""
+                      dossier_id: int | None = None, open_only: bool = False, own_only: bool = False) -> list[dict]:
+    """The actions of the user's gemeenten, earliest deadline first (none last). A foreign overleg → 404.
+    `own_only`: only those of the user's own partner organisations ("Mijn acties")."""
     gemeenten = sorted(tenancy.member_gemeente_ids(user))
     if overleg_id is not None:
         await access.get_overleg(user, overleg_id)
@@ -190,8 +220,11 @@ async def list_acties(user: CurrentUser, *, overleg_id: int | None = None, partn
         where &= Actie.dossier == dossier_id
     if open_only:
         where &= Actie.status.is_in(list(OPEN))
+    own = await access.partner_ids_of(user)
+    if own_only:
+        where &= Actie.partner.is_in(sorted(own) or [0])
     rows = await Actie.select(*_columns()).where(where)
-    own, visible = await access.partner_ids_of(user), await _visible_dossiers(user, rows)
+    visible = await _visible_dossiers(user, rows)
     rows = [_decorate(row, user, own, visible) for row in rows]
     return sorted(rows, key=lambda r: (r["deadline"] is None, r["deadline"] or dt.date.max, r["id"]))
 

@@ -8,7 +8,7 @@ import re
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -16,6 +16,8 @@ from admin import tenancy
 from admin.guards import requires_login
 from admin.sessions import CurrentUser
 from admin.tenancy import register_gemeente_ids
+from common import confirm
+from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
@@ -23,7 +25,9 @@ from common.ids import as_id, as_version, not_found, path_id
 from overleg import guard
 from overleg.dossiers import evidence, suggestions
 from overleg.dossiers import services as dossiers
-from overleg.tables import DossierActie, DossierStatus
+from overleg.tables import Agendapunt, DossierActie, DossierStatus, VergaderingStatus
+from overleg.vergaderingen import agenda
+from overleg.vergaderingen import services as vergaderingen
 from signalen import audience
 from signalen.tables import Status
 
@@ -63,6 +67,18 @@ def optional_id(raw: Any) -> int | None:
     if not raw:
         return None
     return path_id(raw)
+
+
+async def _meetings(user: CurrentUser, dossier: dict) -> dict:
+    """For the chair's "Op de agenda": the coming meetings of the dossier's overleg (not yet held) it is on, and
+    those it could still be put on."""
+    coming = [v for v in await vergaderingen.list_vergaderingen(user)
+              if v["gemeente"] == dossier["gemeente_id"] and v["status"] != VergaderingStatus.gehouden.value
+              and v["datum"] >= today()]
+    rows = await Agendapunt.select(Agendapunt.vergadering).where(
+        (Agendapunt.dossier == dossier["id"]) & Agendapunt.vergadering.is_in([v["id"] for v in coming] or [0]))
+    on = {row["vergadering"] for row in rows}
+    return {"op_agenda": [v for v in coming if v["id"] in on], "komende": [v for v in coming if v["id"] not in on]}
 
 
 class DossierPagesController(Controller):
@@ -119,7 +135,8 @@ class DossierPagesController(Controller):
         chair: dict[str, Any] = {}
         if dossier["mag_beheren"]:
             others = await dossiers.list_dossiers(user, gemeente_id=dossier["gemeente_id"])
-            chair = {"kandidaten": await dossiers.unbundled(dossier["gemeente_id"], 50),
+            chair = {**await _meetings(user, dossier),
+                     "kandidaten": await dossiers.unbundled(dossier["gemeente_id"], 50),
                      "doelen": [d for d in others if d["id"] != dossier["id"] and not d["samengevoegd_in"]
                                 and d["status"] in dossiers.ACTIVE]}
         redact = audience.for_reader(user, dossier["gemeente_id"])  # partners read the signals' texts redacted
@@ -178,14 +195,48 @@ class DossierPagesController(Controller):
 
     @post("/{dossier_id:str}/signalen/{signaal_id:str}/verwijderen", name="dossier_signaal_weg", status_code=303)
     async def signaal_weg(self, request: Request, dossier_id: _Id, signaal_id: _Id) -> Response:
-        did = path_id(dossier_id)
+        user, did, sid = request.user, path_id(dossier_id), path_id(signaal_id)
         form = await request.form()
+        if not confirm.is_confirmed(form):
+            dossier = await dossiers.chair_dossier(user, did)  # 404/403 before any question
+            redact = audience.for_reader(user, dossier["gemeente_id"])
+            inside = evidence.signals_for_audience(await dossiers.signalen(dossier["id"]), redact)
+            signaal = next((s for s in inside if s["id"] == sid), None)
+            if signaal is None:
+                raise not_found()
+            detail = request.app.route_reverse("dossier_detail", dossier_id=str(did))
+            return confirm.confirmation_page(
+                form, titel="Signaal uit het dossier halen?", actie=request.url.path, terug=f"{detail}#signalen",
+                gevolg=f"Het signaal ‘{signaal['titel']}’ gaat uit het dossier ‘{dossier['titel']}’ en staat "
+                       "daarna weer op ‘nieuw’.", onomkeerbaar=False)
         try:
-            await dossiers.remove_signaal(request.user, did, path_id(signaal_id), form.get("toelichting", ""))
+            await dossiers.remove_signaal(user, did, sid, form.get("toelichting", ""))
         except Conflict as exc:
             return back(request, did, failure(exc), "fout")
-        return back(request, did, "Het signaal is uit het dossier gehaald en staat weer op ‘nieuw’.",
-                    anchor="#signalen")
+        target = request.app.route_reverse("dossier_detail", dossier_id=str(did)) + "#signalen"
+        undo = (request.app.route_reverse("dossier_signalen_post", dossier_id=str(did)), {"signalen": str(sid)})
+        return flash(Redirect(target, status_code=303),
+                     "Het signaal is uit het dossier gehaald en staat weer op ‘nieuw’.", undo=undo)
+
+    @post("/{dossier_id:str}/agenderen", name="dossier_agenderen", status_code=303)
+    async def agenderen(self, request: Request, dossier_id: _Id) -> Response:
+        """From the dossier's own page onto the agenda of a coming meeting (overleg/vergaderingen/agenda.py)."""
+        user, did = request.user, path_id(dossier_id)
+        dossier = await dossiers.chair_dossier(user, did)
+        form = await request.form()
+        vid = as_id(str(form.get("vergadering", "")))
+        if vid is None:
+            return back(request, did, "Kies een vergadering.", "fout", anchor="#agenderen")
+        try:
+            punt = await agenda.add_dossier_punt(user, vid, dossier["id"])
+        except (FieldErrors, HTTPException) as exc:
+            if exc.status_code not in (409, 422):
+                raise
+            return back(request, did, failure(exc), "fout", anchor="#agenderen")
+        vergadering = request.app.route_reverse("vergadering_detail", vergadering_id=str(vid))
+        target = request.app.route_reverse("dossier_detail", dossier_id=str(did)) + "#agenderen"
+        return flash(Redirect(target, status_code=303), f"Op de agenda gezet als punt ‘{punt['titel']}’.",
+                     link=(f"{vergadering}#agenda", "Naar de agenda"))
 
     @post("/{dossier_id:str}/samenvoegen", name="dossier_samenvoegen", status_code=303)
     async def samenvoegen(self, request: Request, dossier_id: _Id) -> Response:
@@ -235,6 +286,7 @@ class SuggestiePagesController(Controller):
         slug = gemeente if _SLUG.fullmatch(gemeente) else ""
         suggesties = request.app.route_reverse("dossier_suggesties")
         target = Redirect(f"{suggesties}?gemeente={slug}" if slug else suggesties, status_code=303)
+        # the chair may have edited the proposal: `signalen` is the list as chosen (checkboxes), not as proposed
         ids, dossier_id = form.getall("signalen", []), optional_id(form.get("dossier"))
         try:
             if accept:
@@ -247,14 +299,20 @@ class SuggestiePagesController(Controller):
                 return flash(target, failure(exc), "fout")
             # the privacy guard refused the title: the page again, the typed title kept, with the confirmation
             found = await suggestions.suggestions(request.user, gemeente)
-            typed = {"signalen": [as_id(i) for i in ids], "titel": str(form.get("titel", ""))}
+            typed = {"signalen": [as_id(i) for i in ids], "titel": str(form.get("titel", "")),
+                     "voorstel": str(form.get("voorstel", ""))}
             return form_error_response("overleg/dossiers/suggesties.html",
                                        {"s": found, "kies": None, "geweigerd": typed}, exc)
         except Conflict as exc:
             return flash(target, failure(exc), "fout")
         if not accept:
             return flash(target, "Voorstel afgewezen. Het wordt niet meer voorgesteld.")
-        return flash(target, f"Gebundeld in dossier ‘{row['titel']}’ ({row['id']}).")
+        count = len(dossiers.signal_ids(ids))
+        signalen = f"{count} signa{'al' if count == 1 else 'len'}"
+        message = (f"{signalen} toegevoegd aan dossier ‘{row['titel']}’." if dossier_id is not None
+                   else f"Dossier ‘{row['titel']}’ gemaakt met {signalen}.")
+        link = (request.app.route_reverse("dossier_detail", dossier_id=str(row["id"])), "Naar het dossier")
+        return flash(target, message, link=link)
 
     @post("/aanvaarden", name="dossier_suggestie_aanvaarden", status_code=303)
     async def aanvaarden(self, request: Request) -> Response:

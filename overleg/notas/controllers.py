@@ -19,6 +19,7 @@ from admin.guards import requires_login
 from admin.sessions import CurrentUser
 from admin.tables import Rol
 from admin.tenancy import in_gemeenten
+from common import confirm
 from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
@@ -340,6 +341,16 @@ class NotaPagesController(Controller):
     @post("/{nota_id:str}/dossiers/{dossier_id:str}/afsluiten", name="nota_dossier_afsluiten", status_code=303)
     async def afsluiten(self, request: Request, nota_id: _Id, dossier_id: _Id) -> Response:
         did = path_id(dossier_id)
+        form = await request.form()
+        if not confirm.is_confirmed(form):
+            nota = await notas.managed_nota(request.user, path_id(nota_id))
+            dossier = next((d for d in nota["dossiers"] if d["id"] == did), None)
+            if dossier is None:
+                raise not_found()
+            detail = request.app.route_reverse("nota_detail", nota_id=str(nota["id"]))
+            return confirm.confirmation_page(
+                form, titel="Dossier afronden?", actie=request.url.path, terug=f"{detail}#terugkoppeling",
+                gevolg=f"Het dossier ‘{dossier['titel']}’ wordt afgerond en al zijn signalen worden afgesloten.")
         return await self._step(request, nota_id, lambda nid: lifecycle.close_dossier(request.user, nid, did),
                                 "Het dossier is afgerond; de signalen zijn afgesloten.", "#terugkoppeling")
 

@@ -3,7 +3,8 @@ gesignaleerd) → antwoord (signals beantwoord) → terugkoppeling per dossier (
 afgerond (signals afgesloten). Corrections are new versions; "niet bevoegd" leads to a bovenlokale nota.
 
 Signals only move through signalen.services.set_status (history, 409 on an illegal move), inside the same write
-transaction as the nota, so a nota and its signals never disagree.
+transaction as the nota, so a nota and its signals never disagree; sending and answering move every signal that is
+still behind (overleg/notas/signaalpad.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from overleg.dossiers.berichten import signaal_opgevolgd
 from overleg.notas import berichten as nota_berichten
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
+from overleg.notas import signaalpad
 from overleg.tables import (
     Adressaat,
     Antwoord,
@@ -132,7 +134,7 @@ async def send(user, nota_id: Any) -> dict:
         if not done:
             raise Conflict("Deze nota is intussen gewijzigd of al verstuurd.")
         why = f"Signaalnota {nota['referentie']} verstuurd"
-        moved = await _move(ids, (Status.geagendeerd, Status.in_actie), Status.gesignaleerd, user.id, why)
+        moved = await signaalpad.follow(ids, Status.gesignaleerd, user.id, why)
         await nota_berichten.nota_verstuurd(frozen, pdf, actor_id=user.id)
         await signaal_opgevolgd(moved, Status.gesignaleerd, actor_id=user.id, why=why)
         await Dossier.update({Dossier.status: DossierStatus.in_behandeling.value}).where(
@@ -204,8 +206,7 @@ async def store_answer(nota: dict, values: dict, document: bytes | None, documen
                        document=document, document_naam=name if document else "", geregistreerd_door=user_id,
                        geregistreerd_op=dates.now()).save()
         why = f"Antwoord op {nota['referentie']}: {Beslissing(beslissing).label.lower()}"
-        dossier_ids = [d["id"] for d in nota["dossiers"]]
-        moved = await _move(dossier_ids, (Status.gesignaleerd,), Status.beantwoord, user_id, why)
+        moved = await signaalpad.follow([d["id"] for d in nota["dossiers"]], Status.beantwoord, user_id, why)
         await signaal_opgevolgd(moved, Status.beantwoord, actor_id=user_id, why=why)
         if also is not None:
             await also()

@@ -16,6 +16,7 @@ from common import dates
 from common.dates import long_date, today
 from overleg.tables import (
     Actie,
+    ActieHistoriek,
     ActieStatus,
     Agendapunt,
     Deelnemer,
@@ -176,10 +177,14 @@ async def load_overleg() -> bool:
                 wat="Twee avonden per maand outreachend aanwezig zijn aan het station van Nekkerspoel.",
                 deadline=vandaag - dt.timedelta(days=5), status=ActieStatus.open.value, lens=Lens.bijschakelen.value,
                 aangemaakt_op=now - dt.timedelta(days=21)).save()
-    await Actie(overleg=overleg_id, agendapunt=b["punten"][1], dossier=dossiers[0], partner=jd,
-                wat="Verkennen of het buurthuis op woensdag- en vrijdagavond open kan als ontmoetingsplek.",
-                deadline=vandaag + dt.timedelta(days=30), status=ActieStatus.bezig.value, lens=Lens.preventie.value,
-                aangemaakt_op=now - dt.timedelta(days=21)).save()
+    buurthuis = Actie(overleg=overleg_id, agendapunt=b["punten"][1], dossier=dossiers[0], partner=jd,
+                      wat="Verkennen of het buurthuis op woensdag- en vrijdagavond open kan als ontmoetingsplek.",
+                      deadline=vandaag + dt.timedelta(days=30), status=ActieStatus.bezig.value,
+                      lens=Lens.preventie.value, aangemaakt_op=now - dt.timedelta(days=21))
+    await buurthuis.save()
+    await ActieHistoriek(actie=buurthuis.id, tijdstip=now - dt.timedelta(days=14), gebruiker=chair,
+                         van=ActieStatus.open.value, naar=ActieStatus.bezig.value,
+                         notitie="Eerste gesprek met het buurthuis gehad: woensdagavond lijkt haalbaar.").save()
 
     goedgekeurd_op = dt.datetime.combine(tweede, dt.time(21), dt.UTC)
     await Verslag(vergadering=a["id"], inhoud=await generate_text(a["id"]),

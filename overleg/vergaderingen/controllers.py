@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from admin.guards import requires_login
 from admin.tenancy import is_chair, member_gemeente_ids
-from common import dates
+from common import confirm, dates
 from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
@@ -30,6 +30,8 @@ from overleg.vergaderingen import services as vergaderingen
 
 V = vergaderingen
 AANWEZIGHEID_KEUZES = {k: v for k, v in Aanwezigheid.labels().items() if k != Aanwezigheid.uitgenodigd}
+
+EARLY_CLOSE = "ik sluit deze vergadering af vóór haar datum"
 
 
 def _back(request: Request, vergadering_id: int, message: str, anchor: str = "", page: str = "vergadering_detail",
@@ -87,7 +89,8 @@ async def leiden_context(request: Request, vergadering_id: int, punt_id: int | N
         "deelnemers": await aanwezigheid.list_deelnemers(vergadering_id), "keuzes": AANWEZIGHEID_KEUZES,
         "acties": await _acties(vergadering_id), "partners": await V.partners_of(vergadering["overleg"]),
         "lenzen": Lens.labels(), "functie_labels": Functie.labels(), "einde": agenda.planned_end(vergadering, punten),
-        "fields": {}, "conflict": None, **extra,
+        "fields": {}, "conflict": None, "voortijdig": vergadering["datum"] > today(), "voortijdig_label": EARLY_CLOSE,
+        **extra,
     }
 
 
@@ -207,6 +210,16 @@ class VergaderingPagesController(Controller):
     @post("/{vergadering_id:str}/afsluiten", name="vergadering_afsluiten", status_code=303)
     async def afsluiten(self, request: Request, vergadering_id: FromPath[str]) -> Response:
         v = path_id(vergadering_id)
+        form = await request.form()
+        vergadering = await V.chair_vergadering(request.user, v, open_only=False)  # a held one: 409 from close()
+        early = vergadering["datum"] > today()  # closing before its date needs a second, explicit confirmation
+        controle = {"naam": "voor_datum", "label": EARLY_CLOSE} if early else None
+        if not confirm.is_confirmed(form, controle="voor_datum" if early else None):
+            leiden = request.app.route_reverse("vergadering_leiden", vergadering_id=str(v))
+            return confirm.confirmation_page(
+                form, titel="Vergadering afsluiten?", actie=request.url.path, terug=leiden, controle=controle,
+                gevolg=f"De vergadering van {vergadering['datum_tekst']} wordt ‘gehouden’: de agenda ligt dan vast"
+                       + (" — en die datum is nog niet voorbij." if early else "."))
         return await self._agenda_or_error(request, v, V.close(request.user, v), "De vergadering is afgesloten.")
 
     @post("/{vergadering_id:str}/deelnemers", name="vergadering_deelnemers", status_code=303)
@@ -245,6 +258,13 @@ class VergaderingPagesController(Controller):
     @post("/{vergadering_id:str}/punten/{pid:str}/verwijderen", name="vergadering_punt_weg", status_code=303)
     async def punt_weg(self, request: Request, vergadering_id: FromPath[str], pid: FromPath[str]) -> Response:
         v = path_id(vergadering_id)
+        form = await request.form()
+        if not confirm.is_confirmed(form):
+            punt = await V.get_punt(await V.chair_vergadering(request.user, v), path_id(pid))
+            detail = request.app.route_reverse("vergadering_detail", vergadering_id=str(v))
+            return confirm.confirmation_page(
+                form, titel="Agendapunt verwijderen?", actie=request.url.path, terug=f"{detail}#agenda",
+                gevolg=f"Het punt ‘{punt['titel']}’ gaat van de agenda, met wat erbij genoteerd werd.")
         return await self._agenda_or_error(request, v, agenda.remove_punt(request.user, v, path_id(pid)),
                                            "Punt van de agenda gehaald.", "#agenda")
 

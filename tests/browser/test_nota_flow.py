@@ -206,7 +206,8 @@ def test_chair_composes_sends_and_follows_up_a_signaalnota(new_page, live_server
     assert_accessible(chair, "/notas/{id} (teruggekoppeld)")
 
     # -- 6. closing the dossier; the signals become afgesloten
-    click_and_wait(chair, terug.get_by_role("button", name=re.compile("^Dossier afronden")))
+    terug.get_by_role("button", name=re.compile("^Dossier afronden")).click()  # the confirmation dialog
+    click_and_wait(chair, chair.get_by_role("dialog", name="Dossier afronden?").get_by_role("button", name="Afronden"))
     flash(chair, "Het dossier is afgerond; de signalen zijn afgesloten.")
     expect(chair.locator("#terugkoppeling .status", has_text="Afgerond")).to_be_visible()
     expect(chair.get_by_role("button", name=re.compile("^Dossier afronden"))).to_have_count(0)

@@ -132,8 +132,9 @@ def test_chair_runs_an_overleg_from_suggestion_to_minutes_and_partner_follows_up
     expect(bus_card.locator(".dossier-reden")).to_contain_text("bus")
     bus_card.get_by_label("Titel van het nieuwe dossier").fill("Laatste bus te vroeg")
     click_and_wait(chair, bus_card.get_by_role("button", name=re.compile("^Maak dossier")))
-    flash(chair, "Gebundeld in dossier ‘Laatste bus te vroeg’")
-    dossier_id = int(re.search(r"‘Laatste bus te vroeg’ \((\d+)\)", chair.content()).group(1))
+    flash(chair, f"Dossier ‘Laatste bus te vroeg’ gemaakt met {len(bus_ids)} signalen.")
+    link = chair.locator(".flash").get_by_role("link", name="Naar het dossier")
+    dossier_id = int(re.search(r"/dossiers/(\d+)$", link.get_attribute("href")).group(1))
     expect(chair.locator(f'a[href="/signalen/{bus_ids[0]}"]')).to_have_count(0)  # no longer proposed
 
     chair.goto(f"/dossiers/{dossier_id}")
@@ -240,7 +241,10 @@ def test_chair_runs_an_overleg_from_suggestion_to_minutes_and_partner_follows_up
     expect(tablet.get_by_role("checkbox", name=re.compile("^Forum —"))).to_be_checked()
     expect(tablet.get_by_label("Notities (forum: wat werd uitgewisseld)")).to_have_value(NOTITIE_RONDVRAAG)
     assert_accessible(tablet, "/vergaderingen/{id}/leiden (met acties)")
-    click_and_wait(tablet, tablet.get_by_role("button", name="Vergadering afsluiten"))
+    tablet.get_by_role("button", name="Vergadering afsluiten").click()  # the confirmation dialog (confirm.js)
+    dialog = tablet.get_by_role("dialog", name="Vergadering afsluiten?")
+    dialog.get_by_label("ik sluit deze vergadering af vóór haar datum").check()  # the meeting is next week
+    click_and_wait(tablet, dialog.get_by_role("button", name="Afsluiten"))
     flash(tablet, "De vergadering is afgesloten.")
     expect(tablet.get_by_role("button", name="Agenda publiceren")).to_have_count(0)
 

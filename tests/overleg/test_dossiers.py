@@ -261,7 +261,8 @@ def test_the_chair_removes_adds_and_merges_through_the_page(personas):
     chair = personas["voorzitter"]
     page = chair.get(f"/dossiers/{dossier['id']}").text
     assert "Doeldossier" in page and signals[2]["titel"] in page  # merge target and a candidate signal
-    removed = chair.post_form(f"/dossiers/{dossier['id']}/signalen/{signals[0]['id']}/verwijderen")
+    removed = chair.post_form(f"/dossiers/{dossier['id']}/signalen/{signals[0]['id']}/verwijderen",
+                              {"bevestigd": "1"})
     assert removed.status_code == 200 and "weer op ‘nieuw’" in removed.text
     added = chair.post_form(f"/dossiers/{dossier['id']}/signalen", {"signalen": [str(signals[2]["id"])]})
     assert "Signalen toegevoegd." in added.text

@@ -342,7 +342,7 @@ def test_the_whole_way_of_a_nota_and_its_signals(personas, nota):
     assert chair.post_form(f"/notas/{nid}/antwoord", {"datum": today().isoformat(),
                                                        "beslissing": "akkoord"}).status_code == 409
 
-    early_close = chair.post_form(f"/notas/{nid}/dossiers/{nota['dossier']}/afsluiten")
+    early_close = chair.post_form(f"/notas/{nid}/dossiers/{nota['dossier']}/afsluiten", {"bevestigd": "1"})
     assert early_close.status_code == 409 and "Registreer eerst" in early_close.text
     assert werker.post_form(f"/notas/{nid}/terugkoppeling", {"dossier": str(nota["dossier"]), "hoe": "x",
                                                              "wat": "y"}).status_code == 403
@@ -356,12 +356,14 @@ def test_the_whole_way_of_a_nota_and_its_signals(personas, nota):
     assert fed_back.status_code == 303 and sync(Terugkoppeling.count()) == 1
     assert statuses(ids) == {"teruggekoppeld"}
     assert "Op het jongerenoverleg" in chair.get(f"/notas/{nid}").text
-    closed = chair.post_form(f"/notas/{nid}/dossiers/{nota['dossier']}/afsluiten", follow_redirects=False)
+    closed = chair.post_form(f"/notas/{nid}/dossiers/{nota['dossier']}/afsluiten", {"bevestigd": "1"},
+                             follow_redirects=False)
     assert closed.status_code == 303 and statuses(ids) == {"afgesloten"}
     assert sync(Dossier.select(Dossier.status).where(Dossier.id == nota["dossier"]).first())["status"] == "afgerond"
     assert history(ids) == [("geagendeerd", "gesignaleerd"), ("gesignaleerd", "beantwoord"),
                             ("beantwoord", "teruggekoppeld"), ("teruggekoppeld", "afgesloten")]
-    assert chair.post_form(f"/notas/{nid}/dossiers/{nota['dossier']}/afsluiten").status_code == 409
+    assert chair.post_form(f"/notas/{nid}/dossiers/{nota['dossier']}/afsluiten",
+                           {"bevestigd": "1"}).status_code == 409
 
 
 def test_the_answer_upload_has_its_own_10_mib_limit(personas, nota):

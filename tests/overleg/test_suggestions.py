@@ -165,8 +165,11 @@ def test_the_page_shows_reasons_and_one_click_forms_that_work_without_js(persona
     assert all(f'href="/signalen/{i}"' in page for i in bus + plek)
     accepted = chair.post_form("/dossiers/suggesties/aanvaarden", {
         "gemeente": "mechelen", "signalen": [str(i) for i in plek], "titel": "Ontmoetingsplekken voor tieners"})
-    assert accepted.status_code == 200 and "Gebundeld in dossier ‘Ontmoetingsplekken voor tieners’" in accepted.text
-    assert sync(Dossier.select(Dossier.titel).first())["titel"] == "Ontmoetingsplekken voor tieners"
+    made = sync(Dossier.select(Dossier.id, Dossier.titel).first())
+    assert made["titel"] == "Ontmoetingsplekken voor tieners"
+    assert accepted.status_code == 200
+    assert f"Dossier ‘Ontmoetingsplekken voor tieners’ gemaakt met {len(plek)} signalen." in accepted.text
+    assert f'<a href="/dossiers/{made["id"]}">Naar het dossier</a>' in accepted.text
     rejected = chair.post_form("/dossiers/suggesties/afwijzen", {"gemeente": "mechelen",
                                                                  "signalen": [str(i) for i in bus]})
     assert "niet meer voorgesteld" in rejected.text

@@ -319,7 +319,7 @@ def test_a_dossier_added_to_a_published_agenda_is_geagendeerd_at_once_and_back_w
     voorzitter.post_form(f"{base}/punten", {"dossier": setup["dossier"]})
     assert statuses(setup["dossier"]) == ["geagendeerd"] * 3
     punt = sync(Agendapunt.select(Agendapunt.id).where(Agendapunt.dossier == setup["dossier"]).first())["id"]
-    voorzitter.post_form(f"{base}/punten/{punt}/verwijderen")
+    voorzitter.post_form(f"{base}/punten/{punt}/verwijderen", {"bevestigd": "1"})
     assert statuses(setup["dossier"]) == ["gebundeld"] * 3
     assert sync(Dossier.select(Dossier.status).where(Dossier.id == setup["dossier"]).first())["status"] == "open"
 
@@ -342,9 +342,10 @@ def test_an_empty_agenda_cannot_be_published(voorzitter, setup):
 def test_a_held_meeting_is_frozen(voorzitter, setup):
     punt = add_dossier(voorzitter, setup["meeting"], setup["dossier"])
     base = f"/vergaderingen/{setup['meeting']}"
-    assert voorzitter.post_form(f"{base}/afsluiten", follow_redirects=False).status_code == 303
+    assert voorzitter.post_form(f"{base}/afsluiten", {"bevestigd": "1", "voor_datum": "1"},
+                                follow_redirects=False).status_code == 303
     assert voorzitter.post_form(f"{base}/punten", {"soort": "rondvraag"}).status_code == 409
-    assert voorzitter.post_form(f"{base}/punten/{punt}/verwijderen").status_code == 409
+    assert voorzitter.post_form(f"{base}/punten/{punt}/verwijderen", {"bevestigd": "1"}).status_code == 409
     assert voorzitter.post_form(f"{base}/publiceren").status_code == 409
     assert "Voorgestelde dossiers" not in voorzitter.get(base).text
 
