@@ -26,12 +26,15 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from markupsafe import escape
 from piccolo.columns import Column
 from piccolo.engine.finder import engine_finder
 from piccolo.table import Table
 
 from admin.sessions import CurrentUser
 from admin.tenancy import in_gemeenten
+from berichten.tables import Bericht
+from berichten.voorkeur_tables import Uitgesteld
 from common import dates
 from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
@@ -69,6 +72,9 @@ TEXT_COLUMNS: list[tuple[type[Table], Column, list[Column]]] = [
     (Verslag, Verslag.vergadering._.overleg._.gemeente, [Verslag.inhoud]),
     (NotaCommentaar, NotaCommentaar.nota.gemeente, [NotaCommentaar.tekst]),
     (Antwoord, Antwoord.nota.gemeente, [Antwoord.samenvatting]),
+    # Mails about a signal (the loop back to its worker) and mails held for a digest: the outbox keeps them.
+    (Bericht, Bericht.gemeente, [Bericht.subject, Bericht.text, Bericht.html]),
+    (Uitgesteld, Uitgesteld.gemeente, [Uitgesteld.subject, Uitgesteld.text]),
 ]
 
 
@@ -100,6 +106,7 @@ def _bump(changed: Changed, table: type[Table], ids: Iterable[Any]) -> None:
 
 
 async def _scrub_texts(gemeenten: list[int], texts: list[str], counts: Changed) -> None:
+    texts = [*texts, *(str(escape(t)) for t in texts)]  # a copy in a mail's HTML is escaped as Jinja escapes it
     pattern = _pattern(texts)
     if pattern is None:
         return

@@ -18,6 +18,7 @@ import pytest
 import manage
 from admin.tables import LoginPoging
 from audit.tables import Audit
+from berichten.tables import Bericht
 from common import dates
 from common.dates import today
 from overleg.tables import (
@@ -172,13 +173,15 @@ def test_retention_leaves_no_marker_in_the_database_files_or_stored_pdfs(persona
     assert leftovers(SIGNAL_MARKERS)  # and the scan really finds what is there
     history_with_text = sync(DossierHistoriek.count().where(
         (DossierHistoriek.dossier == planted["dossier"]) & (DossierHistoriek.toelichting != "")))
+    mails = sync(Bericht.count().where(Bericht.text.like("%Zwrtmarker%")))
+    assert mails, "the worker heard by mail that the signal moved on: the outbox holds a copy of its title"
 
     manage.main(["bewaartermijn"])
 
     out = capsys.readouterr().out
     assert "mechelen: bewaartermijn 5 jaar; geanonimiseerd: 1;" in out
-    assert (f"gewijzigde rijen per tabel: actie 1, agendapunt 1, commentaar 1, dossier 1, dossier_historiek "
-            f"{history_with_text}, nota_commentaar 1, signaal 1, signaal_historiek 4, signaalnota 1, verslag 1") in out
+    assert (f"gewijzigde rijen per tabel: actie 1, agendapunt 1, bericht {mails}, commentaar 1, dossier 1, "
+            f"dossier_historiek {history_with_text}, nota_commentaar 1, signaal 1, signaal_historiek 4, signaalnota 1, verslag 1") in out
     assert leftovers(SIGNAL_MARKERS) == {}
 
     after = sync(Signaalnota.select().where(Signaalnota.id == planted["nota"]).first())
