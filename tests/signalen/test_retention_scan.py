@@ -181,7 +181,8 @@ def test_retention_leaves_no_marker_in_the_database_files_or_stored_pdfs(persona
     out = capsys.readouterr().out
     assert "mechelen: bewaartermijn 5 jaar; geanonimiseerd: 1;" in out
     assert (f"gewijzigde rijen per tabel: actie 1, agendapunt 1, bericht {mails}, commentaar 1, dossier 1, "
-            f"dossier_historiek {history_with_text}, nota_commentaar 1, signaal 1, signaal_historiek 4, signaalnota 1, verslag 1") in out
+            f"dossier_historiek {history_with_text}, nota_commentaar 1, signaal 1, signaal_historiek 4, "
+            "signaalnota 1, verslag 1") in out
     assert leftovers(SIGNAL_MARKERS) == {}
 
     after = sync(Signaalnota.select().where(Signaalnota.id == planted["nota"]).first())
