@@ -1,5 +1,6 @@
 """The privacy guard for every free text of the overleg that people other than its author read: dossier titles
-and descriptions, comments, minutes, agenda notes and decisions, actions and feedback.
+and descriptions, comments, minutes, agenda notes and decisions, free agenda point titles, actions, feedback and the
+summary of the council's answer.
 
 One mechanism, as for signals: `check` scans the fields (signalen.privacy) and refuses (422, `fields` per field
 naming what it found and `persoonsgegevens` with every open finding) unless the writer confirmed with

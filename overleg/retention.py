@@ -198,7 +198,7 @@ async def _notas(gemeenten: list[int], pattern: re.Pattern | None, counts: Chang
                 (NotaCommentaar.nota == row["id"]) & (NotaCommentaar.tekst != ANONYMOUS_TITLE)
             ).returning(NotaCommentaar.id)
             _bump(counts, NotaCommentaar, [c["id"] for c in comments])
-            answers = await Antwoord.update({Antwoord.samenvatting: ""}).where(
+            answers = await Antwoord.update({Antwoord.samenvatting: "", Antwoord.persoonsgegevens: "[]"}).where(
                 (Antwoord.nota == row["id"]) & (Antwoord.samenvatting != "")).returning(Antwoord.id)
             _bump(counts, Antwoord, [a["id"] for a in answers])
         elif pattern is not None:

@@ -367,6 +367,7 @@ class Antwoord(Table):
     document_naam = Varchar(length=200, default="")
     geregistreerd_door = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     geregistreerd_op = Timestamptz()
+    persoonsgegevens = JSON(default="[]")  # the privacy guard's findings its writer confirmed (overleg.guard)
 
 
 class Terugkoppeling(Table):

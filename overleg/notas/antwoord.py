@@ -42,8 +42,10 @@ def outside_view(nota: dict) -> dict:
             "antwoord_gevraagd_tegen": nota["antwoord_gevraagd_tegen"]}
 
 
-async def record_by_token(token: str, values: dict, document: bytes | None, document_naam: str) -> dict:
-    """Record the council's answer through the link; counts towards the link's rate limit. 422 bad input."""
+async def record_by_token(token: str, values: dict, document: bytes | None, document_naam: str,
+                          bevestig: Any = False) -> dict:
+    """Record the council's answer through the link; counts towards the link's rate limit. 422 bad input, or
+    personal data in the summary that nobody confirmed (`bevestig`, as for the chair)."""
     link, nota = await nota_for_token(token)
     await antwoord_links.count_attempt(link)
 
@@ -52,5 +54,5 @@ async def record_by_token(token: str, values: dict, document: bytes | None, docu
         label = Beslissing.label_for(values.get("beslissing")) or ""
         await nota_berichten.antwoord_geregistreerd(nota, label)
 
-    await lifecycle.store_answer(nota, values, document, document_naam, user_id=None, also=also)
+    await lifecycle.store_answer(nota, values, document, document_naam, user_id=None, also=also, bevestig=bevestig)
     return outside_view(nota)

@@ -14,6 +14,7 @@ from admin.guards import requires_login
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.ids import path_id
+from overleg import guard
 from overleg.notas import antwoord, antwoord_links, documents
 from overleg.notas import berichten as nota_berichten
 from overleg.notas import services as notas
@@ -58,7 +59,7 @@ class AntwoordLinkController(Controller):
         _, nota = await antwoord.nota_for_token(token)
         return Template("overleg/notas/antwoord_link.html", status_code=status_code, context={
             "nota": antwoord.outside_view(nota), "token": token, "beslissingen": Beslissing.labels(),
-            "fields": {}, "waarden": {}, **extra})
+            "fields": {}, "waarden": {}, "persoonsgegevens": [], **extra})
 
     @get("/{token:str}", name="antwoord_link")
     async def toon(self, token: _Token) -> Template:
@@ -78,9 +79,10 @@ class AntwoordLinkController(Controller):
             document, name = await upload.read() or None, upload.filename or ""
         values = {k: str(form.get(k, "")) for k in ("datum", "beslissing", "samenvatting")}
         try:
-            shown = await antwoord.record_by_token(token, values, document, name)
+            shown = await antwoord.record_by_token(token, values, document, name, bevestig=guard.form_confirmed(form))
         except (FieldErrors, Conflict) as exc:
             fields = getattr(exc, "fields", {}) or {}
-            return await self._page(token, exc.status_code, fields=fields, waarden=values,
+            found = exc.extra.get("persoonsgegevens") or [] if isinstance(exc, FieldErrors) else []
+            return await self._page(token, exc.status_code, fields=fields, waarden=values, persoonsgegevens=found,
                                     fout=" ".join(fields.values()) or str(exc.detail))
         return Template("overleg/notas/antwoord_link_klaar.html", context={"nota": shown})

@@ -78,6 +78,9 @@ class AntwoordNieuw(Struct, kw_only=True):
     datum: Annotated[str | None, Meta(description="ISO-datum van het antwoord.")] = None
     beslissing: Annotated[str | None, Meta(description="akkoord, deels, afgewezen of niet_bevoegd.")] = None
     samenvatting: Annotated[str | None, Meta(description="Samenvatting van het antwoord.")] = None
+    bevestig_persoonsgegevens: Annotated[bool, Meta(description=(
+        "true: de gevonden persoonsgegevens in de samenvatting zijn nodig (het overleg en de partners lezen ze); "
+        "zonder bevestiging weigert de API zo'n tekst (422 met `persoonsgegevens`)."))] = False
 
 
 class TerugkoppelingNieuw(Struct, kw_only=True):
@@ -263,7 +266,8 @@ class NotaApiController(Controller):
     @post("/{id:str}/antwoord", name="api_nota_antwoord", status_code=201, summary="Het antwoord registreren; de "
           "signalen worden beantwoord", responses=_errors(400, 401, 403, 404, 409, 422))
     async def antwoord(self, request: Request, id: _Id, data: JSONBody[AntwoordNieuw]) -> NotaDetail:
-        return await detail(await lifecycle.record_answer(request.user, path_id(id), msgspec.structs.asdict(data)))
+        return await detail(await lifecycle.record_answer(request.user, path_id(id), msgspec.structs.asdict(data),
+                                                          bevestig=data.bevestig_persoonsgegevens))
 
     @post("/{id:str}/nieuwe-versie", name="api_nota_nieuwe_versie", summary="Een verstuurde nota corrigeren: een "
           "nieuw concept met `vorige`", responses=_errors(401, 403, 404, 409))

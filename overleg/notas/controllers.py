@@ -304,9 +304,10 @@ class NotaPagesController(Controller):
         if upload is not None and hasattr(upload, "read"):
             document, name = await upload.read(), upload.filename or ""
             document = document or None
-        values = {k: form.get(k, "") for k in ("datum", "beslissing", "samenvatting")}
+        values = {k: str(form.get(k, "")) for k in ("datum", "beslissing", "samenvatting")}
         return await self._step(request, nota_id, lambda nid: lifecycle.record_answer(
-            request.user, nid, values, document, name), "Het antwoord is geregistreerd.", "#antwoord")
+            request.user, nid, values, document, name, bevestig=guard.form_confirmed(form)),
+            "Het antwoord is geregistreerd.", "#antwoord", typed={"soort": "antwoord", **values})
 
     @get("/{nota_id:str}/antwoord.pdf", name="nota_antwoord_pdf")
     async def antwoord_pdf(self, request: Request, nota_id: _Id) -> Response:

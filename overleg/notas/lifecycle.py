@@ -165,17 +165,20 @@ async def answer_document(nota_id: int) -> tuple[bytes, str] | None:
 
 
 async def record_answer(user, nota_id: Any, values: dict, document: bytes | None = None,
-                        document_naam: str = "") -> dict:
+                        document_naam: str = "", bevestig: Any = False) -> dict:
     """The council's answer to a sent nota, recorded by the chair; its signals become beantwoord."""
     nota = await notas.managed_nota(user, nota_id)
-    await store_answer(nota, values, document, document_naam, user_id=user.id)
+    await store_answer(nota, values, document, document_naam, user_id=user.id, bevestig=bevestig)
     return await notas.get_nota(user, nota["id"])
 
 
 async def store_answer(nota: dict, values: dict, document: bytes | None, document_naam: str, *,
-                       user_id: int | None, also: Callable[[], Awaitable[object]] | None = None) -> None:
+                       user_id: int | None, also: Callable[[], Awaitable[object]] | None = None,
+                       bevestig: Any = False) -> None:
     """Record the answer to `nota` (as get_nota shows it): by the chair (`user_id`) or through the council's secret
-    link (None, `also` marks the link used in the same transaction). 409 before sending or twice."""
+    link (None, `also` marks the link used in the same transaction). 409 before sending or twice. The overleg and
+    its partners read the summary: personal data nobody confirmed → 422 (`persoonsgegevens`) unless `bevestig` is
+    True; the confirmed findings go into the answer's `persoonsgegevens`."""
     if nota["status"] in SENDABLE:
         raise Conflict("Deze nota is nog niet verstuurd: er kan nog geen antwoord zijn.")
     if nota["status"] != NotaStatus.verstuurd.value:
@@ -195,6 +198,7 @@ async def store_answer(nota: dict, values: dict, document: bytes | None, documen
             errors["document"] = problem
     if errors:
         raise FieldErrors(errors)
+    found = guard.check({"samenvatting": samenvatting}, user_id, bevestig, what="Deze samenvatting")
     name = re.sub(r"[^\w.() -]", "_", clean_text(document_naam).strip())[:150] or "antwoord.pdf"
     async with write_transaction():
         done = await Signaalnota.update({Signaalnota.status: NotaStatus.beantwoord.value}).where(
@@ -204,7 +208,7 @@ async def store_answer(nota: dict, values: dict, document: bytes | None, documen
             raise Conflict("Het antwoord op deze nota is al geregistreerd.")
         await Antwoord(nota=nota["id"], datum=datum, beslissing=beslissing, samenvatting=samenvatting,
                        document=document, document_naam=name if document else "", geregistreerd_door=user_id,
-                       geregistreerd_op=dates.now()).save()
+                       geregistreerd_op=dates.now(), persoonsgegevens=guard.dumps(found)).save()
         why = f"Antwoord op {nota['referentie']}: {Beslissing(beslissing).label.lower()}"
         moved = await signaalpad.follow([d["id"] for d in nota["dossiers"]], Status.beantwoord, user_id, why)
         await signaal_opgevolgd(moved, Status.beantwoord, actor_id=user_id, why=why)

@@ -20,6 +20,7 @@ from common.dates import today
 from common.db import write_transaction
 from common.errors import FieldErrors
 from common.ids import not_found
+from overleg import guard
 from overleg.access import PUBLISHED
 from overleg.dossiers.berichten import signaal_opgevolgd
 from overleg.tables import Agendapunt, AgendapuntSoort, Dossier, DossierStatus, Vergadering, VergaderingStatus
@@ -203,8 +204,11 @@ async def add_dossier_punt(user: CurrentUser, vergadering_id: int, dossier_id: i
     return await V.get_punt(vergadering, punt.id)
 
 
-async def add_vrij_punt(user: CurrentUser, vergadering_id: int, soort: object, titel: object = "") -> dict:
-    """A point without a dossier: mededelingen, rondvraag or a free point (a title is then required)."""
+async def add_vrij_punt(user: CurrentUser, vergadering_id: int, soort: object, titel: object = "",
+                        bevestig: object = False) -> dict:
+    """A point without a dossier: mededelingen, rondvraag or a free point (a title is then required). Members and
+    partners read the title (agenda, mail, .ics): personal data nobody confirmed → 422 (`persoonsgegevens`) unless
+    `bevestig` is True; the confirmed findings go into the point's `persoonsgegevens`."""
     vergadering = await V.chair_vergadering(user, vergadering_id)
     if soort not in S.values() or soort == S.dossier:
         raise FieldErrors({"soort": "Kies mededelingen, rondvraag of een vrij punt."})
@@ -214,9 +218,11 @@ async def add_vrij_punt(user: CurrentUser, vergadering_id: int, soort: object, t
         raise FieldErrors({"titel": "Geef het punt een titel."})
     if len(text) > 200:
         raise FieldErrors({"titel": "De titel mag hoogstens 200 tekens lang zijn."})
+    found = guard.check({"titel": text}, user.id, bevestig, what="Deze titel")
     async with write_transaction():
         punt = Agendapunt(vergadering=vergadering_id, volgorde=await _next_volgorde(vergadering_id), titel=text,
-                          soort=kind.value, dossier=None, functies="[]", duur_minuten=DEFAULT_DUUR[kind], versie=1)
+                          soort=kind.value, dossier=None, functies="[]", duur_minuten=DEFAULT_DUUR[kind], versie=1,
+                          persoonsgegevens=guard.dumps(found))
         await punt.save()
         await V.bump_sequence(vergadering_id)
     return await V.get_punt(vergadering, punt.id)

@@ -70,7 +70,7 @@ async def agenda_context(request: Request, vergadering_id: int, **extra: Any) ->
         "verslag_stand": stappen.VERSLAG[verslag], "toon_verslag": stappen.verslag_zichtbaar(vergadering, verslag),
         "soorten": {k: v for k, v in AgendapuntSoort.labels().items() if k != AgendapuntSoort.dossier},
         "functie_labels": Functie.labels(),
-        "verleden": vergadering["datum"] < today(), "fields": {}, **extra,
+        "verleden": vergadering["datum"] < today(), "fields": {}, "vrij_punt": {}, "persoonsgegevens": [], **extra,
     }
 
 
@@ -176,14 +176,18 @@ class VergaderingPagesController(Controller):
         return Response(rendered.pdf, media_type="application/pdf", headers={
             "Content-Disposition": f'inline; filename="agenda-{v["datum"].isoformat()}.pdf"'})
 
-    async def _agenda_or_error(self, request: Request, vid: int, work, done: str, anchor: str = "") -> Response:
-        """Run a chair's change; a refusal (409/422) shows the agenda again with the Dutch reason."""
+    async def _agenda_or_error(self, request: Request, vid: int, work, done: str, anchor: str = "",
+                               **typed: Any) -> Response:
+        """Run a chair's change; a refusal (409/422) shows the agenda again with the Dutch reason, the `typed`
+        values kept and, when the privacy guard refused them, its confirmation box."""
         try:
             await work
         except (FieldErrors, HTTPException) as exc:
             if exc.status_code not in (409, 422):
                 raise
-            context = await agenda_context(request, vid, fields=getattr(exc, "fields", {}) or {}, fout=exc.detail)
+            found = exc.extra.get("persoonsgegevens") or [] if isinstance(exc, FieldErrors) else []
+            context = await agenda_context(request, vid, fields=getattr(exc, "fields", {}) or {}, fout=exc.detail,
+                                           persoonsgegevens=found, **typed)
             return Template("overleg/vergaderingen/detail.html", context=context, status_code=exc.status_code)
         return _back(request, vid, done, anchor)
 
@@ -252,7 +256,11 @@ class VergaderingPagesController(Controller):
         if form.get("dossier"):
             work = agenda.add_dossier_punt(request.user, v, path_id(form.get("dossier")))
         else:
-            work = agenda.add_vrij_punt(request.user, v, str(form.get("soort", "")), str(form.get("titel", "")))
+            typed = {"soort": str(form.get("soort", "")), "titel": str(form.get("titel", ""))}
+            work = agenda.add_vrij_punt(request.user, v, typed["soort"], typed["titel"],
+                                        bevestig=guard.form_confirmed(form))
+            return await self._agenda_or_error(request, v, work, "Punt toegevoegd aan de agenda.", "#agenda",
+                                               vrij_punt=typed)
         return await self._agenda_or_error(request, v, work, "Punt toegevoegd aan de agenda.", "#agenda")
 
     @post("/{vergadering_id:str}/punten/{pid:str}/verwijderen", name="vergadering_punt_weg", status_code=303)

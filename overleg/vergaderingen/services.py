@@ -232,8 +232,9 @@ async def save_notities(user: CurrentUser, vergadering_id: int, punt_id: int, *,
     if errors:
         raise FieldErrors(errors)
     found = guard.check(texts, user.id, bevestig, what="Deze notities", previous=punt["persoonsgegevens"])
+    titel = [c for c in guard.stored(punt["persoonsgegevens"]) if c.get("veld") == "titel"]  # add_vrij_punt's
     updated = await Agendapunt.update({Agendapunt.notities: texts["notities"], Agendapunt.besluit: texts["besluit"],
-                                       Agendapunt.persoonsgegevens: guard.dumps(found),
+                                       Agendapunt.persoonsgegevens: guard.dumps(titel + found),
                                        Agendapunt.versie: Agendapunt.versie + 1}).where(
         (Agendapunt.id == punt_id) & (Agendapunt.versie == versie)).returning(Agendapunt.versie)
     if not updated:

@@ -217,6 +217,7 @@ def test_the_openapi_schema_documents_every_nota_field(app, anonymous):
                                                           "secties"}
     assert set(components["NotaSecties"]["properties"]) == {"aanleiding", "onderbouwing", "analyse", "acties",
                                                             "advies", "opvolging"}
-    assert set(components["AntwoordNieuw"]["properties"]) == {"datum", "beslissing", "samenvatting"}
+    assert set(components["AntwoordNieuw"]["properties"]) == {"datum", "beslissing", "samenvatting",
+                                                              "bevestig_persoonsgegevens"}
     assert set(components["NotaDetail"]["properties"]) >= {"id", "referentie", "status", "pdf_sha256", "antwoord"}
     assert "application/pdf" in paths[API + "/{id}/pdf"]["get"]["responses"]["200"]["content"]
