@@ -53,6 +53,21 @@ MAIL_JOBS: list[str] = [
 ]
 
 
+# The makers of deferred mail attachments (name → "module:function", async, object id in, bytes out): berichten
+# calls them just before sending, so a PDF is not rendered inside the request that queues the mail.
+MAIL_RENDERERS: dict[str, str] = {
+    "agenda_pdf": "overleg.vergaderingen.berichten:agenda_pdf",
+}
+
+
+def mail_renderers() -> dict[str, Callable[[int], Awaitable[bytes]]]:
+    renderers = {}
+    for name, ref in MAIL_RENDERERS.items():
+        module, _, function = ref.partition(":")
+        renderers[name] = getattr(importlib.import_module(module), function)
+    return renderers
+
+
 def mail_jobs() -> list[Callable[[], Awaitable[object]]]:
     jobs = []
     for ref in MAIL_JOBS:
@@ -80,7 +95,8 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     stop = asyncio.Event()
     # The outbox is delivered from inside the app (one instance at a time holds the lease); off when cron or a
     # systemd timer runs `manage.py berichten` instead.
-    loop = asyncio.create_task(delivery.run_loop(mail_jobs(), stop)) if settings.berichten_loop else None
+    loop = asyncio.create_task(delivery.run_loop(mail_jobs(), stop, renderers=mail_renderers())
+                               ) if settings.berichten_loop else None
     try:
         yield
     finally:

@@ -178,7 +178,7 @@ def berichten(args: argparse.Namespace) -> None:
     import logging
     import signal
 
-    from app import mail_jobs
+    from app import mail_jobs, mail_renderers
     from berichten import delivery
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -186,7 +186,7 @@ def berichten(args: argparse.Namespace) -> None:
         print("SMTP_URL is niet ingesteld: er wordt niets verstuurd (de berichten staan op /beheer/berichten).",
               file=sys.stderr)
     if args.once:
-        sent = asyncio.run(delivery.run_once(mail_jobs()))
+        sent = asyncio.run(delivery.run_once(mail_jobs(), renderers=mail_renderers()))
         if sent is None:
             print("Een andere bezorger is bezig; niets gedaan.")
         else:
@@ -198,7 +198,7 @@ def berichten(args: argparse.Namespace) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        await delivery.run_loop(mail_jobs(), stop)
+        await delivery.run_loop(mail_jobs(), stop, renderers=mail_renderers())
 
     asyncio.run(forever())
 

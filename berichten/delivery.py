@@ -12,6 +12,11 @@
 - **Retries.** Connection errors, time-outs and 4xx: again after a back-off (30 s, 1, 2, 4 … min, at most 1 h),
   MAX_ATTEMPTS times; 5xx: `mislukt` with the server's reason. Every sent or failed mail is in the audit trail
   (kind, object, recipient user id — never the body).
+- **Deferred attachments.** A row whose attachment was queued as `Attachment.later(...)` gets it made just before
+  it is composed: the renderer registered under its name (passed in by app.py / manage.py: berichten knows no
+  domain table) is called once per token, the bytes are stored once in BerichtBijlage and every row of that token
+  points at them. A renderer that raises is retried like a 4xx (the reason in `last_error`); one that raises
+  LookupError (the object is gone) fails the row at once.
 - **Embedded mode.** Without SMTP_URL nothing is sent: rows stay `wachtrij`, readable at /beheer/berichten.
 """
 
@@ -19,12 +24,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
 import os
 import secrets
 import socket
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from email.utils import parseaddr
 from typing import Any
 
@@ -32,7 +38,7 @@ import anyio
 
 from audit import recorder as audit
 from berichten.outbox import attachment_bytes
-from berichten.tables import Bericht, BerichtStatus, Bezorger
+from berichten.tables import Bericht, BerichtBijlage, BerichtStatus, Bezorger
 from berichten.transport import Connection, Outgoing, PermanentFailure, TemporaryFailure, compose, parse_url
 from common import dates, db
 from settings import get_settings
@@ -51,6 +57,9 @@ FIRST_RETRY = dt.timedelta(seconds=30)
 MAX_RETRY = dt.timedelta(hours=1)
 
 Job = Callable[[], Awaitable[object]]
+# A renderer of deferred attachments: the object id in, the file's bytes out (raises LookupError: object gone).
+Renderer = Callable[[int], Awaitable[bytes]]
+Renderers = Mapping[str, Renderer]
 
 
 def _pid_namespace() -> str:
@@ -201,6 +210,82 @@ def _json(value: Any, default: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+# ----------------------------------------------------------------------------------------------- deferred files
+
+class RenderFailure(TemporaryFailure):
+    """A deferred attachment could not be made now: the row is retried with back-off."""
+
+
+def _pending(items: list[dict]) -> list[dict]:
+    return [item for item in items if item.get("later") and item.get("bijlage") is None]
+
+
+async def _render(later: dict, filename: str, renderers: Renderers) -> bytes:
+    """Make one deferred attachment (outside any write transaction: a PDF takes a while)."""
+    renderer = renderers.get(later["renderer"])
+    if renderer is None:
+        raise RenderFailure(f"bijlage {filename}: geen maker voor '{later['renderer']}' in deze bezorger")
+    try:
+        data = await renderer(int(later["object_id"]))
+    except LookupError as exc:
+        raise LookupError(f"bijlage {filename} kan niet meer gemaakt worden: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - any renderer failure: retried later, the reason on the row
+        logger.exception("berichten: bijlage %s niet gemaakt", filename)
+        raise RenderFailure(f"bijlage {filename} kon niet gemaakt worden: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(data, bytes | bytearray) or not data:
+        raise RenderFailure(f"bijlage {filename} kon niet gemaakt worden: lege inhoud")
+    return bytes(data)
+
+
+async def _store(data: bytes) -> dict:
+    """The bytes stored once; the metadata every row of the token then carries."""
+    digest = hashlib.sha256(data).hexdigest()
+    stored = await BerichtBijlage.insert(BerichtBijlage(sha256=digest, size=len(data), data=data)
+                                         ).returning(BerichtBijlage.id)
+    return {"bijlage": stored[0]["id"], "size": len(data), "sha256": digest}
+
+
+async def _share(row: dict, token: str, made: dict) -> None:
+    """Every row queued with this token (the same kind and object) points at the stored bytes."""
+    same_object = (Bericht.object_id == row["object_id"]) if row["object_id"] is not None else \
+        Bericht.object_id.is_null()
+    siblings = await Bericht.select(Bericht.id, Bericht.attachments).where(
+        (Bericht.kind == row["kind"]) & (Bericht.object_type == row["object_type"]) & same_object)
+    for sibling in siblings:
+        items = _json(sibling["attachments"], [])
+        hit = False
+        for item in _pending(items):
+            if item["later"].get("token") == token:
+                item.update(made)
+                hit = True
+        if hit:
+            await Bericht.update({Bericht.attachments: items}).where(Bericht.id == sibling["id"])
+
+
+async def materialise(row: dict, renderers: Renderers, made: dict[str, dict | Exception]) -> dict:
+    """The row with its deferred attachments made (rendered once per token; `made` remembers a batch's results,
+    failures included, so 20 rows of one token cost one render, or one failed try)."""
+    items = _json(row["attachments"], [])
+    if not _pending(items):
+        return row
+    for item in _pending(items):
+        token = str(item["later"].get("token", ""))
+        if token not in made:
+            try:
+                data = await _render(item["later"], item["filename"], renderers)
+                async with db.write_transaction():
+                    result = await _store(data)
+                    await _share(row, token, result)
+                made[token] = result
+            except (RenderFailure, LookupError) as exc:
+                made[token] = exc
+        outcome = made[token]
+        if isinstance(outcome, Exception):
+            raise outcome
+        item.update(outcome)
+    return {**row, "attachments": items}
+
+
 # ----------------------------------------------------------------------------------------------- results
 
 async def _sent(row: dict, holder: str) -> None:
@@ -244,9 +329,9 @@ async def _audit(actie: str, row: dict) -> None:
 
 # ----------------------------------------------------------------------------------------------- delivering
 
-async def deliver_due(limit: int = BATCH, *, holder: str | None = None) -> int:
+async def deliver_due(limit: int = BATCH, *, holder: str | None = None, renderers: Renderers | None = None) -> int:
     """Send up to `limit` due messages if this process holds (or gets) the lease; how many were sent.
-    Nothing happens without SMTP_URL."""
+    Nothing happens without SMTP_URL. `renderers` make the deferred attachments (by name)."""
     holder = holder or HOLDER
     config = parse_url(get_settings().smtp_url)
     if config is None or not await acquire_lease(holder):
@@ -260,6 +345,7 @@ async def deliver_due(limit: int = BATCH, *, holder: str | None = None) -> int:
     rows = {row["id"]: row for row in await Bericht.select().where(
         Bericht.id.is_in(ids) & (Bericht.claimed_by == holder) & (Bericht.status == BerichtStatus.bezig.value))}
     files: dict[int, bytes] = {}
+    made: dict[str, dict | Exception] = {}
     renewed = time.monotonic()
     try:
         for position, row_id in enumerate(ids):
@@ -273,10 +359,13 @@ async def deliver_due(limit: int = BATCH, *, holder: str | None = None) -> int:
             if row is None:
                 continue
             try:
+                row = await materialise(row, renderers or {}, made)
                 outgoing = await _outgoing(row, files)
                 await anyio.to_thread.run_sync(connection.send, outgoing)
             except PermanentFailure as exc:
                 await _failed(row, holder, str(exc), permanent=True)
+            except RenderFailure as exc:  # the file could not be made: this row later, the others go on
+                await _failed(row, holder, str(exc), permanent=False)
             except TemporaryFailure as exc:
                 await _failed(row, holder, str(exc), permanent=False)
                 if connection.smtp is None:  # the server is gone: the rest waits for the next tick
@@ -292,11 +381,11 @@ async def deliver_due(limit: int = BATCH, *, holder: str | None = None) -> int:
     return sent
 
 
-async def deliver_all(*, holder: str | None = None) -> int:
+async def deliver_all(*, holder: str | None = None, renderers: Renderers | None = None) -> int:
     """Deliver until nothing due is left (or the server stops answering)."""
     total = 0
     while True:
-        sent = await deliver_due(holder=holder)
+        sent = await deliver_due(holder=holder, renderers=renderers)
         total += sent
         if sent < BATCH:
             return total
@@ -310,7 +399,8 @@ async def _run_jobs(jobs: Sequence[Job]) -> None:
             logger.exception("berichten: taak %s mislukt", getattr(job, "__name__", job))
 
 
-async def run_once(jobs: Sequence[Job] = (), *, holder: str | None = None) -> int | None:
+async def run_once(jobs: Sequence[Job] = (), *, holder: str | None = None,
+                   renderers: Renderers | None = None) -> int | None:
     """`manage.py berichten --once`: deliver what is due and run the jobs when due; None if another deliverer
     holds the lease."""
     holder = holder or HOLDER
@@ -319,13 +409,13 @@ async def run_once(jobs: Sequence[Job] = (), *, holder: str | None = None) -> in
     try:
         if await _jobs_due(holder):
             await _run_jobs(jobs)
-        return await deliver_all(holder=holder)
+        return await deliver_all(holder=holder, renderers=renderers)
     finally:
         await release_lease(holder)
 
 
 async def run_loop(jobs: Sequence[Job] = (), stop: asyncio.Event | None = None, *, tick: float = TICK,
-                   holder: str | None = None) -> None:
+                   holder: str | None = None, renderers: Renderers | None = None) -> None:
     """The delivery loop (app lifespan, `manage.py berichten`): every tick deliver, at most every JOB_INTERVAL
     run each job, all under the single-deliverer lease; returns when `stop` is set (releasing the lease)."""
     holder = holder or HOLDER
@@ -336,7 +426,7 @@ async def run_loop(jobs: Sequence[Job] = (), stop: asyncio.Event | None = None, 
                 if await acquire_lease(holder):
                     if await _jobs_due(holder):
                         await _run_jobs(jobs)
-                    await deliver_all(holder=holder)
+                    await deliver_all(holder=holder, renderers=renderers)
             except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
                 logger.exception("berichten: bezorgronde mislukt")
             try:

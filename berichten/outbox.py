@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
+from typing import Any
 
 from berichten.tables import Bericht, BerichtBijlage, BerichtStatus
 from common import dates
@@ -43,9 +44,25 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file with the mail: its bytes now, or — `Attachment.later(...)` — a render request the delivery fulfils
+    (a renderer registered under `renderer`, called with `object_id`), so an expensive file (a PDF) is not made
+    inside the request that queues the mail. A deferred attachment is rendered once for all the rows queued with
+    it (its `token`), even across several queue() calls."""
+
     filename: str
     content_type: str
-    data: bytes
+    data: bytes = b""
+    renderer: str = ""
+    object_id: int | None = None
+    token: str = ""
+
+    @classmethod
+    def later(cls, filename: str, content_type: str, *, renderer: str, object_id: int) -> Attachment:
+        return cls(filename, content_type, b"", renderer, object_id, secrets.token_hex(12))
+
+    @property
+    def deferred(self) -> bool:
+        return bool(self.renderer)
 
 
 def one_line(value: str, limit: int) -> str:
@@ -80,6 +97,12 @@ def _clean_attachment(attachment: Attachment) -> Attachment:
     content_type = one_line(attachment.content_type, 100).lower()
     if not filename or not re.fullmatch(r"[a-z0-9.+-]+/[a-z0-9.+-]+", content_type):
         raise ValueError(f"Ongeldige bijlage: {attachment.filename!r} ({attachment.content_type!r})")
+    if attachment.deferred:
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", attachment.renderer) or not isinstance(
+                attachment.object_id, int) or isinstance(attachment.object_id, bool) or not re.fullmatch(
+                r"[0-9a-f]{8,64}", attachment.token):
+            raise ValueError(f"Ongeldige uitgestelde bijlage: {attachment.filename!r} ({attachment.renderer!r})")
+        return Attachment(filename, content_type, b"", attachment.renderer, attachment.object_id, attachment.token)
     return Attachment(filename, content_type, bytes(attachment.data))
 
 
@@ -111,8 +134,13 @@ async def queue(*, kind: str, to: Sequence[Recipient], subject: str, text: str, 
     files = [_clean_attachment(a) for a in attachments]
     if not recipients:
         return []
-    meta = []
+    meta: list[dict[str, Any]] = []
     for item in files:
+        if item.deferred:  # made by the delivery (berichten/delivery.py), once for every row with this token
+            meta.append({"bijlage": None, "filename": item.filename, "content_type": item.content_type,
+                         "size": None, "sha256": "", "later": {"renderer": item.renderer,
+                                                               "object_id": item.object_id, "token": item.token}})
+            continue
         digest = hashlib.sha256(item.data).hexdigest()
         stored = await BerichtBijlage.insert(BerichtBijlage(sha256=digest, size=len(item.data), data=item.data)
                                              ).returning(BerichtBijlage.id)

@@ -33,7 +33,8 @@ class Bericht(Table):
     text = Text()
     html = Text(null=True, default=None)
     headers = JSON(default="{}")  # extra headers (List-Unsubscribe, …): names and values already checked
-    # [{"bijlage": id, "filename", "content_type", "size", "sha256"}]; the bytes are in BerichtBijlage
+    # [{"bijlage": id, "filename", "content_type", "size", "sha256"}]; the bytes are in BerichtBijlage. A deferred
+    # attachment has "bijlage": null and "later": {"renderer", "object_id", "token"} until the delivery made it.
     attachments = JSON(default="[]")
     message_id = Varchar(length=250, unique=True)
     status = Varchar(length=16, choices=BerichtStatus, default=BerichtStatus.wachtrij.value, index=True)

@@ -1,10 +1,12 @@
 """The mails of a meeting: the agenda (published, changed, moved: an .ics REQUEST; cancelled: a CANCEL) to every
 member of the overleg, with the agenda PDF; the minutes ready for approval, and approved (with their PDF).
 
-Two steps, so no PDF is rendered inside a write transaction: `agenda_mail()` / `verslag_mail()` prepare the mail
-(render the PDF and the texts) before the change, the caller queues the result with
-`berichten.voorkeuren.queue_for_user(**mail)` inside the transaction of the change. Titles go through the privacy
-guard's redaction (signalen.mailtekst); the attachments are the PDFs a member downloads in the app.
+No PDF is rendered inside the chair's request for the agenda: `agenda_mail()` prepares the texts and the .ics (cheap)
+and queues the PDF as a deferred attachment (`Attachment.later(..., renderer="agenda_pdf")`); the delivery loop
+calls `agenda_pdf()` (wired in app.py's MAIL_RENDERERS) once for all members, just before sending. The caller
+queues the result with `berichten.voorkeuren.queue_for_user(**mail)` inside the transaction of the change. Titles
+go through the privacy guard's redaction (signalen.mailtekst); the attachments are the PDFs a member downloads in
+the app.
 """
 
 from __future__ import annotations
@@ -16,17 +18,29 @@ from berichten.outbox import Attachment
 from common import dates
 from common.pdf import PdfMeta, render_template_pdf
 from overleg.overleggen import berichten as ontvangers
-from overleg.tables import VergaderingStatus
+from overleg.tables import Vergadering, VergaderingStatus
 from overleg.vergaderingen import aanwezigheid, ics
+from overleg.vergaderingen import services as V
 from settings import get_settings
 from signalen.mailtekst import redacted
 
 
-async def _agenda_pdf(vergadering: dict, punten: list[dict], einde: Any) -> bytes:
-    context = {"v": vergadering, "punten": punten, "einde": einde, "deelnemers": await aanwezigheid.list_deelnemers(
-        vergadering["id"]), "VergaderingStatus": VergaderingStatus}
-    meta = PdfMeta(title=f"Agenda {vergadering['overleg_naam']} {vergadering['datum']:%d/%m/%Y}",
-                   author=vergadering["overleg_naam"], subject="Agenda van de vergadering")
+async def agenda_pdf(vergadering_id: int) -> bytes:
+    """The agenda PDF of meeting `vergadering_id` as it stands when the mail goes out — the same template, context
+    and metadata as GET /vergaderingen/{id}/agenda.pdf gives a member (the PDF shows no chair-only part). The
+    delivery's renderer "agenda_pdf"; LookupError when the meeting is gone (called off meanwhile: that mail is
+    not sent, the CANCEL that follows carries no PDF)."""
+    from overleg.vergaderingen import agenda  # agenda imports this module: the cycle is broken at call time
+
+    row = await Vergadering.select(*V.vergadering_columns()).where(Vergadering.id == vergadering_id).first()
+    if row is None:
+        raise LookupError(f"vergadering {vergadering_id} bestaat niet meer")
+    v = V.shape(row)
+    punten = await agenda.list_punten(v)
+    context = {"v": v, "punten": punten, "einde": agenda.planned_end(v, punten),
+               "deelnemers": await aanwezigheid.list_deelnemers(vergadering_id), "VergaderingStatus": VergaderingStatus}
+    meta = PdfMeta(title=f"Agenda {v['overleg_naam']} {v['datum']:%d/%m/%Y}", author=v["overleg_naam"],
+                   subject="Agenda van de vergadering")
     rendered = await render_template_pdf("pdf/agenda.html", context, meta)
     return rendered.pdf
 
@@ -45,8 +59,8 @@ async def agenda_mail(vergadering: dict, punten: list[dict], einde: Any, *, acto
     method = "CANCEL" if cancel else "REQUEST"
     files = [Attachment("uitnodiging.ics", "text/calendar", invitation)]
     if not cancel:
-        files.insert(0, Attachment(f"agenda-{v['datum'].isoformat()}.pdf", "application/pdf",
-                                   await _agenda_pdf(v, punten, einde)))
+        files.insert(0, Attachment.later(f"agenda-{v['datum'].isoformat()}.pdf", "application/pdf",
+                                         renderer="agenda_pdf", object_id=v["id"]))
     kind = "agenda_geannuleerd" if cancel else "agenda_gepubliceerd"
     context = {
         "afzender": v["overleg_naam"], "v": v, "einde": einde, "link": url, "method": method,

@@ -53,14 +53,15 @@ def _as_time(value) -> dt.time:
 
 # ----------------------------------------------------------------------------- reading
 
-def _columns():
+def vergadering_columns():
+    """The columns of a meeting as every page reads it (with its overleg and gemeente)."""
     return [*Vergadering.all_columns(), Vergadering.overleg.naam.as_alias("overleg_naam"),
             Vergadering.overleg._.gemeente.id.as_alias("gemeente"),
             Vergadering.overleg._.gemeente.slug.as_alias("gemeente_slug"),
             Vergadering.overleg._.gemeente.naam.as_alias("gemeente_naam")]
 
 
-def _shape(row: dict) -> dict:
+def shape(row: dict) -> dict:
     row["datum"], row["begin"] = _as_date(row["datum"]), _as_time(row["begin"])
     row["status_label"] = VergaderingStatus.label_for(row["status"])
     row["datum_tekst"] = dates.long_date_with_day(row["datum"])
@@ -74,9 +75,9 @@ async def list_vergaderingen(user: CurrentUser, overleg_id: int | None = None) -
         return []
     if overleg_id is not None:
         scope &= Vergadering.overleg == overleg_id
-    rows = await Vergadering.select(*_columns()).where(scope).order_by(Vergadering.datum, Vergadering.begin,
+    rows = await Vergadering.select(*vergadering_columns()).where(scope).order_by(Vergadering.datum, Vergadering.begin,
                                                                         Vergadering.id)
-    return [_shape(row) for row in rows]
+    return [shape(row) for row in rows]
 
 
 async def get_vergadering(user: CurrentUser, vergadering_id: int) -> dict:
@@ -84,10 +85,10 @@ async def get_vergadering(user: CurrentUser, vergadering_id: int) -> dict:
     scope = await vergadering_scope(user)
     if scope is None:
         raise not_found()
-    row = await Vergadering.select(*_columns()).where((Vergadering.id == vergadering_id) & scope).first()
+    row = await Vergadering.select(*vergadering_columns()).where((Vergadering.id == vergadering_id) & scope).first()
     if row is None:
         raise not_found()
-    return _shape(row)
+    return shape(row)
 
 
 async def chair_vergadering(user: CurrentUser, vergadering_id: int, *, open_only: bool = True) -> dict:

@@ -20,7 +20,9 @@ PLANTED = "Bel Jonas Peeters op 0470 12 34 56"
 
 
 def deliver(smtp_server, count: int):
-    sync(delivery.deliver_all())
+    from app import mail_renderers
+
+    sync(delivery.deliver_all(renderers=mail_renderers()))  # the agenda PDF is made here, not in the request
     return smtp_server.wait_for(count)
 
 
