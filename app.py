@@ -13,6 +13,7 @@ from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
@@ -37,6 +38,7 @@ from settings import BASE_DIR, get_settings
 from signalen import routes as signalen_routes
 from web import templating
 from web.accesslog import access_log_middleware
+from web.allow import complete_allow_header
 from web.home import HomeController, health
 from web.meldingen import MeldingenController
 from web.security import login_only, security_headers
@@ -123,7 +125,8 @@ def create_app() -> Litestar:
             directory=BASE_DIR / "templates", engine=templating.engine_class, engine_callback=templating.setup
         ),
         exception_handlers={Exception: handle_exception, pdf_pool.PdfBusy: pdf_pool.busy_response},
-        before_send=[security_headers(settings.production), delete_shown_flash, audit_recorder.audit_hook],
+        before_send=[security_headers(settings.production), complete_allow_header, delete_shown_flash,
+                     audit_recorder.audit_hook],
         request_max_body_size=MAX_BODY,
         # In production the Host must be that of SIGNAALWERK_BASE_URL: a forged Host gets a 400, not a page.
         allowed_hosts=AllowedHostsConfig(allowed_hosts=[settings.base_host], www_redirect=False)
@@ -133,6 +136,16 @@ def create_app() -> Litestar:
             version="1.0.0",
             path="/schema",
             render_plugins=[],
+            # What a client sends (DESIGN §API): the session cookie of /login, and on every unsafe method the
+            # CSRF token of the sw_csrftoken cookie in the x-csrf-token header.
+            components=Components(security_schemes={
+                "sessie": SecurityScheme(type="apiKey", name="id", security_scheme_in="cookie",
+                                         description="De sessiecookie na aanmelden op /login."),
+                "csrf": SecurityScheme(type="apiKey", name="x-csrf-token", security_scheme_in="header",
+                                       description="Het CSRF-token (cookie sw_csrftoken) bij POST, PUT, PATCH, "
+                                                   "DELETE."),
+            }),
+            security=[{"sessie": [], "csrf": []}],
         ),
         debug=False,
     )

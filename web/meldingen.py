@@ -18,6 +18,7 @@ from common.flash import flash
 
 class MeldingenController(Controller):
     path = "/meldingen"
+    include_in_schema = False
 
     @get("/", name="meldingen", guards=[requires_login])
     async def toon(self, request: Request) -> Template:

@@ -27,6 +27,7 @@ _Token = Annotated[str, PathParameter()]
 class NotaVersturenController(Controller):
     path = "/notas"
     guards = [requires_login]
+    include_in_schema = False
 
     def _back(self, request: Request, nota_id: int, message: str) -> Response:
         target = request.app.route_reverse("nota_detail", nota_id=str(nota_id)) + "#bezorging"
@@ -51,6 +52,7 @@ class AntwoordLinkController(Controller):
     """No guard: whoever holds the link may answer for the council, and only for that nota."""
 
     path = "/antwoord"
+    include_in_schema = False
 
     async def _page(self, token: str, status_code: int = 200, **extra) -> Template:
         _, nota = await antwoord.nota_for_token(token)
