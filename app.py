@@ -12,6 +12,7 @@ from litestar import Litestar, asgi
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
@@ -35,6 +36,7 @@ from inzicht.bovenlokaal_controllers import BovenlokaalController
 from inzicht.controllers import InzichtController
 from overleg import routes as overleg_routes
 from settings import BASE_DIR, get_settings
+from signalen import api as signalen_api
 from signalen import routes as signalen_routes
 from web import templating
 from web.accesslog import access_log_middleware
@@ -145,10 +147,20 @@ def create_app() -> Litestar:
                                        description="Het CSRF-token (cookie sw_csrftoken) bij POST, PUT, PATCH, "
                                                    "DELETE."),
             }),
-            security=[{"sessie": [], "csrf": []}],
+            security=[{"sessie": []}],
         ),
         debug=False,
     )
+    # The API needs the session (401 without it), and a method that changes something the CSRF header as well
+    # (admin/csrf.py; 403 without it): the OpenAPI document says so for every operation.
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if not isinstance(handler, HTTPRouteHandler) or not route.path.startswith("/api/"):
+                continue
+            handler.responses = {**signalen_api.error_responses(401), **(handler.responses or {})}
+            if handler.http_methods - {"GET", "HEAD", "OPTIONS"}:
+                handler.security = [*(handler.security or ()), {"sessie": [], "csrf": []}]
+                handler.responses = {**signalen_api.error_responses(403), **handler.responses}
     # The session wraps the whole app, not just the matched routes: a 404 page knows who is logged in too.
     # Inside it, the CSRF token is bound to that session (admin/csrf.py): a token of another session is refused.
     app.asgi_handler = session_middleware(csrf_binding(
