@@ -14,7 +14,9 @@ from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import Receive, Scope, Send
@@ -37,9 +39,11 @@ from inzicht.controllers import InzichtController
 from overleg import routes as overleg_routes
 from overleg import tijdlijn
 from settings import BASE_DIR, get_settings
+from signalen import api as signalen_api
 from signalen import routes as signalen_routes
 from web import assets, templating
 from web.accesslog import access_log_middleware
+from web.allow import complete_allow_header
 from web.home import HomeController, health
 from web.meldingen import MeldingenController
 from web.security import login_only, security_headers
@@ -151,8 +155,8 @@ def create_app() -> Litestar:
             directory=BASE_DIR / "templates", engine=templating.engine_class, engine_callback=templating.setup
         ),
         exception_handlers={Exception: handle_exception, pdf_pool.PdfBusy: pdf_pool.busy_response},
-        before_send=[security_headers(settings.production), assets.cache_static, delete_shown_flash,
-                     audit_recorder.audit_hook],
+        before_send=[security_headers(settings.production), assets.cache_static, complete_allow_header,
+                     delete_shown_flash, audit_recorder.audit_hook],
         compression_config=compression(),
         request_max_body_size=MAX_BODY,
         # In production the Host must be that of SIGNAALWERK_BASE_URL: a forged Host gets a 400, not a page.
@@ -163,9 +167,29 @@ def create_app() -> Litestar:
             version="1.0.0",
             path="/schema",
             render_plugins=[],
+            # What a client sends (DESIGN §API): the session cookie of /login, and on every unsafe method the
+            # CSRF token of the sw_csrftoken cookie in the x-csrf-token header.
+            components=Components(security_schemes={
+                "sessie": SecurityScheme(type="apiKey", name="id", security_scheme_in="cookie",
+                                         description="De sessiecookie na aanmelden op /login."),
+                "csrf": SecurityScheme(type="apiKey", name="x-csrf-token", security_scheme_in="header",
+                                       description="Het CSRF-token (cookie sw_csrftoken) bij POST, PUT, PATCH, "
+                                                   "DELETE."),
+            }),
+            security=[{"sessie": []}],
         ),
         debug=False,
     )
+    # The API needs the session (401 without it), and a method that changes something the CSRF header as well
+    # (admin/csrf.py; 403 without it): the OpenAPI document says so for every operation.
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if not isinstance(handler, HTTPRouteHandler) or not route.path.startswith("/api/"):
+                continue
+            handler.responses = {**signalen_api.error_responses(401), **(handler.responses or {})}
+            if handler.http_methods - {"GET", "HEAD", "OPTIONS"}:
+                handler.security = [*(handler.security or ()), {"sessie": [], "csrf": []}]
+                handler.responses = {**signalen_api.error_responses(403), **handler.responses}
     # The session wraps the whole app, not just the matched routes: a 404 page knows who is logged in too.
     # Inside it, the CSRF token is bound to that session (admin/csrf.py): a token of another session is refused.
     app.asgi_handler = session_middleware(csrf_binding(

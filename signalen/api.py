@@ -13,10 +13,12 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIType
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from admin.guards import requires_login
 from admin.sessions import CurrentUser
+from common.api import QUERY_DATE, query_choice
 from common.errors import Conflict, FieldErrors
 from common.ids import path_id
 from common.markdown import render_markdown
@@ -134,6 +136,10 @@ def _changes(data: schemas.SignaalWijziging) -> dict[str, Any]:
 
 _Q = Annotated[str | None, QueryParameter(description="Zoektekst (Nederlands, vervoegingen tellen mee).")]
 _TEXT = "Slug, zie /api/v1/taxonomie."
+# What register_filters accepts (a whole number in range), declared as such; the Dutch 400 stays for the rest.
+_PAGINA = {"type": OpenAPIType.INTEGER, "minimum": 1, "maximum": 100_000, "one_of": None}
+_PER_PAGINA = {"type": OpenAPIType.INTEGER, "minimum": 1, "maximum": register_filters.MAX_PER_PAGE, "one_of": None}
+_AUTEUR = {"type": OpenAPIType.STRING, "pattern": r"^(|ik|[1-9][0-9]{0,8})$", "one_of": None}
 _Id = Annotated[str, PathParameter(description="Id van het signaal (een onbekend of vreemd id geeft 404).")]
 
 
@@ -157,17 +163,24 @@ class SignaalApiController(Controller):
         ] = None,
         levensdomein: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
         signaaltype: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
-        status: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
-        bron: Annotated[str | None, QueryParameter(description=_TEXT)] = None,
+        status: Annotated[str | None, QueryParameter(description=_TEXT, schema_extra=query_choice(Status.values()))
+                          ] = None,
+        bron: Annotated[str | None, QueryParameter(description=_TEXT, schema_extra=query_choice(Bron.values()))
+                        ] = None,
         plek: Annotated[str | None, QueryParameter(description="Deel van de plek.")] = None,
-        auteur: Annotated[str | None, QueryParameter(description="Id van de auteur, of `ik`.")] = None,
-        van: Annotated[str | None, QueryParameter(description="Vanaf deze datum (jjjj-mm-dd).")] = None,
-        tot: Annotated[str | None, QueryParameter(description="Tot en met deze datum (jjjj-mm-dd).")] = None,
-        pagina: Annotated[str | None, QueryParameter(description="Pagina, vanaf 1.")] = None,
+        auteur: Annotated[str | None, QueryParameter(description="Id van de auteur, of `ik`.", schema_extra=_AUTEUR)
+                          ] = None,
+        van: Annotated[str | None, QueryParameter(description="Vanaf deze datum (jjjj-mm-dd).", schema_extra=QUERY_DATE)
+                       ] = None,
+        tot: Annotated[str | None, QueryParameter(description="Tot en met deze datum (jjjj-mm-dd).",
+                                                  schema_extra=QUERY_DATE)] = None,
+        pagina: Annotated[str | None, QueryParameter(description="Pagina, vanaf 1.", schema_extra=_PAGINA)] = None,
         per_pagina: Annotated[
-            str | None, QueryParameter(description="Signalen per pagina, 1 tot 100 (standaard 25).")
+            str | None,
+            QueryParameter(description="Signalen per pagina, 1 tot 100 (standaard 25).", schema_extra=_PER_PAGINA),
         ] = None,
-        sorteer: Annotated[str | None, QueryParameter(description="nieuwste (standaard), oudste of titel.")] = None,
+        sorteer: Annotated[str | None, QueryParameter(description="nieuwste (standaard), oudste of titel.",
+                                                      schema_extra=query_choice(register_filters.SORTS))] = None,
     ) -> schemas.SignaalLijst:
         raw = {
             "q": q,

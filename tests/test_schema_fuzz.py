@@ -15,22 +15,32 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 
 from hypothesis import HealthCheck, settings  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from tests.support import login_as, portal  # noqa: E402
 
 MAX_EXAMPLES = 20
 DEADLINE = dt.timedelta(seconds=15)  # per case; PDFs on a busy 2-core CI machine take a few seconds
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 # Operations with a known defect in someone else's code: "METHOD /path" → reason (strict: a fix makes it fail,
 # so the mark is removed together with the bug).
-KNOWN: dict[str, str] = {}  # operation → reason, for a documented gap; none left
+_NULLABLE = ("the body's required fields are declared optional and nullable, so that the service answers a Dutch 422 "
+             "per field; a schema-valid body of nulls (or an empty list) gets that 422 (issue 12.15, open)")
+_UNDECLARED = ("the handler reads the raw JSON (common.api.read_json): no requestBody in the schema, so a schema-valid "
+               "call without a body gets 400 (issue 12.15, open)")
+KNOWN: dict[str, str] = {
+    "POST /api/v1/signalen": _NULLABLE,
+    "POST /api/v1/dossiers": _NULLABLE,
+    "POST /api/v1/dossiers/suggesties/aanvaarden": _NULLABLE,
+    "POST /api/v1/dossiers/suggesties/afwijzen": _NULLABLE,
+    "POST /api/v1/vergaderingen": _NULLABLE,
+    "POST /api/v1/notas": _NULLABLE,
+    "PATCH /api/v1/notas/{id}": "NotaSecties forbids unknown fields but its schema does not say additionalProperties: "
+                                "false (issue 12.15, open)",
+    "POST /api/v1/acties": _UNDECLARED,
+    "POST /api/v1/acties/{actie_id}/status": _UNDECLARED,
+    "PUT /api/v1/vergaderingen/{vergadering_id}/verslag": _UNDECLARED,
+    "POST /api/v1/vergaderingen/{vergadering_id}/verslag/goedkeuren": _UNDECLARED,
+}
 
 
 def _app():
@@ -71,10 +81,27 @@ def logged_in(app, world, request):
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much, HealthCheck.data_too_large])
 def test_the_api_keeps_its_schema_and_never_answers_500(case, logged_in):
-    case.call_and_validate(headers=logged_in["headers"], cookies=logged_in["cookies"], checks=CHECKS)
+    # A case that leaves out the session cookie or the CSRF header on purpose (the security schemes) is sent
+    # without our credentials: it must be refused (401/403) like any client without them.
+    credentials = {} if case.operation.schema.is_security_param_negated(case) else logged_in
+    case.call_and_validate(**credentials)
 
 
 def test_the_schema_describes_the_public_contract():
     paths = schema.raw_schema["paths"]
     assert {"/api/v1/signalen", "/api/v1/signalen/{id}", "/api/v1/taxonomie"} <= set(paths)
-    assert not any(path.startswith(("/admin", "/login", "/signalen/")) for path in paths)
+    # Only the JSON API: HTML pages and forms (/meldingen, /antwoord/{token}, /notas/…) are not part of it.
+    assert all(path.startswith("/api/v1/") for path in paths), sorted(p for p in paths if not p.startswith("/api/"))
+    schemes = schema.raw_schema["components"]["securitySchemes"]
+    assert schemes["sessie"] == {**schemes["sessie"], "type": "apiKey", "in": "cookie", "name": "id"}
+    assert schemes["csrf"] == {**schemes["csrf"], "type": "apiKey", "in": "header", "name": "x-csrf-token"}
+    assert schema.raw_schema["security"] == [{"sessie": []}]
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if method in ("post", "put", "patch", "delete"):
+                assert operation["security"] == [{"sessie": [], "csrf": []}], (method, path)
+                assert "403" in operation["responses"], (method, path)  # no CSRF header: 403
+            assert "401" in operation["responses"], (method, path)  # no session: 401
+    listing = {p["name"]: p["schema"] for p in paths["/api/v1/signalen"]["get"]["parameters"]}
+    assert listing["pagina"] == {**listing["pagina"], "type": "integer", "minimum": 1}
+    assert listing["per_pagina"] == {**listing["per_pagina"], "type": "integer", "minimum": 1, "maximum": 100}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from admin.guards import requires_login
-from common.api import read_json
+from common.api import QUERY_ID, read_json
 from common.errors import FieldErrors
 from common.ids import as_id, path_id
 from overleg import guard
@@ -30,14 +32,18 @@ def _filter_id(raw: str | None, name: str) -> int | None:
     return value
 
 
+_IdFilter = Annotated[str | None, QueryParameter(description="Id (leeg: geen filter).", schema_extra=QUERY_ID)]
+
+
 class ActiesApiController(Controller):
     path = "/api/v1/acties"
     guards = [requires_login]
     tags = ["acties"]
 
-    @get("/", name="api_acties", summary="Acties van je overleggen (filters: overleg, partner, dossier, open)")
-    async def lijst(self, request: Request, overleg: FromQuery[str | None] = None,
-                    partner: FromQuery[str | None] = None, dossier: FromQuery[str | None] = None,
+    @get("/", name="api_acties", summary="Acties van je overleggen (filters: overleg, partner, dossier, open)",
+         responses=errors(400, 401, 404))
+    async def lijst(self, request: Request, overleg: _IdFilter = None, partner: _IdFilter = None,
+                    dossier: _IdFilter = None,
                     open: FromQuery[str | None] = None) -> dict:
         rows = await acties.list_acties(
             request.user, overleg_id=_filter_id(overleg, "overleg"), partner_id=_filter_id(partner, "partner"),

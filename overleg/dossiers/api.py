@@ -15,6 +15,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from admin import tenancy
 from admin.guards import requires_login
 from admin.sessions import CurrentUser
+from common.api import query_choice
 from common.errors import FieldErrors
 from common.ids import not_found, path_id
 from common.markdown import render_markdown
@@ -108,7 +109,9 @@ class DossierApiController(Controller):
     @get("/", name="api_dossiers_lijst", summary="De dossiers die je mag lezen", responses=_errors(400, 401, 404))
     async def lijst(self, request: Request, gemeente: _Gemeente = None,
                     status: Annotated[str | None, QueryParameter(description="open, geagendeerd, in_behandeling "
-                                                                             "of afgerond.")] = None,
+                                                                             "of afgerond.", schema_extra=query_choice(
+                                                                                 dossiers.DossierStatus.values()))
+                                      ] = None,
                     ) -> s.DossierLijst:
         if status and status not in dossiers.DossierStatus.values():
             raise FieldErrors({"status": "Kies een geldige status."}, status_code=400)

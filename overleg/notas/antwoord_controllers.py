@@ -29,6 +29,7 @@ class NotaVersturenController(Controller):
     path = "/notas"
     include_in_schema = False
     guards = [requires_login]
+    include_in_schema = False
 
     def _back(self, request: Request, nota_id: int, message: str) -> Response:
         target = request.app.route_reverse("nota_detail", nota_id=str(nota_id)) + "#bezorging"

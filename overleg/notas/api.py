@@ -15,6 +15,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from admin.guards import requires_login
+from common.api import query_choice
 from common.errors import FieldErrors
 from common.ids import path_id
 from overleg.notas import documents, lifecycle
@@ -221,7 +222,8 @@ class NotaApiController(Controller):
 
     @get("/", name="api_notas_lijst", summary="De signaalnota's die je mag lezen", responses=_errors(400, 401))
     async def lijst(self, request: Request, status: Annotated[str | None, QueryParameter(
-            description="concept, ter_goedkeuring, verstuurd of beantwoord.")] = None) -> NotaLijst:
+            description="concept, ter_goedkeuring, verstuurd of beantwoord.",
+            schema_extra=query_choice(NotaStatus.values()))] = None) -> NotaLijst:
         if status and status not in NotaStatus.values():
             raise FieldErrors({"status": "Kies een geldige status."}, status_code=400)
         rows = await notas.list_notas(request.user, status=status or None)

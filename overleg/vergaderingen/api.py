@@ -16,6 +16,7 @@ from msgspec import Meta, Struct
 
 from admin.guards import requires_login
 from admin.tenancy import is_chair
+from common.api import QUERY_ID_GIVEN
 from common.errors import FieldErrors
 from common.ids import as_id, path_id
 from overleg.access import get_overleg
@@ -127,7 +128,8 @@ class VergaderingApiController(Controller):
 
     @get("/", name="api_vergaderingen", summary="De vergaderingen die je mag zien", responses=errors(400, 401, 404))
     async def lijst(self, request: Request, overleg: Annotated[str | None, QueryParameter(
-            description="Alleen de vergaderingen van dit overleg (id).")] = None) -> VergaderingLijst:
+            description="Alleen de vergaderingen van dit overleg (id).", schema_extra=QUERY_ID_GIVEN)] = None,
+                    ) -> VergaderingLijst:
         overleg_id = None
         if overleg is not None:
             overleg_id = as_id(overleg)
