@@ -214,8 +214,9 @@ def test_a_dossier_from_a_suggestion_passes_the_guard(personas):
     refused = chair.api("POST", "/api/v1/dossiers/suggesties/aanvaarden", json=body)
     assert refused.status_code == 422 and refused.json()["fields"]["titel"].startswith("Mogelijk persoonsgegevens")
     assert titles() == []
-    page = chair.post_form("/dossiers/suggesties/aanvaarden", {**body, "signalen": [str(i) for i in ids]},
-                           follow_redirects=False)
+    page = chair.post_form("/dossiers/suggesties/aanvaarden", {**body, "signalen": [str(i) for i in ids],
+                                                               "voorstel": ",".join(str(i) for i in ids)},
+                           follow_redirects=False)  # the page's form names the proposal it edits
     assert page.status_code == 422 and CHECKBOX in page.text and "naam van een persoon ‘Jan Peeters’" in page.text
     assert f'value="{TITLE}"' in page.text and titles() == []
     done = chair.api("POST", "/api/v1/dossiers/suggesties/aanvaarden", json={**body, "bevestig_persoonsgegevens": True})

@@ -40,7 +40,9 @@ def stepper(html: str) -> list[tuple[str, str, bool]]:
 
 
 def hold(voorzitter, meeting: int) -> None:
-    assert voorzitter.post_form(f"/vergaderingen/{meeting}/afsluiten", follow_redirects=False).status_code == 303
+    closed = voorzitter.post_form(f"/vergaderingen/{meeting}/afsluiten", {"bevestigd": "1", "voor_datum": "1"},
+                                  follow_redirects=False)
+    assert closed.status_code == 303
 
 
 def test_a_concept_agenda_is_the_current_stage_and_no_minutes_are_linked(voorzitter, setup):
