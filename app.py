@@ -60,7 +60,7 @@ MAIL_JOBS: list[str] = [
 # The makers of deferred mail attachments (name → "module:function", async, object id in, bytes out): berichten
 # calls them just before sending, so a PDF is not rendered inside the request that queues the mail.
 MAIL_RENDERERS: dict[str, str] = {
-    "agenda_pdf": "overleg.vergaderingen.berichten:agenda_pdf",
+    "agenda_pdf": "overleg.vergaderingen.agenda:agenda_pdf",
 }
 
 

@@ -50,7 +50,7 @@ def child(gemeente: int, user: int, token: str, repeat: int, before: int) -> dic
                 "actor_id": actor_id}
 
     async def rendering_mail(vergadering, punten, einde, **kwargs):
-        await vergadering_berichten.agenda_pdf(vergadering["id"])  # what the request did before
+        await agenda.agenda_pdf(vergadering["id"])  # what the request did before
         return await real_mail(vergadering, punten, einde, **kwargs)
 
     async def main() -> dict:

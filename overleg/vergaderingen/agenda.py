@@ -20,10 +20,12 @@ from common.dates import today
 from common.db import write_transaction
 from common.errors import FieldErrors
 from common.ids import not_found
+from common.pdf import PdfMeta, render_template_pdf
 from overleg import guard
 from overleg.access import PUBLISHED
 from overleg.dossiers.berichten import signaal_opgevolgd
 from overleg.tables import Agendapunt, AgendapuntSoort, Dossier, DossierStatus, Vergadering, VergaderingStatus
+from overleg.vergaderingen import aanwezigheid
 from overleg.vergaderingen import berichten as vergadering_berichten
 from overleg.vergaderingen import services as V
 from signalen.tables import Status
@@ -366,3 +368,23 @@ async def cancel(user: CurrentUser, vergadering_id: int) -> None:
         await Vergadering.delete().where(Vergadering.id == vergadering_id)
         if mail is not None:
             await queue_for_user(**mail)
+
+
+# ----------------------------------------------------------------------------- the agenda PDF of a mail
+
+async def agenda_pdf(vergadering_id: int) -> bytes:
+    """The agenda PDF of meeting `vergadering_id` as it stands when the mail goes out — the same template, context
+    and metadata as GET /vergaderingen/{id}/agenda.pdf gives a member (the PDF shows no chair-only part). The
+    delivery's renderer "agenda_pdf"; LookupError when the meeting is gone (called off meanwhile: that mail is
+    not sent, the CANCEL that follows carries no PDF)."""
+    row = await Vergadering.select(*V.vergadering_columns()).where(Vergadering.id == vergadering_id).first()
+    if row is None:
+        raise LookupError(f"vergadering {vergadering_id} bestaat niet meer")
+    v = V.shape(row)
+    punten = await list_punten(v)
+    context = {"v": v, "punten": punten, "einde": planned_end(v, punten),
+               "deelnemers": await aanwezigheid.list_deelnemers(vergadering_id), "VergaderingStatus": VergaderingStatus}
+    meta = PdfMeta(title=f"Agenda {v['overleg_naam']} {v['datum']:%d/%m/%Y}", author=v["overleg_naam"],
+                   subject="Agenda van de vergadering")
+    rendered = await render_template_pdf("pdf/agenda.html", context, meta)
+    return rendered.pdf

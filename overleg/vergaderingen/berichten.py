@@ -16,33 +16,11 @@ from typing import Any
 
 from berichten.outbox import Attachment
 from common import dates
-from common.pdf import PdfMeta, render_template_pdf
 from overleg.overleggen import berichten as ontvangers
-from overleg.tables import Vergadering, VergaderingStatus
-from overleg.vergaderingen import aanwezigheid, ics
-from overleg.vergaderingen import services as V
+from overleg.tables import VergaderingStatus
+from overleg.vergaderingen import ics
 from settings import get_settings
 from signalen.mailtekst import redacted
-
-
-async def agenda_pdf(vergadering_id: int) -> bytes:
-    """The agenda PDF of meeting `vergadering_id` as it stands when the mail goes out — the same template, context
-    and metadata as GET /vergaderingen/{id}/agenda.pdf gives a member (the PDF shows no chair-only part). The
-    delivery's renderer "agenda_pdf"; LookupError when the meeting is gone (called off meanwhile: that mail is
-    not sent, the CANCEL that follows carries no PDF)."""
-    from overleg.vergaderingen import agenda  # agenda imports this module: the cycle is broken at call time
-
-    row = await Vergadering.select(*V.vergadering_columns()).where(Vergadering.id == vergadering_id).first()
-    if row is None:
-        raise LookupError(f"vergadering {vergadering_id} bestaat niet meer")
-    v = V.shape(row)
-    punten = await agenda.list_punten(v)
-    context = {"v": v, "punten": punten, "einde": agenda.planned_end(v, punten),
-               "deelnemers": await aanwezigheid.list_deelnemers(vergadering_id), "VergaderingStatus": VergaderingStatus}
-    meta = PdfMeta(title=f"Agenda {v['overleg_naam']} {v['datum']:%d/%m/%Y}", author=v["overleg_naam"],
-                   subject="Agenda van de vergadering")
-    rendered = await render_template_pdf("pdf/agenda.html", context, meta)
-    return rendered.pdf
 
 
 async def agenda_mail(vergadering: dict, punten: list[dict], einde: Any, *, actor_id: int | None,

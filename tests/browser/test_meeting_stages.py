@@ -37,7 +37,12 @@ def test_the_chair_follows_the_stages_to_the_minutes_on_a_phone(new_page, live_s
     click_and_wait(phone, phone.locator("#aanwezigheid").get_by_role("button", name="Aanwezigheid bewaren"))
     expect(phone.locator("#deelnemers")).to_contain_text("Aanwezig → Afwezig, door Voorzitter Test")
     phone.goto(f"/vergaderingen/{meeting}/leiden")  # closing is done where the meeting is run
-    click_and_wait(phone, phone.get_by_role("button", name="Vergadering afsluiten"))
+    phone.get_by_role("button", name="Vergadering afsluiten").click()  # the confirmation dialog (confirm.js)
+    dialog = phone.get_by_role("dialog", name="Vergadering afsluiten?")
+    early = dialog.get_by_label("ik sluit deze vergadering af vóór haar datum")
+    if early.count():
+        early.check()
+    click_and_wait(phone, dialog.get_by_role("button", name="Afsluiten"))
     phone.goto(f"/vergaderingen/{meeting}")
     expect(phone.locator('.stappen [aria-current="step"]')).to_contain_text("Nog niet opgesteld")
     click_and_wait(phone, phone.get_by_role("link", name="Verslag (nog niet opgesteld)"))
