@@ -143,7 +143,7 @@ def test_publishing_renders_no_pdf_in_the_request_and_delivery_sends_the_partner
         smtp_server, monkeypatch, world, werker, voorzitter, partner, beheerder):
     from app import mail_renderers
     from common import pdf
-    from overleg.vergaderingen import berichten as vergadering_berichten
+    from overleg.vergaderingen import agenda
 
     renders: list[str] = []
     real = pdf.render_template_pdf
@@ -152,7 +152,7 @@ def test_publishing_renders_no_pdf_in_the_request_and_delivery_sends_the_partner
         renders.append(template)
         return await real(template, *args, **kwargs)
 
-    monkeypatch.setattr(vergadering_berichten, "render_template_pdf", counted)
+    monkeypatch.setattr(agenda, "render_template_pdf", counted)
     meeting = _published(world, werker, voorzitter)
     assert renders == []  # the chair's request rendered nothing
     agenda_rows = [row for row in _rows() if row["kind"] == "agenda_gepubliceerd"]
