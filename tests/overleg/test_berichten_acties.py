@@ -42,7 +42,7 @@ def test_an_assigned_action_reaches_its_partner_by_mail(smtp_server, world, voor
     sync(delivery.deliver_all())
     (mail,) = smtp_server.wait_for(1)
     body = mail.get_body(("plain",)).get_content() + mail.get_body(("html",)).get_content()
-    assert "CAW Boven-Schelde" in str(mail["Subject"]) and "0470" not in body and "Peeters" not in body
+    assert "CAW Boven-Schelde" in str(mail["Subject"]) and "0470 12 34 56" not in body and "Peeters" not in body
     assert "/meldingen/afmelden/" in body and mail["List-Unsubscribe"]
 
 
