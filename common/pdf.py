@@ -403,6 +403,24 @@ def _render_document(html: str, meta: PdfMeta, *, extra_css: str | None = None,
         return _render(html, meta, extra_css, static_dir, lenient=True)
 
 
+def _table_header_scopes(_document: Any, pdf: Any) -> None:
+    """Give every TH of the structure tree its ``/Scope`` (PDF/UA): WeasyPrint 70 writes none.
+
+    WeasyPrint reads ``<th scope="row">`` only to link a row's data cells to it (``/Headers``), so a TH is a row
+    header exactly when a data cell of its own row names it; every other TH heads its column.
+    """
+    elements: list[Any] = [obj for obj in pdf.objects if isinstance(obj, dict)]
+    by_reference = {obj.reference: obj for obj in elements}
+    for row in by_reference.values():
+        if row.get("S") != "/TR":
+            continue
+        cells = [by_reference[kid] for kid in row.get("K", ()) if kid in by_reference]
+        named = {id(key) for cell in cells if cell.get("S") == "/TD" for key in cell.get("A", {}).get("Headers", ())}
+        for cell in cells:
+            if cell.get("S") == "/TH" and "A" in cell:
+                cell["A"]["Scope"] = "/Row" if id(cell.get("ID")) in named else "/Column"
+
+
 def _render(html: str, meta: PdfMeta, extra_css: str | None, static_dir: Path, *, lenient: bool) -> RenderedPdf:
     weasyprint, fetcher_class = _load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
@@ -441,6 +459,6 @@ def _render(html: str, meta: PdfMeta, extra_css: str | None, static_dir: Path, *
         metadata.keywords = [keyword for keyword in meta.keywords if keyword]
     metadata.attachments = []  # belt and braces, see rel="attachment" above
 
-    pdf = document.write_pdf(**options)
+    pdf = document.write_pdf(finisher=_table_header_scopes, **options)
     assert isinstance(pdf, bytes)
     return RenderedPdf(pdf=pdf, pages=len(document.pages))

@@ -27,12 +27,6 @@ REF = re.compile(rb"(\d+)\s+0\s+R")
 STREAM = re.compile(rb"(\d+)\s+0\s+obj\s*(<<.*?>>)\s*stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
 PLAIN = re.compile(rb"(\d+)\s+0\s+obj\s*(.*?)\s*endobj", re.DOTALL)
 
-# WeasyPrint 70 (the pinned version) links cells to headers with /Headers and /ID, but writes no /Scope for a TH:
-# weasyprint/pdf/tags.py reads scope="row" only to choose the /Headers of the row's cells.
-NO_SCOPE_IN_WEASYPRINT_70 = pytest.mark.xfail(
-    strict=True, reason="WeasyPrint 70 writes no /Scope for <th scope>; needs a post-processing step (issue 12.12)")
-
-
 def pdf_object_table(pdf: bytes) -> dict[int, bytes]:
     """Every indirect object of the PDF by number: the top-level ones and those inside object streams."""
     table = {int(number): body for number, body in PLAIN.findall(pdf)}
@@ -167,18 +161,15 @@ def test_the_reader_refuses_an_untagged_pdf():
         structure_elements(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
 
 
-@NO_SCOPE_IN_WEASYPRINT_70
 def test_every_header_cell_of_the_agenda_has_a_column_scope(agenda_pdf):
     assert header_scopes(agenda_pdf) == ["Column"] * 4
 
 
-@NO_SCOPE_IN_WEASYPRINT_70
 def test_the_kerncijfers_of_the_yearly_report_are_row_headers(jaarrapport_pdf):
     scopes = header_scopes(jaarrapport_pdf)
     assert scopes.count("Row") == 6 and set(scopes) == {"Row", "Column"}
 
 
-@NO_SCOPE_IN_WEASYPRINT_70
 def test_every_header_cell_of_the_nota_has_a_scope(nota_pdf):
     scopes = header_scopes(nota_pdf)
     assert scopes and None not in scopes and "Row" in scopes
