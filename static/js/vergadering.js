@@ -144,11 +144,12 @@
     return parts.length ? parts.join(" ") : ((data && data.detail) || "Niet bewaard.");
   }
 
-  function showPrivacy(data) {
+  function showPrivacy(data, keepChecked) {
     // Nothing is stored: the text stays in the fields; saving again needs a change or the confirmation.
+    // `keepChecked`: the box was ticked while this refused save was on its way; that tick still counts.
     if (privacyText) { privacyText.textContent = messages(data); }
     if (privacyBox) { privacyBox.hidden = false; }
-    if (confirmBox) { confirmBox.checked = false; }
+    if (confirmBox && !keepChecked) { confirmBox.checked = false; }
     say("Niet bewaard: mogelijk persoonsgegevens. Pas de tekst aan, of bevestig dat ze nodig zijn.");
   }
 
@@ -164,6 +165,7 @@
     var texts = {};
     FIELDS.forEach(function (name) { texts[name] = value(name); });
     var payload = body();
+    var confirmedWhenSent = Boolean(confirmBox && confirmBox.checked);
     var init = {
       method: "POST",
       credentials: "same-origin",
@@ -192,7 +194,7 @@
           showConflict(data);
         } else if (response.status === 422 && data && data.persoonsgegevens) {
           refused = sent;
-          showPrivacy(data);
+          showPrivacy(data, !confirmedWhenSent && Boolean(confirmBox && confirmBox.checked));
         } else if (response.status === 422) {
           refused = sent;
           say("Niet bewaard: " + messages(data));
@@ -215,7 +217,8 @@
   function flush(keepalive, force) {
     if (timer) { clearTimeout(timer); timer = null; }
     if (inflight) {
-      return inflight.then(function (ok) { return ok ? flush(keepalive, force) : false; });
+      // Asked again (`force`: the button, the confirmation box) while a save was on its way: ask once more after it.
+      return inflight.then(function (ok) { return ok || force ? flush(keepalive, force) : false; });
     }
     if (stopped) { return Promise.resolve(false); }
     var dirty = FIELDS.some(function (n) { return value(n) !== saved[n]; });

@@ -189,3 +189,34 @@ def test_a_refused_autosave_still_asks_for_confirmation_and_holds_the_click(new_
     assert stored(punt)["notities"] == "Jan Peeters, gsm 0470 12 34 56, belt de school."
     click_and_wait(tablet, tablet.get_by_role("link", name="Rondvraag →"))
     assert tablet.url.endswith(f"punt={m['punten'][1]}")
+
+
+def test_a_confirmation_ticked_while_a_refused_save_is_on_its_way_still_counts(new_page, live_server, world, werker,
+                                                                               voorzitter):
+    # Regression (CI, a loaded machine): the refusal of an earlier autosave arrived after the chair ticked the box,
+    # unticked it and dropped the confirmed save.
+    m = meeting(world, werker, voorzitter)
+    punt = m["punten"][0]
+    tablet = logged_in(new_page, live_server, "voorzitter", DESK, bypass_csp=False)
+    tablet.goto(f"/vergaderingen/{m['id']}/leiden?punt={punt}")
+    text = "Jan Peeters, gsm 0470 12 34 56, belt de school."
+    notes = tablet.get_by_label(NOTES_LABEL)
+    notes.fill(text)
+    notes.blur()  # the first save: refused
+    confirm = tablet.get_by_label("Ik bevestig dat deze gegevens nodig zijn")
+    expect(confirm).to_be_visible()
+
+    held: list = []
+    tablet.route(re.compile(r"/notities"), lambda route: held.append(route))
+    notes.fill(text + " Opnieuw.")
+    notes.blur()  # a second refused save, its answer held back
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        tablet.wait_for_timeout(50)
+    assert held, "the second save was not sent"
+    confirm.check()  # ticked while that save is on its way
+    held[0].continue_()
+    tablet.unroute(re.compile(r"/notities"))
+    expect(tablet.locator("#status-notities")).to_have_text("Bewaard")
+    expect(confirm).to_be_hidden()
+    assert stored(punt)["notities"] == text + " Opnieuw."
