@@ -52,6 +52,7 @@ run: deps syscheck migrate
 	  --workers $(WORKERS) --no-proxy-headers --no-server-header --no-access-log
 
 test: deps-dev syscheck
+	@scripts/fetch-vnu
 	@scripts/run-tests
 
 lint: deps-dev
