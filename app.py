@@ -31,6 +31,7 @@ from admin.mount import admin_app, admin_gate
 from audit import recorder as audit_recorder
 from berichten import delivery
 from common import pdf_pool
+from common.api import tighten_schema
 from common.errors import handle_exception
 from common.flash import delete_shown_flash
 from inzicht import bovenlokaal_controllers
@@ -190,6 +191,8 @@ def create_app() -> Litestar:
             if handler.http_methods - {"GET", "HEAD", "OPTIONS"}:
                 handler.security = [*(handler.security or ()), {"sessie": [], "csrf": []}]
                 handler.responses = {**signalen_api.error_responses(403), **handler.responses}
+    # Required body fields the structs keep optional for the Dutch 422 (common/api.py schema_requires).
+    tighten_schema(app.openapi_schema.components.schemas or {})
     # The session wraps the whole app, not just the matched routes: a 404 page knows who is logged in too.
     # Inside it, the CSRF token is bound to that session (admin/csrf.py): a token of another session is refused.
     app.asgi_handler = session_middleware(csrf_binding(

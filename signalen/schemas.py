@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from litestar.openapi.spec import OpenAPIFormat
 from msgspec import UNSET, Meta, Struct, UnsetType
+
+from common.api import schema_requires
 
 # ----------------------------------------------------------------------------- descriptions
 
@@ -34,6 +37,7 @@ _VERSIE = "De versie van het signaal waarop je wijziging steunt (verplicht); een
 
 # ----------------------------------------------------------------------------- requests
 
+@schema_requires("gemeente", "titel", "omschrijving", "datum", datum={"format": OpenAPIFormat.DATE, "pattern": None})
 class SignaalNieuw(Struct, kw_only=True):
     """Een nieuw signaal. Onbekende sleutels worden genegeerd."""
 

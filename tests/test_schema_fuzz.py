@@ -23,19 +23,15 @@ DEADLINE = dt.timedelta(seconds=15)  # per case; PDFs on a busy 2-core CI machin
 
 # Operations with a known defect in someone else's code: "METHOD /path" → reason (strict: a fix makes it fail,
 # so the mark is removed together with the bug).
-_NULLABLE = ("the body's required fields are declared optional and nullable, so that the service answers a Dutch 422 "
-             "per field; a schema-valid body of nulls (or an empty list) gets that 422 (issue 12.15, open)")
+_SEMANTIC = ("a gemeente or dossier the user may not use gets the service's Dutch 422 on that field (as the form "
+             "does); schemathesis counts a well-formed but foreign id as a schema-valid request rejected (issue 12.15, "
+             "open: 403/404 instead would change the form's answer)")
 _UNDECLARED = ("the handler reads the raw JSON (common.api.read_json): no requestBody in the schema, so a schema-valid "
                "call without a body gets 400 (issue 12.15, open)")
 KNOWN: dict[str, str] = {
-    "POST /api/v1/signalen": _NULLABLE,
-    "POST /api/v1/dossiers": _NULLABLE,
-    "POST /api/v1/dossiers/suggesties/aanvaarden": _NULLABLE,
-    "POST /api/v1/dossiers/suggesties/afwijzen": _NULLABLE,
-    "POST /api/v1/vergaderingen": _NULLABLE,
-    "POST /api/v1/notas": _NULLABLE,
-    "PATCH /api/v1/notas/{id}": "NotaSecties forbids unknown fields but its schema does not say additionalProperties: "
-                                "false (issue 12.15, open)",
+    "POST /api/v1/signalen": _SEMANTIC,
+    "POST /api/v1/dossiers": _SEMANTIC,
+    "POST /api/v1/notas": _SEMANTIC,
     "POST /api/v1/acties": _UNDECLARED,
     "POST /api/v1/acties/{actie_id}/status": _UNDECLARED,
     "PUT /api/v1/vergaderingen/{vergadering_id}/verslag": _UNDECLARED,
@@ -105,3 +101,21 @@ def test_the_schema_describes_the_public_contract():
     listing = {p["name"]: p["schema"] for p in paths["/api/v1/signalen"]["get"]["parameters"]}
     assert listing["pagina"] == {**listing["pagina"], "type": "integer", "minimum": 1}
     assert listing["per_pagina"] == {**listing["per_pagina"], "type": "integer", "minimum": 1, "maximum": 100}
+
+
+def test_the_schema_declares_the_fields_a_body_needs():
+    components = schema.raw_schema["components"]["schemas"]
+    new_signal = components["SignaalNieuw"]
+    assert {"gemeente", "titel", "omschrijving", "datum"} <= set(new_signal["required"])
+    assert new_signal["properties"]["titel"]["type"] == "string" and "oneOf" not in new_signal["properties"]["titel"]
+    assert new_signal["properties"]["datum"]["format"] == "date"
+    decision = components["SuggestieBesluit"]["properties"]["signalen"]
+    assert (decision["minItems"], decision["maxItems"], decision["items"]) == (1, 100, {"type": "integer", "minimum": 1})
+    assert components["NotaNieuw"]["properties"]["adressaat"]["enum"] == ["college", "ocmw-raad", "bovenlokaal"]
+    assert components["NotaSecties"]["additionalProperties"] is False
+
+
+def test_a_body_without_its_required_fields_still_gets_a_dutch_answer_per_field(voorzitter):
+    response = voorzitter.api("POST", "/api/v1/dossiers", json={"gemeente": None, "titel": None})
+    assert response.status_code == 422
+    assert set(response.json()["fields"]) >= {"gemeente", "titel"}

@@ -11,6 +11,8 @@ from typing import Annotated
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from common.api import ID_ITEMS, schema_requires
+
 _SIGNALEN = "Ids van signalen van dezelfde gemeente (hoogstens 500)."
 _TITEL = "Korte titel (verplicht, hoogstens 200 tekens)."
 _OMSCHRIJVING = "Omschrijving in Markdown (hoogstens 10 000 tekens)."
@@ -20,6 +22,7 @@ _BEVESTIG = ("true: de gevonden persoonsgegevens zijn nodig (partners lezen tite
 
 # ----------------------------------------------------------------------------- requests
 
+@schema_requires("gemeente", "titel")
 class DossierNieuw(Struct, kw_only=True):
     """Een nieuw dossier (alleen de voorzitter)."""
 
@@ -65,6 +68,8 @@ class CommentaarNieuw(Struct, kw_only=True):
                                                "`persoonsgegevens`).")] = False
 
 
+@schema_requires("gemeente", "signalen", signalen={"min_items": 1, "max_items": 100,
+                                                    "items": ID_ITEMS})
 class SuggestieBesluit(Struct, kw_only=True):
     """Een voorstel aanvaarden of afwijzen: met `dossier` voor een bestaand dossier, anders een nieuwe groep."""
 

@@ -15,7 +15,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from admin.guards import requires_login
-from common.api import query_choice
+from common.api import ID_ITEMS, query_choice, schema_requires
 from common.errors import FieldErrors
 from common.ids import path_id
 from overleg.notas import documents, lifecycle
@@ -34,6 +34,7 @@ _DESCRIPTIONS = {400: "Ongeldige aanvraag (geen JSON of een verkeerd JSON-type).
 _SECTIE = "Markdown (hoogstens 20 000 tekens)."
 
 
+@schema_requires(closed=True)
 class NotaSecties(Struct, kw_only=True, forbid_unknown_fields=True):
     aanleiding: Annotated[str | None, Meta(description="Aanleiding en omschrijving: wat, waar, sinds wanneer, welke "
                                                        "jongeren. " + _SECTIE)] = None
@@ -46,6 +47,8 @@ class NotaSecties(Struct, kw_only=True, forbid_unknown_fields=True):
     opvolging: Annotated[str | None, Meta(description="Opvolging. " + _SECTIE)] = None
 
 
+@schema_requires("dossiers", "adressaat", "onderwerp", dossiers={"min_items": 1, "items": ID_ITEMS},
+                 adressaat={"enum": ["college", "ocmw-raad", "bovenlokaal"], "pattern": None})
 class NotaNieuw(Struct, kw_only=True):
     """Een nieuwe signaalnota (concept) uit één of meer dossiers van één gemeente."""
 

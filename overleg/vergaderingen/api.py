@@ -16,7 +16,7 @@ from msgspec import Meta, Struct
 
 from admin.guards import requires_login
 from admin.tenancy import is_chair
-from common.api import QUERY_ID_GIVEN
+from common.api import QUERY_ID_GIVEN, schema_requires
 from common.errors import FieldErrors
 from common.ids import as_id, path_id
 from overleg.access import get_overleg
@@ -26,6 +26,7 @@ from overleg.vergaderingen import services as V
 from signalen.api import error_responses as errors
 
 
+@schema_requires("overleg")
 class VergaderingNieuw(Struct, kw_only=True):
     """Een nieuwe vergadering (concept). Alleen de voorzitter van het overleg."""
 
