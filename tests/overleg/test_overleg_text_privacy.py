@@ -197,12 +197,6 @@ def test_without_javascript_the_notes_come_back_with_the_confirmation(personas, 
     assert done.status_code == 303 and point(meeting)["notities"] == PERSONAL
 
 
-def test_the_autosave_script_shows_a_refusal_instead_of_failing_silently():
-    script = open("static/js/vergadering.js", encoding="utf-8").read()
-    assert "response.status === 422 && data && data.persoonsgegevens" in script and "showPrivacy(data)" in script
-    assert 'form.querySelector(".autosave-privacy")' in script
-
-
 @pytest.mark.parametrize(("name", "status"), [("werker", 403), ("partner", 403), ("werker2", 404),
                                               ("beheerder", 404), ("anonymous", 303)])
 def test_who_may_not_write_notes_gets_no_privacy_answer(personas, meeting, name, status):
