@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
 from common.errors import NOT_AN_OBJECT, NOT_JSON, FieldErrors
+from common.ids import MAX_ID
 
 
 async def read_json(request: Request) -> dict:
@@ -45,7 +47,7 @@ QUERY_DATE = {"any_of": [Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DA
 _REQUIRED: dict[str, tuple[tuple[str, ...], dict[str, dict[str, Any]], bool]] = {}
 _NOT_BLANK = r"\S"
 #: The items of a list of ids in a request body: positive integers.
-ID_ITEMS = Schema(type=OpenAPIType.INTEGER, minimum=1)
+ID_ITEMS = Schema(type=OpenAPIType.INTEGER, minimum=1, maximum=MAX_ID)
 
 
 def schema_requires(*fields: str, closed: bool = False, **constraints: dict[str, Any]) -> Any:
@@ -87,3 +89,47 @@ def tighten_schema(components: dict[str, Any]) -> None:
         schema.required = sorted({*(schema.required or ()), *fields})
         if closed:
             schema.additional_properties = False
+
+
+# ------------------------------------------------------------------ bodies a handler reads itself (read_json)
+# A few handlers read the raw JSON, so that any value of a field (a string where a number belongs, an unknown
+# key) still gets the service's Dutch message. The OpenAPI document describes their body all the same.
+#: A positive row id.
+ID = ID_ITEMS
+#: A row version (`versie`).
+VERSION = Schema(type=OpenAPIType.INTEGER, minimum=0, maximum=MAX_ID)
+#: A date (jjjj-mm-dd).
+DATE = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE)
+#: true: the personal data the privacy guard found are needed.
+CONFIRM = Schema(type=OpenAPIType.BOOLEAN, description="true: de gevonden persoonsgegevens zijn nodig; zonder "
+                                                       "bevestiging weigert de API zo'n tekst (422 met "
+                                                       "`persoonsgegevens`).")
+
+
+def text(max_length: int, *, required: bool = True, description: str | None = None) -> Schema:
+    """A free text of at most ``max_length`` characters; ``required``: with a non-blank character."""
+    return Schema(type=OpenAPIType.STRING, max_length=max_length, pattern=_NOT_BLANK if required else None,
+                  description=description)
+
+
+def choice(values: Iterable[str], description: str | None = None) -> Schema:
+    return Schema(type=OpenAPIType.STRING, enum=list(values), description=description)
+
+
+def nullable(schema: Schema) -> Schema:
+    return Schema(one_of=[schema, Schema(type=OpenAPIType.NULL)], description=schema.description)
+
+
+def body(description: str, required: dict[str, Schema], optional: dict[str, Schema] | None = None) -> type[Operation]:
+    """The ``operation_class`` of a route whose handler reads its JSON body with ``read_json``: the document says
+    which object it takes (``required`` and ``optional`` properties; no others)."""
+    schema = Schema(type=OpenAPIType.OBJECT, description=description, properties={**required, **(optional or {})},
+                    required=sorted(required), additional_properties=False)
+
+    @dataclass
+    class WithBody(Operation):
+        def __post_init__(self) -> None:
+            self.request_body = RequestBody(content={"application/json": OpenAPIMediaType(schema=schema)},
+                                            required=True)
+
+    return WithBody

@@ -20,9 +20,12 @@ def not_found() -> NotFoundException:
 
 
 def _int4(raw: object) -> int | None:
-    """A non-negative int4 from an int or a string of ASCII digits; None for anything else (bools included)."""
+    """A non-negative int4 from an int, an integral float (JSON Schema counts 7.0 as an integer) or a string of
+    ASCII digits; None for anything else (bools included)."""
     if isinstance(raw, bool):
         return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
     if isinstance(raw, str):
         raw = raw.strip()
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
@@ -32,7 +35,7 @@ def _int4(raw: object) -> int | None:
 
 
 def as_id(raw: object) -> int | None:
-    """A positive row id from a path, form or JSON value; None for anything else ("²", "1.5", 2**40, True)."""
+    """A positive row id from a path, form or JSON value; None for anything else ("²", "1.5", 1.5, 2**40, True)."""
     value = _int4(raw)
     return value if value else None
 

@@ -182,6 +182,9 @@ def guard_privacy(values: dict, user: CurrentUser, *, confirm: bool, previous: l
     return privacy.confirmations(findings, user.id, previous)
 
 
+FOREIGN_GEMEENTE = "Je kan geen signalen registreren voor deze gemeente."
+
+
 async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bool = False) -> SignaalRow:
     errors: dict[str, str] = {}
     gemeente = None
@@ -192,11 +195,14 @@ async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bo
         try:
             gemeente = gemeente_by_slug(user, slug.strip(), REGISTER_ROLES)
         except HTTPException:
-            errors["gemeente"] = "Je kan geen signalen registreren voor deze gemeente."
+            errors["gemeente"] = FOREIGN_GEMEENTE
     checked = check(data, await load_taxonomy())
     errors.update(checked.errors)
     if errors:
-        raise FieldErrors(errors)
+        # A gemeente the user may not register for is a matter of rights (403, the same for an unknown one), not of
+        # a badly filled-in field; the form shows every message on its fields all the same.
+        foreign = errors.get("gemeente") == FOREIGN_GEMEENTE
+        raise FieldErrors(errors, detail=FOREIGN_GEMEENTE if foreign else None, status_code=403 if foreign else 422)
     assert gemeente is not None  # no gemeente is an error above
     values = checked.values
     found = guard_privacy(values, user, confirm=confirm, previous=[])

@@ -23,19 +23,7 @@ DEADLINE = dt.timedelta(seconds=15)  # per case; PDFs on a busy 2-core CI machin
 
 # Operations with a known defect in someone else's code: "METHOD /path" → reason (strict: a fix makes it fail,
 # so the mark is removed together with the bug).
-_SEMANTIC = ("a gemeente or dossier the user may not use gets the service's Dutch 422 on that field (as the form "
-             "does); schemathesis counts a well-formed but foreign id as a schema-valid request rejected (issue 12.15, "
-             "open: 403/404 instead would change the form's answer)")
-_UNDECLARED = ("the handler reads the raw JSON (common.api.read_json): no requestBody in the schema, so a schema-valid "
-               "call without a body gets 400 (issue 12.15, open)")
 KNOWN: dict[str, str] = {
-    "POST /api/v1/signalen": _SEMANTIC,
-    "POST /api/v1/dossiers": _SEMANTIC,
-    "POST /api/v1/notas": _SEMANTIC,
-    "POST /api/v1/acties": _UNDECLARED,
-    "POST /api/v1/acties/{actie_id}/status": _UNDECLARED,
-    "PUT /api/v1/vergaderingen/{vergadering_id}/verslag": _UNDECLARED,
-    "POST /api/v1/vergaderingen/{vergadering_id}/verslag/goedkeuren": _UNDECLARED,
 }
 
 
@@ -110,9 +98,39 @@ def test_the_schema_declares_the_fields_a_body_needs():
     assert new_signal["properties"]["titel"]["type"] == "string" and "oneOf" not in new_signal["properties"]["titel"]
     assert new_signal["properties"]["datum"]["format"] == "date"
     decision = components["SuggestieBesluit"]["properties"]["signalen"]
-    assert (decision["minItems"], decision["maxItems"], decision["items"]) == (1, 100, {"type": "integer", "minimum": 1})
+    id_items = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    assert (decision["minItems"], decision["maxItems"], decision["items"]) == (1, 100, id_items)
     assert components["NotaNieuw"]["properties"]["adressaat"]["enum"] == ["college", "ocmw-raad", "bovenlokaal"]
     assert components["NotaSecties"]["additionalProperties"] is False
+    assert components["NotaNieuw"]["properties"]["antwoord_gevraagd_tegen"]["oneOf"][0]["format"] == "date"
+
+
+@pytest.mark.parametrize(("method", "path", "required"), [
+    ("post", "/api/v1/acties", {"overleg", "wat", "lens"}),
+    ("post", "/api/v1/acties/{actie_id}/status", {"status"}),
+    ("put", "/api/v1/vergaderingen/{vergadering_id}/verslag", {"inhoud", "versie"}),
+    ("post", "/api/v1/vergaderingen/{vergadering_id}/verslag/goedkeuren", {"goedgekeurd_in"}),
+])
+def test_a_handler_that_reads_its_own_json_still_documents_its_body(method, path, required):
+    operation = schema.raw_schema["paths"][path][method]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["type"] == "object" and set(body["required"]) == required and body["additionalProperties"] is False
+    assert {"400", "404", "422"} <= set(operation["responses"])
+
+
+def test_a_handler_that_reads_its_own_json_answers_what_the_schema_refuses_in_dutch(voorzitter, world):
+    from tests.overleg.test_agenda import make_overleg
+
+    overleg = make_overleg(world)
+    # The document is strict, the handler lenient: a string id or an unknown key still gets a Dutch answer per field.
+    response = voorzitter.api("POST", "/api/v1/acties", json={"overleg": str(overleg), "wat": "", "lens": "x",
+                                                              "deadline": "morgen", "extra": 1})
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"wat": "Beschrijf wat er moet gebeuren.",
+                                         "deadline": "Geef een geldige datum (jjjj-mm-dd).",
+                                         "lens": "Kies een lens: preventie, versterking of bijschakelen."}
+    assert voorzitter.api("POST", "/api/v1/acties", content=b"[1]",
+                          headers={"content-type": "application/json"}).status_code == 400
 
 
 def test_a_body_without_its_required_fields_still_gets_a_dutch_answer_per_field(voorzitter):

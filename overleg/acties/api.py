@@ -8,11 +8,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from admin.guards import requires_login
-from common.api import QUERY_ID, read_json
+from common.api import CONFIRM, DATE, ID, QUERY_ID, VERSION, body, choice, nullable, read_json, text
 from common.errors import FieldErrors
 from common.ids import as_id, path_id
 from overleg import guard
 from overleg.acties import services as acties
+from overleg.tables import ActieStatus, Lens
 from signalen.api import error_responses as errors
 
 
@@ -31,6 +32,14 @@ def _filter_id(raw: str | None, name: str) -> int | None:
         raise FieldErrors({name: "Geef een geldig id."}, detail="Niet alle filters zijn bruikbaar.", status_code=400)
     return value
 
+
+_NEW = body("Een nieuwe actie.", {"overleg": ID, "wat": text(acties.MAX_WAT, description="Wat er moet gebeuren."),
+                                   "lens": choice(Lens.values())},
+            {"agendapunt": nullable(ID), "dossier": nullable(ID), "partner": nullable(ID),
+             "deadline": nullable(DATE), "bevestig_persoonsgegevens": CONFIRM})
+_STATUS = body("Een nieuwe status, met een korte voortgangsnotitie.", {"status": choice(ActieStatus.values())},
+               {"versie": nullable(VERSION), "notitie": nullable(text(acties.MAX_NOTITIE, required=False)),
+                "bevestig_persoonsgegevens": CONFIRM})
 
 _IdFilter = Annotated[str | None, QueryParameter(description="Id (leeg: geen filter).", schema_extra=QUERY_ID)]
 
@@ -52,7 +61,7 @@ class ActiesApiController(Controller):
 
     @post("/", name="api_actie_nieuw", summary='Een actie aanmaken (voorzitter); mogelijke persoonsgegevens in `wat` '
           'geven 422 met `persoonsgegevens` tot `"bevestig_persoonsgegevens": true`', status_code=201,
-          responses=errors(400, 401, 403, 404, 422))
+          responses=errors(400, 401, 403, 404, 422), operation_class=_NEW)
     async def nieuw(self, request: Request) -> dict:
         body = await read_json(request)
         row = await acties.create_actie(
@@ -67,7 +76,8 @@ class ActiesApiController(Controller):
 
     @post("/{actie_id:str}/status", name="api_actie_status", status_code=200,
           summary='De status van een actie wijzigen: {"status", "versie", "notitie"?} (een korte voortgangsnotitie; '
-                  'persoonsgegevens geven 422 tot `"bevestig_persoonsgegevens": true`)')
+                  'persoonsgegevens geven 422 tot `"bevestig_persoonsgegevens": true`)', operation_class=_STATUS,
+          responses=errors(400, 401, 403, 404, 409, 422))
     async def status(self, request: Request, actie_id: FromPath[str]) -> dict:
         body = await read_json(request)
         row = await acties.update_actie_status(request.user, path_id(actie_id), body.get("status"),

@@ -22,7 +22,7 @@ _BEVESTIG = ("true: de gevonden persoonsgegevens zijn nodig (partners lezen tite
 
 # ----------------------------------------------------------------------------- requests
 
-@schema_requires("gemeente", "titel")
+@schema_requires("gemeente", "titel", signalen={"max_items": 500, "items": ID_ITEMS})
 class DossierNieuw(Struct, kw_only=True):
     """Een nieuw dossier (alleen de voorzitter)."""
 

@@ -200,12 +200,16 @@ def _refuse_if_closed(dossier: dict) -> None:
 
 
 def _gemeente_for(user: CurrentUser, gemeente: Any) -> int:
-    """The gemeente (slug or id) the user sits in; 422 when unknown or foreign, 403 when not the chair."""
+    """The gemeente (slug or id) the user sits in; 422 when none is given, 403 when it is unknown or foreign (the
+    same answer, so nothing tells which gemeenten exist) or when the user is not its chair."""
     members = tenancy.member_gemeente_ids(user)
     found = None if isinstance(gemeente, bool) else next(
         (g.id for g in user.gemeenten.values() if g.id in members and gemeente in (g.slug, g.id)), None)
     if found is None:
-        raise FieldErrors({"gemeente": "Kies een gemeente waarvan je het overleg voorzit."})
+        given = not isinstance(gemeente, bool) and (isinstance(gemeente, int) or (isinstance(gemeente, str)
+                                                                                  and gemeente.strip() != ""))
+        message = "Kies een gemeente waarvan je het overleg voorzit."
+        raise FieldErrors({"gemeente": message}, detail=message if given else None, status_code=403 if given else 422)
     tenancy.require_chair(user, found)
     return found
 
@@ -219,14 +223,16 @@ async def create_dossier(user: CurrentUser, gemeente: Any, titel: Any, omschrijv
     clean: dict[str, Any]  # spread into Dossier(...) below
     clean = {"titel": _text(values, "titel", errors, required=True), "omschrijving": _text(values, "omschrijving",
                                                                                              errors)}
+    refused: FieldErrors | None = None
     try:
         gemeente_id = _gemeente_for(user, gemeente)
     except FieldErrors as exc:
+        refused, gemeente_id = exc, None
         errors.update(exc.fields)
-        gemeente_id = None
     ids = signal_ids(signaal_ids)
-    if errors:
-        raise FieldErrors(errors)
+    if errors:  # a foreign gemeente keeps its 403, with the other fields' messages beside it
+        raise FieldErrors(errors, detail=refused.detail if refused else None,
+                          status_code=refused.status_code if refused else 422)
     found = guard.check(clean, user.id, bevestig, what="Dit dossier")
     async with write_transaction():
         dossier = Dossier(gemeente=gemeente_id, aangemaakt_door=user.id, aangemaakt_op=dates.now(), versie=1,

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIFormat
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from msgspec import UNSET, Meta, Struct, UnsetType
 
@@ -48,7 +49,8 @@ class NotaSecties(Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 @schema_requires("dossiers", "adressaat", "onderwerp", dossiers={"min_items": 1, "items": ID_ITEMS},
-                 adressaat={"enum": ["college", "ocmw-raad", "bovenlokaal"], "pattern": None})
+                 adressaat={"enum": ["college", "ocmw-raad", "bovenlokaal"], "pattern": None},
+                 antwoord_gevraagd_tegen={"format": OpenAPIFormat.DATE})
 class NotaNieuw(Struct, kw_only=True):
     """Een nieuwe signaalnota (concept) uit één of meer dossiers van één gemeente."""
 

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from admin import tenancy
 from admin.guards import requires_login
-from common.api import read_json
+from common.api import CONFIRM, ID, VERSION, body, nullable, read_json, text
 from common.dates import long_date
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
@@ -135,6 +135,12 @@ def _out(verslag: dict) -> dict:
     }
 
 
+_SAVE = body("De tekst van het verslag.", {"inhoud": text(service.MAX_TEXT, description="Markdown."),
+                                           "versie": VERSION}, {"bevestig_persoonsgegevens": CONFIRM})
+_APPROVE = body("Goedkeuren in een latere vergadering.",
+                {"goedgekeurd_in": ID}, {"versie": nullable(VERSION)})
+
+
 class VerslagApiController(Controller):
     path = "/api/v1/vergaderingen"
     guards = [requires_login]
@@ -147,14 +153,16 @@ class VerslagApiController(Controller):
 
     @put("/{vergadering_id:str}/verslag", name="api_verslag_opslaan",
          summary='Het verslag opslaan (voorzitter): {"inhoud", "versie", "bevestig_persoonsgegevens"?}; 409 met '
-                 'beide teksten bij een oude versie, 422 met `persoonsgegevens` zolang niemand ze bevestigde')
+                 'beide teksten bij een oude versie, 422 met `persoonsgegevens` zolang niemand ze bevestigde',
+         operation_class=_SAVE, responses=errors(400, 401, 403, 404, 409, 422))
     async def save(self, request: Request, vergadering_id: FromPath[str]) -> dict:
         body = await read_json(request)
         return _out(await service.save_verslag(request.user, path_id(vergadering_id), body.get("inhoud"),
                                                body.get("versie"), bevestig=guard.api_confirmed(body)))
 
     @post("/{vergadering_id:str}/verslag/goedkeuren", name="api_verslag_goedkeuren", status_code=200,
-          summary='Het verslag goedkeuren in een latere vergadering: {"goedgekeurd_in", "versie"?}')
+          summary='Het verslag goedkeuren in een latere vergadering: {"goedgekeurd_in", "versie"?}',
+          operation_class=_APPROVE, responses=errors(400, 401, 403, 404, 409, 422))
     async def approve(self, request: Request, vergadering_id: FromPath[str]) -> dict:
         body = await read_json(request)
         return _out(await service.approve(request.user, path_id(vergadering_id), body.get("goedgekeurd_in"),

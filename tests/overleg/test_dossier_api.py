@@ -49,8 +49,8 @@ def test_the_chair_creates_a_dossier_with_signals_and_reads_its_evidence(persona
     assert listed["totaal"] == 1 and listed["items"][0]["aantal_signalen"] == 3
 
 
-@pytest.mark.parametrize(("name", "status"), [("werker", 403), ("werker2", 422), ("voorzitter", 201),
-                                              ("partner", 403), ("coordinator", 403), ("beheerder", 422),
+@pytest.mark.parametrize(("name", "status"), [("werker", 403), ("werker2", 403), ("voorzitter", 201),
+                                              ("partner", 403), ("coordinator", 403), ("beheerder", 403),
                                               ("anonymous", 401)])
 def test_only_the_chair_creates_dossiers(personas, name, status):
     response = personas[name].api("POST", API, json={"gemeente": "mechelen", "titel": "Laatste bus"})
@@ -109,6 +109,19 @@ def test_a_signal_of_another_gemeente_gives_422(personas):
     assert response.status_code == 422 and sync(Dossier.count()) == 1
 
 
+def test_a_dossier_for_a_gemeente_the_chair_does_not_chair_gives_403(personas):
+    # Unknown and foreign gemeenten get the same answer (nothing tells which exist); an empty one is a field left empty.
+    for gemeente in ("hoeilaart", "leuven", "0", "bestaat-niet", "' OR 1=1 --"):
+        response = personas["voorzitter"].api("POST", API, json={"gemeente": gemeente, "titel": "Zitbanken"})
+        assert response.status_code == 403, gemeente
+        assert response.json()["fields"] == {"gemeente": "Kies een gemeente waarvan je het overleg voorzit."}
+    for gemeente in ("", "  ", None):
+        response = personas["voorzitter"].api("POST", API, json={"gemeente": gemeente, "titel": "Zitbanken"})
+        assert response.status_code == 422 and "gemeente" in response.json()["fields"], gemeente
+    assert personas["werker2"].api("POST", API, json={"gemeente": "mechelen", "titel": "x"}).status_code == 403
+    assert sync(Dossier.count()) == 0
+
+
 def test_a_signal_already_in_another_dossier_gives_409_or_moves_explicitly(personas):
     ids = signals(personas["werker"], 1)
     first = create(personas["voorzitter"], ids)
@@ -151,7 +164,6 @@ def test_unknown_or_malformed_ids_are_not_found(personas, raw):
     ({"gemeente": "mechelen", "titel": "   "}, "titel"),
     ({"gemeente": "mechelen", "titel": "x" * 201}, "titel"),
     ({"gemeente": "mechelen", "titel": "ok", "omschrijving": "y" * 10_001}, "omschrijving"),
-    ({"gemeente": "leuven", "titel": "ok"}, "gemeente"),
     ({"titel": "ok"}, "gemeente"),
     ({"gemeente": "mechelen", "titel": "ok", "signalen": [0]}, "signalen"),
     ({"gemeente": "mechelen", "titel": "ok", "signalen": list(range(1, 502))}, "signalen"),
