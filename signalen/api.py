@@ -210,7 +210,7 @@ class SignaalApiController(Controller):
         )
 
     @post("/", name="api_signalen_nieuw", summary="Een signaal registreren", 
-          responses=error_responses(400, 401, 403, 422))
+          responses=error_responses(400, 401, 403, 404, 422))
     async def nieuw(self, request: Request, data: JSONBody[schemas.SignaalNieuw]) -> schemas.Signaal:
         user = _user(request)
         values = msgspec.structs.asdict(data)

@@ -199,10 +199,13 @@ async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bo
     checked = check(data, await load_taxonomy())
     errors.update(checked.errors)
     if errors:
-        # A gemeente the user may not register for is a matter of rights (403, the same for an unknown one), not of
-        # a badly filled-in field; the form shows every message on its fields all the same.
-        foreign = errors.get("gemeente") == FOREIGN_GEMEENTE
-        raise FieldErrors(errors, detail=FOREIGN_GEMEENTE if foreign else None, status_code=403 if foreign else 422)
+        # A gemeente the user may not register for is a matter of rights, not of a badly filled-in field: 404 when
+        # it is not theirs (the same for one that does not exist), 403 when their role there may not register. The
+        # form shows every message on its field all the same.
+        status = 422
+        if errors.get("gemeente") == FOREIGN_GEMEENTE:
+            status = 403 if any(g.slug == slug.strip() for g in user.gemeenten.values()) else 404
+        raise FieldErrors(errors, detail=FOREIGN_GEMEENTE if status != 422 else None, status_code=status)
     assert gemeente is not None  # no gemeente is an error above
     values = checked.values
     found = guard_privacy(values, user, confirm=confirm, previous=[])

@@ -120,7 +120,7 @@ class DossierApiController(Controller):
         return s.DossierLijst(items=[kort(r) for r in rows], totaal=len(rows))
 
     @post("/", name="api_dossiers_nieuw", summary="Een dossier aanmaken (voorzitter)",
-          responses=_errors(400, 401, 403, 409, 422))
+          responses=_errors(400, 401, 403, 404, 409, 422))
     async def nieuw(self, request: Request, data: JSONBody[s.DossierNieuw]) -> s.DossierDetail:
         row = await dossiers.create_dossier(request.user, data.gemeente, data.titel, data.omschrijving or "",
                                             data.signalen, bevestig=data.bevestig_persoonsgegevens)

@@ -200,18 +200,16 @@ def _refuse_if_closed(dossier: dict) -> None:
 
 
 def _gemeente_for(user: CurrentUser, gemeente: Any) -> int:
-    """The gemeente (slug or id) the user sits in; 422 when none is given, 403 when it is unknown or foreign (the
-    same answer, so nothing tells which gemeenten exist) or when the user is not its chair."""
-    members = tenancy.member_gemeente_ids(user)
-    found = None if isinstance(gemeente, bool) else next(
-        (g.id for g in user.gemeenten.values() if g.id in members and gemeente in (g.slug, g.id)), None)
-    if found is None:
-        given = not isinstance(gemeente, bool) and (isinstance(gemeente, int) or (isinstance(gemeente, str)
-                                                                                  and gemeente.strip() != ""))
-        message = "Kies een gemeente waarvan je het overleg voorzit."
-        raise FieldErrors({"gemeente": message}, detail=message if given else None, status_code=403 if given else 422)
-    tenancy.require_chair(user, found)
-    return found
+    """The gemeente (slug or id) the user sits in; 422 when none is given, 404 when it is not theirs (the same for
+    one that does not exist), 403 when they see it but do not chair it."""
+    message = "Kies een gemeente waarvan je het overleg voorzit."
+    if isinstance(gemeente, bool) or not isinstance(gemeente, int | str) or not str(gemeente).strip():
+        raise FieldErrors({"gemeente": message})
+    visible = next((g.id for g in user.gemeenten.values() if gemeente in (g.slug, g.id)), None)
+    if visible is None or visible not in tenancy.member_gemeente_ids(user):
+        raise FieldErrors({"gemeente": message}, detail=message, status_code=404 if visible is None else 403)
+    tenancy.require_chair(user, visible)
+    return visible
 
 
 async def create_dossier(user: CurrentUser, gemeente: Any, titel: Any, omschrijving: Any = "",

@@ -196,8 +196,8 @@ def test_the_patch_api_guards_title_and_description(personas):
     assert done.json()["titel"] == TITLE and done.json()["versie"] == row["versie"] + 1
 
 
-@pytest.mark.parametrize(("name", "status"), [("werker", 403), ("werker2", 403), ("partner", 403),
-                                              ("coordinator", 403), ("beheerder", 403), ("anonymous", 401)])
+@pytest.mark.parametrize(("name", "status"), [("werker", 403), ("werker2", 404), ("partner", 403),
+                                              ("coordinator", 403), ("beheerder", 404), ("anonymous", 401)])
 def test_who_may_not_create_on_the_api_gets_no_privacy_answer(personas, name, status):
     response = personas[name].api("POST", "/api/v1/dossiers", json={"gemeente": "mechelen", "titel": TITLE})
     assert response.status_code == status, response.text

@@ -121,15 +121,15 @@ def test_a_worker_of_another_gemeente_gets_404_for_everything(werker, werker2):
 
 
 def test_a_worker_cannot_register_for_another_gemeente(werker):
-    # A matter of rights, not of a field: 403, and the same answer for a gemeente that does not exist.
+    # A matter of rights, not of a field: 404 for another gemeente's id, the same answer as for one that does not exist.
     for gemeente in ("hoeilaart", "0", "bestaat-niet"):
         response = werker.api("POST", API, json=body(gemeente=gemeente))
-        assert response.status_code == 403, gemeente
+        assert response.status_code == 404, gemeente
         assert response.json()["detail"] == "Je kan geen signalen registreren voor deze gemeente."
         assert set(response.json()["fields"]) == {"gemeente"}
     # Other field errors are listed beside it.
     both = werker.api("POST", API, json=body(gemeente="hoeilaart", titel=""))
-    assert both.status_code == 403 and set(both.json()["fields"]) == {"gemeente", "titel"}
+    assert both.status_code == 404 and set(both.json()["fields"]) == {"gemeente", "titel"}
     # No gemeente at all is a field left empty.
     assert werker.api("POST", API, json=body(gemeente="")).status_code == 422
     assert count_signalen() == 0
@@ -145,7 +145,7 @@ def test_a_partner_has_no_raw_register(werker, partner):
     assert partner.api("PATCH", f"{API}/{signaal['id']}", json={"versie": 1, "titel": "x"}).status_code == 404
     assert partner.api("POST", f"{API}/{signaal['id']}/status",
                        json={"status": "niet_weerhouden", "toelichting": "x"}).status_code == 404
-    created = partner.api("POST", API, json=body())
+    created = partner.api("POST", API, json=body())  # their gemeente, but a partner does not register: 403
     assert created.status_code == 403 and "gemeente" in created.json()["fields"]
     assert count_signalen() == 1
 
