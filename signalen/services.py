@@ -204,7 +204,7 @@ async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bo
         # form shows every message on its field all the same.
         status = 422
         if errors.get("gemeente") == FOREIGN_GEMEENTE:
-            status = 403 if any(g.slug == slug.strip() for g in user.gemeenten.values()) else 404
+            status = 403 if any(g.slug == str(slug).strip() for g in user.gemeenten.values()) else 404
         raise FieldErrors(errors, detail=FOREIGN_GEMEENTE if status != 422 else None, status_code=status)
     assert gemeente is not None  # no gemeente is an error above
     values = checked.values
