@@ -20,6 +20,7 @@ from litestar.exceptions import HTTPException
 from admin.sessions import CurrentUser
 from common import dates
 from overleg import access
+from overleg.notas import pdf as nota_pdf
 from overleg.notas import services as notas
 from overleg.tables import (
     Agendapunt,
@@ -93,12 +94,12 @@ async def steps(user: CurrentUser, signaal: Mapping[str, Any]) -> list[dict]:
     for nota in sorted(sent, key=lambda n: n["verstuurd_op"]):
         nid = {"nota_id": str(nota["id"])}
         out.append(_step("gesignaleerd", f"Gesignaleerd in nota {nota['referentie']}", nota["verstuurd_op"],
-                         f"{nota['onderwerp_veilig']} — aan {nota['adressaat_label'].lower()}",
+                         f"{nota['onderwerp_veilig']} — aan {nota_pdf.adressaat_in_zin(nota)}",
                          link=("nota_detail", nid), pdf=("nota_pdf", nid)))
         answer = await Antwoord.select(Antwoord.datum, Antwoord.beslissing, Antwoord.samenvatting).where(
             Antwoord.nota == nota["id"]).first()
         if answer:
-            out.append(_step("beantwoord", f"Antwoord van {nota['adressaat_label'].lower()}: "
+            out.append(_step("beantwoord", f"Antwoord van {nota_pdf.adressaat_in_zin(nota)}: "
                              f"{Beslissing.label_for(answer['beslissing']).lower()}", answer["datum"],
                              answer["samenvatting"], link=("nota_detail", nid)))
     if sent:  # feedback is recorded on a sent nota's page: it is read where that nota is read

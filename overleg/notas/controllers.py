@@ -233,6 +233,9 @@ class NotaPagesController(Controller):
             current = await notas.get_nota(user, nota["id"])
             context = await self._edit_context(user, current, values, fout=str(exc.detail))
             return form_error_response("overleg/notas/bewerken.html", context, exc)
+        if form.get("actie") == "versturen":  # saved, then the confirmation page of "Versturen"
+            confirm_page = request.app.route_reverse("nota_versturen_bevestigen", nota_id=str(nota["id"]))
+            return flash(Redirect(confirm_page, status_code=303), "Nota opgeslagen.")
         detail = request.app.route_reverse("nota_detail", nota_id=str(nota["id"]))
         return flash(Redirect(detail, status_code=303), "Nota opgeslagen.")
 

@@ -261,7 +261,7 @@ async def to_bovenlokaal(user, nota_id: Any) -> dict:
     found = await answer(nota["id"])
     if not found or found["beslissing"] != Beslissing.niet_bevoegd.value:
         raise Conflict("Dit kan alleen wanneer het antwoord ‘niet bevoegd’ was.")
-    intro = (f"Op nota {nota['referentie']} antwoordde {nota['adressaat_label'].lower()} op "
+    intro = (f"Op nota {nota['referentie']} antwoordde {nota_pdf.adressaat_in_zin(nota)} op "
              f"{dates.short_date(found['datum'])} dat het hiervoor niet bevoegd is.")
     secties = {**nota["secties"], "aanleiding": intro + "\n\n" + nota["secties"]["aanleiding"]}
     data = {"dossiers": [d["id"] for d in nota["dossiers"]], "adressaat": Adressaat.bovenlokaal.value,

@@ -97,6 +97,13 @@ def adressaat_label(nota: dict) -> str:
     return labels.get(nota["adressaat"]) or nota["adressaat_tekst"] or "Bovenlokale adressaat"
 
 
+def adressaat_in_zin(nota: dict) -> str:
+    """The addressee inside a sentence: "het college van burgemeester en schepenen", "de OCMW-raad", or the
+    bovenlokale addressee as it was typed ("aan de Vlaamse overheid" reads as the chair wrote it)."""
+    in_sentence = {"college": "het college van burgemeester en schepenen", "ocmw-raad": "de OCMW-raad"}
+    return in_sentence.get(nota["adressaat"]) or nota["adressaat_tekst"] or "de bovenlokale adressaat"
+
+
 def _redacted_evidence(ev: dict, redact: Redactor) -> dict:
     return {**ev, "plekken": [{**item, "label": redact(item["label"], "plek")} for item in ev["plekken"]]}
 

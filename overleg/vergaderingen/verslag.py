@@ -33,6 +33,7 @@ from overleg.tables import (
     Deelnemer,
     Functie,
     Lens,
+    NotaDossier,
     Vergadering,
     Verslag,
     VerslagStatus,
@@ -132,6 +133,24 @@ async def later_meetings(vergadering: dict) -> list[dict]:
     return await Vergadering.select(Vergadering.id, Vergadering.datum, Vergadering.begin).where(
         (Vergadering.overleg == vergadering["overleg"]) & (Vergadering.datum > vergadering["datum"])
         & (Vergadering.datum <= today())).order_by(Vergadering.datum)
+
+
+async def advice_dossiers(vergadering_id: int) -> list[dict]:
+    """The dossiers this meeting gave the function "signaal & advies", for the chair's next step: each with the
+    nota already made from it (its id and referentie), if any. The caller checked the chair may read the meeting."""
+    punten = await Agendapunt.select(Agendapunt.dossier, Agendapunt.dossier.titel.as_alias("titel"),
+                                     Agendapunt.functies).where(
+        (Agendapunt.vergadering == vergadering_id) & Agendapunt.dossier.is_not_null()).order_by(Agendapunt.volgorde)
+    out: list[dict] = []
+    for punt in punten:
+        functies = punt["functies"] if isinstance(punt["functies"], list) else json.loads(punt["functies"] or "[]")
+        if Functie.signaal_advies.value not in functies or any(d["dossier"] == punt["dossier"] for d in out):
+            continue
+        nota = await NotaDossier.select(NotaDossier.nota.id.as_alias("id"),
+                                        NotaDossier.nota.referentie.as_alias("referentie")).where(
+            NotaDossier.dossier == punt["dossier"]).order_by(NotaDossier.nota.id, ascending=False).first()
+        out.append({"dossier": punt["dossier"], "titel": punt["titel"], "nota": nota})
+    return out
 
 
 async def get_verslag(user: CurrentUser, vergadering_id: int | None) -> dict:

@@ -61,8 +61,10 @@ class VerslagPagesController(Controller):
     async def page(self, request: Request, vergadering_id: FromPath[str]) -> Template:
         verslag = await service.get_verslag(request.user, path_id(vergadering_id))
         later = await service.later_meetings(verslag["vergadering"]) if verslag["mag_bewerken"] else []
+        chair = tenancy.is_chair(request.user, verslag["vergadering"]["gemeente_id"])
+        advies = await service.advice_dossiers(verslag["vergadering"]["id"]) if chair else []
         return Template("overleg/verslag/verslag.html", context=_context(
-            verslag, later=[{**m, "label": long_date(m["datum"])} for m in later]))
+            verslag, later=[{**m, "label": long_date(m["datum"])} for m in later], advies=advies))
 
     @get("/{vergadering_id:str}/verslag.pdf", name="verslag_pdf")
     async def pdf(self, request: Request, vergadering_id: FromPath[str]) -> Response:

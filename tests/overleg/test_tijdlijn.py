@@ -50,7 +50,7 @@ def test_the_worker_sees_the_whole_path_with_dates_and_links(personas, path):
     order = [steps.index(text) for text in ("Geregistreerd", "Gebundeld in dossier ‘Geen plek in Nekkerspoel’",
                                             "Op de agenda van de vergadering van donderdag 12 maart 2026",
                                             f"Gesignaleerd in nota {path['nota']['referentie']}",
-                                            "Antwoord van college van burgemeester en schepenen: deels akkoord",
+                                            "Antwoord van het college van burgemeester en schepenen: deels akkoord",
                                             "Teruggekoppeld naar de jongeren: Op het jongerenoverleg")]
     assert order == sorted(order)
     assert f'href="/dossiers/{path["dossier"]}"' in steps and f'href="/vergaderingen/{path["vergadering"]}"' in steps
