@@ -16,7 +16,7 @@ import re
 from playwright.sync_api import expect
 
 from common.dates import today
-from tests.browser.support import PHONE, click_and_wait, logged_in
+from tests.browser.support import PHONE, assert_accessible, click_and_wait, logged_in
 from tests.support import sync
 
 DESK = (1280, 900)
@@ -168,6 +168,7 @@ def test_a_whole_cycle_from_the_street_to_the_college_and_back(new_page, live_se
     # the nota: from the minutes' "signaal & advies", confirmed and sent
     advies = chair.get_by_role("region", name="Signaal & advies uit deze vergadering")
     expect(advies.get_by_role("link", name="Laatste bus te vroeg")).to_have_attribute("href", f"/dossiers/{dossier_id}")
+    assert_accessible(chair, "/vergaderingen/{id}/verslag (signaal & advies)")  # not an interaction: axe-core
     act.click(advies.get_by_role("button", name=re.compile("^Signaalnota opstellen")), "start the nota")
     assert re.search(r"/notas/\d+/bewerken$", chair.url), chair.url
     nota_id = int(re.search(r"/notas/(\d+)", chair.url).group(1))
