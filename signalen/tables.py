@@ -6,6 +6,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
     JSON,
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -103,6 +104,9 @@ class Signaal(Table):
     persoonsgegevens = JSON(default="[]")
     # Dutch-stemmed words of the free text, for SQLite's FTS5 index (PostgreSQL uses to_tsvector('dutch')).
     zoektekst = Text(default="")
+    # The sentence meaning of titel + omschrijving (signalen.meaning: float16 bytes), None until embedded.
+    # Derived from the text, so it is cleared whenever the text is anonymised.
+    betekenis = Bytea(null=True, default=None)
 
     @classmethod
     def get_readable(cls) -> Readable:
