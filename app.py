@@ -55,6 +55,7 @@ MAX_BODY = 1024 * 1024  # 1 MiB; upload routes raise their own limit
 MAIL_JOBS: list[str] = [
     "overleg.acties.berichten:herinneringen", "overleg.notas.berichten:antwoord_te_laat",
     "berichten.digest:dagelijks_overzicht",
+    "berichten.opruimen:dagelijks_opruimen", "admin.opruimen:dagelijks_opruimen",
 ]
 
 

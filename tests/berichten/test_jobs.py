@@ -4,7 +4,8 @@ berichten), so the reminders, the overdue answers and the daily digest actually 
 from __future__ import annotations
 
 import app
-from berichten import delivery, digest
+from admin import opruimen as account_opruimen
+from berichten import delivery, digest, opruimen
 from overleg.acties import berichten as actie_berichten
 from overleg.notas import berichten as nota_berichten
 from tests.support import sync
@@ -12,7 +13,8 @@ from tests.support import sync
 
 def test_the_app_hands_the_reminder_answer_and_digest_jobs_to_the_loop():
     assert app.mail_jobs() == [actie_berichten.herinneringen, nota_berichten.antwoord_te_laat,
-                               digest.dagelijks_overzicht]
+                               digest.dagelijks_overzicht, opruimen.dagelijks_opruimen,
+                               account_opruimen.dagelijks_opruimen]
 
 
 def test_run_once_runs_every_job_under_the_lease(monkeypatch):
