@@ -103,6 +103,9 @@ class Signaal(Table):
     persoonsgegevens = JSON(default="[]")
     # Dutch-stemmed words of the free text, for SQLite's FTS5 index (PostgreSQL uses to_tsvector('dutch')).
     zoektekst = Text(default="")
+    # The id a browser gave the signal while it waited offline (a UUID): a retried send finds the stored signal
+    # instead of making a second one. Unique per author (index signaal_auteur_client_id, in the migration).
+    client_id = Varchar(length=64, null=True, default=None)
 
     @classmethod
     def get_readable(cls) -> Readable:
