@@ -233,7 +233,7 @@
     }
     var bewerk = el("button", { type: "button", "class": "button" }, "Bewerken");
     bewerk.addEventListener("click", function () { edit(entry); });
-    var weg = el("button", { type: "button", "class": "button button-quiet" }, "Verwijderen");
+    var weg = el("button", { type: "button", "class": "button" }, "Verwijderen");
     weg.addEventListener("click", function () {
       if (window.confirm("Dit signaal van dit toestel verwijderen? Het is nog niet verstuurd.")) {
         W.remove(entry.client_id).then(function () { say("Verwijderd uit de wachtrij."); });

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from signalen.tables import Signaal
-from tests.browser.support import logged_in, open_menu
+from tests.browser.support import assert_accessible, logged_in, open_menu
 from tests.support import sync
 
 SAVED_HERE = "Bewaard op dit toestel — wordt verstuurd zodra je weer verbinding hebt."
@@ -60,9 +60,10 @@ def wait_for(condition, page, timeout: float = 15.0):
     raise AssertionError("timed out")
 
 
-def online_visit(new_page, live_server, username: str = "werker"):
-    """Log in and open the intake once online: the service worker installs and keeps the shell."""
-    page = logged_in(new_page, live_server, username, bypass_csp=False)
+def online_visit(new_page, live_server, username: str = "werker", *, real_csp: bool = True):
+    """Log in and open the intake once online: the service worker installs and keeps the shell. Under the app's
+    real CSP, unless axe-core must be injected (real_csp=False)."""
+    page = logged_in(new_page, live_server, username, bypass_csp=not real_csp)
     page.goto("/signalen/nieuw")
     wait_for(lambda: page.evaluate(SHELL_READY), page, timeout=20)  # (wait_for_function takes a Promise as truthy)
     return page
@@ -87,11 +88,12 @@ def test_record_offline_reload_and_sync_exactly_once_in_order(new_page, live_ser
     context.set_offline(True)
     page.goto("/signalen/nieuw")  # the kept shell, from the service worker
     expect(page.get_by_role("heading", name="Nieuw signaal")).to_be_visible()
-    expect(page.locator("[data-net-status]")).to_contain_text("Offline")
+    expect(page.get_by_role("status").filter(has_text="Offline")).to_be_visible()  # text, not colour alone
     record(page, "Eerste signaal offline")
     record(page, "Tweede signaal offline")
     expect(queued(page)).to_have_count(2)
     expect(page.locator("[data-net-status]")).to_contain_text("2 signalen wachten")
+    expect(page.locator("[data-net-status]")).to_be_visible()
 
     page.reload()  # still offline: both still queued
     expect(queued(page)).to_have_count(2)
@@ -166,7 +168,7 @@ def test_a_lost_answer_does_not_store_a_second_signal(new_page, live_server):
 
 @pytest.mark.usefixtures("world")
 def test_a_planted_phone_number_waits_as_nakijken_until_the_worker_decides(new_page, live_server):
-    page = online_visit(new_page, live_server)
+    page = online_visit(new_page, live_server, real_csp=False)
     context = page.context
     context.set_offline(True)
     page.goto("/offline/nieuw")
@@ -180,6 +182,10 @@ def test_a_planted_phone_number_waits_as_nakijken_until_the_worker_decides(new_p
     page.reload()  # a reload sends nothing: the worker decides
     expect(queued(page).first).to_contain_text("Nakijken")
     assert stored() == []
+    page.context.set_offline(True)  # axe on the Nakijken state (assets from the service worker)
+    page.reload()
+    assert_accessible(page, "offline intake, Nakijken")
+    page.context.set_offline(False)
     queued(page).first.get_by_role("button", name="Vervangen").click()
     rows = wait_for(lambda: stored(), page)
     assert "0470" not in rows[0]["omschrijving"]
