@@ -258,6 +258,8 @@ def test_another_user_never_sees_the_previous_users_queue(new_page, live_server)
     from tests.browser.support import login
     from tests.support import PASSWORD
 
+    page.goto("/login/")  # the next person is told, before logging in, that someone's signals wait here
+    expect(page.locator("#wachtrij-vorige")).to_contain_text("Op dit toestel wacht nog 1 signaal")
     login(page, live_server, "voorzitter", PASSWORD)
     page.goto("/signalen/nieuw")
     expect(page.locator("#wachtrij")).to_be_hidden()
@@ -354,3 +356,56 @@ def test_installability_manifest_icons_and_a_controlling_worker(new_page, live_s
     page.context.set_offline(True)
     page.goto(manifest["start_url"])
     expect(page.get_by_role("heading", name="Nieuw signaal")).to_be_visible()
+
+
+@pytest.mark.usefixtures("world")
+def test_without_service_workers_the_intake_works_as_before(browser, live_server):
+    from tests.browser.support import login
+    from tests.support import PASSWORD
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="nl-BE", base_url=live_server,
+                                  service_workers="block")
+    try:
+        page = context.new_page()
+        login(page, live_server, "werker", PASSWORD)
+        page.goto("/signalen/nieuw")
+        page.get_by_label("Titel").fill("Zonder service worker")
+        page.get_by_label("Wat hoorde of zag je?").fill("Het formulier werkt zoals vroeger, online.")
+        page.get_by_role("button", name="Signaal opslaan").click()
+        page.wait_for_url(re.compile(r"/signalen/\d+/opgeslagen$"))
+        assert page.evaluate("() => navigator.serviceWorker.controller") is None
+        assert [r["titel"] for r in stored()] == ["Zonder service worker"]
+        page.goto("/signalen/nieuw")
+        expect(queued(page)).to_have_count(0)  # the kept copy of the post is gone once the page showed it
+    finally:
+        context.close()
+
+
+@pytest.mark.usefixtures("world")
+def test_an_online_form_post_that_cannot_leave_is_kept_and_sent_once(new_page, live_server):
+    """navigator.onLine says online, yet the post fails: the service worker shows the kept intake, the signal waits
+    in the queue (marked before the post left) and is sent once by the queue."""
+    page = online_visit(new_page, live_server)
+    blocked = {"on": True}
+
+    def drop_form_post(route):
+        if route.request.method == "POST" and blocked["on"]:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.context.route("**/signalen/nieuw", drop_form_post)
+    page.context.route("**/api/v1/signalen", lambda route: route.abort("internetdisconnected")
+                       if blocked["on"] else route.continue_())
+    page.get_by_label("Titel").fill("Post die niet vertrekt")
+    page.get_by_label("Wat hoorde of zag je?").fill("De verbinding viel weg net op het moment van opslaan.")
+    page.get_by_role("button", name="Signaal opslaan").click()
+    expect(page.locator("#wachtrij-melding")).to_have_text(SAVED_HERE)
+    expect(queued(page)).to_have_count(1)
+    assert stored() == []
+    blocked["on"] = False
+    page.reload()
+    wait_for(lambda: stored(), page)
+    expect(queued(page)).to_have_count(0)
+    page.wait_for_timeout(500)
+    assert [r["titel"] for r in stored()] == ["Post die niet vertrekt"]
