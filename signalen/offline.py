@@ -43,4 +43,5 @@ class OfflineIntakeController(Controller):
             "vandaag": today().isoformat(),
             "fields": {},
             "bevindingen": [],
+            "kept_by_service_worker": True,  # base.html: no flash message in a page the browser keeps
         })

@@ -172,3 +172,14 @@ def test_a_query_string_changes_nothing(werker):
 def test_the_offline_intake_takes_no_post(werker):
     response = werker.post_form("/offline/nieuw", {"titel": "x"})
     assert response.status_code == 405
+
+
+def test_the_kept_page_neither_shows_nor_takes_a_flash_message(werker):
+    signaal = make_signaal(werker, titel="Titel met flash")
+    form = {"titel": "Titel met flash QZF", "omschrijving": signaal["omschrijving"], "datum": signaal["datum"].isoformat(),
+            "versie": "1"}
+    saved = werker.post_form(f"/signalen/{signaal['id']}/bewerken", form, follow_redirects=False)
+    assert saved.status_code == 303
+    kept = werker.get("/offline/nieuw").text  # the service worker fetching the shell in between
+    assert "Wijzigingen opgeslagen" not in kept and "QZF" not in kept
+    assert "Wijzigingen opgeslagen" in werker.get(saved.headers["location"]).text
