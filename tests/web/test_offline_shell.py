@@ -176,8 +176,8 @@ def test_the_offline_intake_takes_no_post(werker):
 
 def test_the_kept_page_neither_shows_nor_takes_a_flash_message(werker):
     signaal = make_signaal(werker, titel="Titel met flash")
-    form = {"titel": "Titel met flash QZF", "omschrijving": signaal["omschrijving"], "datum": signaal["datum"].isoformat(),
-            "versie": "1"}
+    form = {"titel": "Titel met flash QZF", "omschrijving": signaal["omschrijving"],
+            "datum": signaal["datum"].isoformat(), "versie": "1"}
     saved = werker.post_form(f"/signalen/{signaal['id']}/bewerken", form, follow_redirects=False)
     assert saved.status_code == 303
     kept = werker.get("/offline/nieuw").text  # the service worker fetching the shell in between
