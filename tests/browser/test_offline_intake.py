@@ -409,3 +409,63 @@ def test_an_online_form_post_that_cannot_leave_is_kept_and_sent_once(new_page, l
     expect(queued(page)).to_have_count(0)
     page.wait_for_timeout(500)
     assert [r["titel"] for r in stored()] == ["Post die niet vertrekt"]
+
+
+@pytest.mark.usefixtures("world")
+def test_a_flapping_connection_loses_nothing_and_stores_nothing_twice(new_page, live_server):
+    """Five signals wait; the connection drops and returns again and again while every other answer is lost."""
+    page = online_visit(new_page, live_server)
+    context = page.context
+    context.set_offline(True)
+    page.goto("/offline/nieuw")
+    for n in range(5):
+        record(page, f"Wankel signaal {n}")
+    answers = {"n": 0}
+
+    def lose_every_other_answer(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        answers["n"] += 1
+        if answers["n"] % 2:
+            route.fetch()  # stored, answer lost
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    context.route("**/api/v1/signalen", lose_every_other_answer)
+    for _ in range(6):
+        context.set_offline(False)
+        page.wait_for_timeout(150)
+        context.set_offline(True)
+        page.wait_for_timeout(100)
+    context.set_offline(False)
+    for _ in range(8):  # each page load sends what still waits
+        if queued(page).count() == 0 and len(stored()) == 5:
+            break
+        page.reload()
+        page.wait_for_timeout(300)
+    expect(queued(page)).to_have_count(0)
+    rows = stored()
+    assert sorted(r["titel"] for r in rows) == [f"Wankel signaal {n}" for n in range(5)]
+    assert len({r["client_id"] for r in rows}) == 5
+
+
+@pytest.mark.usefixtures("world")
+def test_two_tabs_coming_online_together_send_each_signal_once(new_page, live_server):
+    page = online_visit(new_page, live_server)
+    context = page.context
+    second = context.new_page()
+    second.goto("/signalen/nieuw")
+    context.set_offline(True)
+    page.goto("/offline/nieuw")
+    for n in range(6):
+        record(page, f"Twee tabs {n}")
+    second.reload()
+    expect(queued(second)).to_have_count(6)
+    context.set_offline(False)  # both tabs hear 'online'; the Web Lock lets one send
+    wait_for(lambda: len(stored()) >= 6, page)
+    expect(queued(page)).to_have_count(0)
+    expect(queued(second)).to_have_count(0)
+    page.wait_for_timeout(500)
+    assert [r["titel"] for r in stored()] == [f"Twee tabs {n}" for n in range(6)]
