@@ -172,7 +172,7 @@
         openDetailsOf(input);
       }
     });
-    clientId.value = entry.client_id;
+    clientId.value = entry.code === 409 ? W.newId() : entry.client_id;
     save();
     W.remove(entry.client_id).then(function () {
       say("Het signaal staat weer in het formulier. Sla het op als je klaar bent.");

@@ -69,8 +69,17 @@
     return kv.del(KEY).then(changed);
   }
 
-  // Someone else logged in here before: their queue is not ours to see or send.
+  // Someone else logged in here before: their queue and drafts are not ours to see or send.
   function clearOthers() {
+    try {
+      var store = window.localStorage;
+      for (var n = store.length - 1; n >= 0; n--) {
+        var name = store.key(n);
+        if (name && name.indexOf(DRAFTS) === 0 && name.slice(-(user.length + 1)) !== "-" + user) {
+          store.removeItem(name);
+        }
+      }
+    } catch (e) { /* no storage: no drafts */ }
     return kv.keys().then(function (keys) {
       return Promise.all(keys.filter(function (k) {
         return typeof k === "string" && k.indexOf(PREFIX) === 0 && k !== KEY;
@@ -116,8 +125,9 @@
           item.status = "aanmelden";
           return put(item).then(function () { return "stop"; });
         }
-        if (response.status >= 400 && response.status < 500) {
+        if (response.status >= 400 && response.status < 500 && response.status !== 429) {
           item.status = "nakijken";
+          item.code = response.status; // 409: the client_id is someone else's, Bewerken gives a new one
           item.bevindingen = (answer && answer.persoonsgegevens) || [];
           item.fouten = fields || {};
           item.melding = (answer && answer.detail) || "";

@@ -251,6 +251,7 @@ def test_another_user_never_sees_the_previous_users_queue(new_page, live_server)
     page.context.set_offline(True)
     page.goto("/offline/nieuw")
     record(page, "Van werker")
+    page.get_by_label("Titel").fill("Concept van werker")  # a draft, kept in localStorage
     page.context.route("**/api/v1/signalen", lambda route: route.abort("internetdisconnected"))
     page.context.set_offline(False)
     # werker's session ends without the logout form (the cookie is gone); voorzitter logs in on this browser
@@ -265,6 +266,9 @@ def test_another_user_never_sees_the_previous_users_queue(new_page, live_server)
     expect(page.locator("#wachtrij")).to_be_hidden()
     mine = "wachtrij:" + page.evaluate("document.body.dataset.gebruiker")
     wait_for(lambda: [k for k in page.evaluate(IDB_KEYS) if k.startswith("wachtrij:") and k != mine] == [], page)
+    drafts = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('signaalwerk:concept:'))")
+    assert [k for k in drafts if not k.endswith("-" + mine.split(":")[1])] == []
+    expect(page.get_by_label("Titel")).to_have_value("")
 
 
 @pytest.mark.usefixtures("world")
