@@ -473,3 +473,17 @@ def test_two_tabs_coming_online_together_send_each_signal_once(new_page, live_se
     expect(queued(second)).to_have_count(0)
     page.wait_for_timeout(500)
     assert [r["titel"] for r in stored()] == [f"Twee tabs {n}" for n in range(6)]
+
+
+@pytest.mark.usefixtures("world")
+def test_a_new_service_worker_deletes_the_older_caches_on_activate(new_page, live_server):
+    page = online_visit(new_page, live_server)
+    current = page.evaluate("async () => await caches.keys()")
+    assert len(current) == 1 and re.fullmatch(r"signaalwerk-shell-[0-9a-f]{12}", current[0])
+    page.evaluate("""async () => {
+        await (await caches.open('signaalwerk-shell-000000000000')).put('/static/oud.css', new Response('oud'));
+        await (await navigator.serviceWorker.getRegistration()).unregister();
+    }""")
+    assert len(page.evaluate("async () => await caches.keys()")) == 2
+    page.reload()  # offline.js registers the worker again: install, then activate
+    wait_for(lambda: page.evaluate("async () => await caches.keys()") == current, page)
