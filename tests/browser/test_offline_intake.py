@@ -104,6 +104,9 @@ def test_record_offline_reload_and_sync_exactly_once_in_order(new_page, live_ser
     rows = wait_for(lambda: len(stored()) == 2 and stored(), page)
     assert [r["titel"] for r in rows] == ["Eerste signaal offline", "Tweede signaal offline"]
     assert all(r["client_id"] for r in rows) and rows[0]["client_id"] != rows[1]["client_id"]
+    api = page.evaluate("async () => (await (await fetch('/api/v1/signalen?auteur=ik&sorteer=oudste')).json())")
+    assert api["totaal"] == 2  # the API's count, as the worker sees it
+    assert [(i["titel"], i["client_id"]) for i in api["items"]] == [(r["titel"], r["client_id"]) for r in rows]
     expect(queued(page)).to_have_count(0)
     expect(page.locator("[data-net-status]")).not_to_contain_text("wachten")
 
