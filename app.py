@@ -47,6 +47,7 @@ from web.accesslog import access_log_middleware
 from web.allow import complete_allow_header
 from web.home import HomeController, health
 from web.meldingen import MeldingenController
+from web.offline import service_worker
 from web.security import login_only, security_headers
 
 MAX_BODY = 1024 * 1024  # 1 MiB; upload routes raise their own limit
@@ -136,6 +137,7 @@ def create_app() -> Litestar:
             InzichtController,
             BovenlokaalController,
             health,
+            service_worker,
             admin,
             create_static_files_router(path="/static", directories=[BASE_DIR / "static"], name="static"),
         ],

@@ -20,3 +20,16 @@ def write_transaction():
     if engine.engine_type == "sqlite":
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """A unique index refused the row (SQLite's IntegrityError: UNIQUE, asyncpg's UniqueViolationError)."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc).upper()
+    try:
+        from asyncpg.exceptions import UniqueViolationError  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    return isinstance(exc, UniqueViolationError)

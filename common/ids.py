@@ -57,3 +57,10 @@ def as_ids(values: Iterable[object]) -> list[int]:
 def as_version(raw: object) -> int | None:
     """A row version (`versie`) from a form or JSON: a non-negative int4, else None (the caller refuses it)."""
     return _int4(raw)
+
+
+def new_client_id() -> str:
+    """A fresh client id for a signal form (a UUID, what a browser's crypto.randomUUID() gives too)."""
+    import uuid
+
+    return str(uuid.uuid4())

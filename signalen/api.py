@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIType
 from litestar.params import JSONBody, PathParameter, QueryParameter
@@ -91,6 +91,7 @@ def _fields(row: Mapping[str, Any], user: CurrentUser) -> dict[str, Any]:
         "persoonsgegevens": _persoonsgegevens(row["persoonsgegevens"]),
         "auteur": row["auteur"],
         "auteur_naam": row["auteur_naam"],
+        "client_id": row["client_id"],
         "aangemaakt_op": row["aangemaakt_op"],
         "gewijzigd_op": row["gewijzigd_op"],
         "mag_bewerken": services.can_edit(user, row),
@@ -209,14 +210,18 @@ class SignaalApiController(Controller):
             per_pagina=parsed.per_pagina,
         )
 
-    @post("/", name="api_signalen_nieuw", summary="Een signaal registreren", 
-          responses=error_responses(400, 401, 403, 404, 422))
-    async def nieuw(self, request: Request, data: JSONBody[schemas.SignaalNieuw]) -> schemas.Signaal:
+    @post("/", name="api_signalen_nieuw", summary="Een signaal registreren",
+          responses={200: ResponseSpec(schemas.Signaal, description="Dit client_id stuurde je al: het signaal "
+                                                                    "zoals het al bewaard is (geen tweede).",
+                                       generate_examples=False),
+                     **error_responses(400, 401, 403, 404, 409, 422)})
+    async def nieuw(self, request: Request, data: JSONBody[schemas.SignaalNieuw]) -> Response[schemas.Signaal]:
         user = _user(request)
         values = msgspec.structs.asdict(data)
         confirm = bool(values.pop("bevestig_persoonsgegevens"))
-        row = await services.create_signaal(user, values, confirm=confirm)
-        return signaal_out(row, user)
+        client_id = values.pop("client_id")
+        row, created = await services.register_signaal(user, values, confirm=confirm, client_id=client_id)
+        return Response(signaal_out(row, user), status_code=201 if created else 200)
 
     @get("/{id:str}", name="api_signaal", summary="Eén signaal, met zijn historiek",
           responses=error_responses(401, 404))

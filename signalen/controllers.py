@@ -18,7 +18,7 @@ from common.dates import today
 from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
-from common.ids import as_version, not_found, path_id
+from common.ids import as_version, new_client_id, not_found, path_id
 from signalen import filters as register_filters
 from signalen import privacy, services
 from signalen.tables import Bron, Leeftijd, Status
@@ -39,7 +39,7 @@ async def form_data(request: Request) -> dict[str, Any]:
     form = await request.form()
     data = {name: form.get(name, "") for name in (
         "gemeente", "titel", "omschrijving", "datum", "plek", "bron", "levensdomein", "signaaltype",
-        "aantal_jongeren", "leeftijd", "citaten", "versie", "actie", "vervang")}
+        "aantal_jongeren", "leeftijd", "citaten", "versie", "actie", "vervang", "client_id")}
     data["bevestig"] = form.get("bevestig_persoonsgegevens") in ("1", "on", "ja")
     data["citaten"] = [line for line in str(data["citaten"]).splitlines() if line.strip()]
     return data
@@ -96,8 +96,9 @@ class SignaalPagesController(Controller):
         if not gemeenten:
             raise not_found()
         data: dict[str, Any]  # the form is refilled with whatever was sent
+        # The form's own client_id: sending it twice (a double tap, a resend after a lost answer) stores one signal.
         data = {"gemeente": gemeenten[0].slug if len(gemeenten) == 1 else "", "datum": today().isoformat(),
-                "citaten": []}
+                "citaten": [], "client_id": new_client_id()}
         return Template("signalen/nieuw.html", context=await self._form_context(user, data))
 
     @post("/nieuw", name="signaal_nieuw_post", status_code=303)
@@ -111,12 +112,17 @@ class SignaalPagesController(Controller):
             context = await self._form_context(user, data, vervangen=True)
             return Template("signalen/nieuw.html", context=context)
         try:
-            signaal = await services.create_signaal(user, data, confirm=data["bevestig"])
+            signaal, _ = await services.register_signaal(user, data, confirm=data["bevestig"],
+                                                         client_id=data["client_id"])
         except services.PersonalDataFound as exc:
             context = await self._form_context(user, data, bevindingen=highlighted(data, exc.findings))
             return form_error_response("signalen/nieuw.html", context, exc)
         except FieldErrors as exc:
             return form_error_response("signalen/nieuw.html", await self._form_context(user, data), exc)
+        except Conflict as exc:  # another person's client_id: a fresh one, and the text stays
+            context = await self._form_context(user, {**data, "client_id": new_client_id()},
+                                               fields={"client_id": str(exc.detail)})
+            return Template("signalen/nieuw.html", context=context, status_code=409)
         saved = request.app.route_reverse("signaal_opgeslagen", signaal_id=str(signaal["id"]))
         return Redirect(saved, status_code=303)
 

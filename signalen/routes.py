@@ -5,9 +5,11 @@ from piccolo_admin.endpoints import TableConfig
 from signalen.api import SignaalApiController, TaxonomieApiController
 from signalen.controllers import SignaalPagesController
 from signalen.export import SignaalExportController
+from signalen.offline import OfflineIntakeController
 from signalen.tables import Levensdomein, Signaal, Signaaltype
 
-ROUTE_HANDLERS = [SignaalPagesController, SignaalExportController, SignaalApiController, TaxonomieApiController]
+ROUTE_HANDLERS = [SignaalPagesController, OfflineIntakeController, SignaalExportController, SignaalApiController,
+                  TaxonomieApiController]
 
 ADMIN_TABLES = [
     TableConfig(Levensdomein, menu_group="Taxonomie"),

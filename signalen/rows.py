@@ -35,3 +35,4 @@ class SignaalRow(TypedDict):
     gemeente_naam: str
     auteur: int
     auteur_naam: str
+    client_id: str | None

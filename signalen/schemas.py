@@ -32,6 +32,9 @@ _LEEFTIJD = "Leeftijdsgroep: -12, 12-15, 16-18, 19-25 of gemengd."
 _CITATEN = "Letterlijke citaten van jongeren (hoogstens 20, elk hoogstens 300 tekens)."
 _BEVESTIG = ("Bevestig dat de gevonden persoonsgegevens nodig zijn; zonder bevestiging weigert de API een tekst "
              "met mogelijke persoonsgegevens (422 met `persoonsgegevens`).")
+_CLIENT_ID = ("Id dat de browser aan het signaal gaf (bv. een UUID; 8 tot 64 letters, cijfers, - of _). Wie "
+              "hetzelfde client_id opnieuw stuurt krijgt 200 met het signaal dat al bewaard is, geen tweede; het "
+              "client_id van iemand anders geeft 409.")
 _VERSIE = "De versie van het signaal waarop je wijziging steunt (verplicht); een oudere versie geeft 409."
 
 
@@ -52,6 +55,7 @@ class SignaalNieuw(Struct, kw_only=True):
     aantal_jongeren: Annotated[int | None, Meta(description=_AANTAL)] = None
     leeftijd: Annotated[str | None, Meta(description=_LEEFTIJD)] = None
     citaten: Annotated[list[str] | None, Meta(description=_CITATEN)] = None
+    client_id: Annotated[str | None, Meta(description=_CLIENT_ID)] = None
     bevestig_persoonsgegevens: Annotated[bool, Meta(description=_BEVESTIG)] = False
 
 
@@ -123,6 +127,8 @@ class Signaal(Struct, kw_only=True):
                                                                          "privacybewaker.")]
     auteur: Annotated[int, Meta(description="Id van de gebruiker die het signaal registreerde.")]
     auteur_naam: str
+    client_id: Annotated[str | None, Meta(description="Het id dat de browser het signaal gaf (offline "
+                                                      "wachtrij), of null.")]
     aangemaakt_op: dt.datetime
     gewijzigd_op: dt.datetime
     mag_bewerken: Annotated[bool, Meta(description="Mag de aangemelde gebruiker dit signaal bewerken?")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ from admin.sessions import CurrentUser
 from admin.tables import Rol
 from admin.tenancy import REGISTER_ROLES, gemeente_by_slug, in_gemeenten, register_gemeente_ids, roles_in
 from common import dates
-from common.db import write_transaction
+from common.db import is_unique_violation, write_transaction
 from common.errors import Conflict, FieldErrors
 from common.ids import as_id, not_found
 from signalen import privacy, search, workflow
@@ -185,8 +186,48 @@ def guard_privacy(values: dict, user: CurrentUser, *, confirm: bool, previous: l
 FOREIGN_GEMEENTE = "Je kan geen signalen registreren voor deze gemeente."
 
 
-async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bool = False) -> SignaalRow:
+CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+CLIENT_ID_MESSAGE = "Ongeldige client_id: 8 tot 64 letters, cijfers, - of _ (bv. een UUID)."
+FOREIGN_CLIENT_ID = "Deze client_id hoort bij een signaal van iemand anders. Maak een nieuwe aan."
+
+
+def parse_client_id(raw: Any) -> tuple[str | None, str | None]:
+    """(the client_id, None) or (None, a Dutch message); empty or absent is no client_id at all."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if not isinstance(raw, str) or not CLIENT_ID.fullmatch(raw.strip()):
+        return None, CLIENT_ID_MESSAGE
+    return raw.strip(), None
+
+
+async def _stored_for(user: CurrentUser, client_id: str) -> SignaalRow | None:
+    """The signal this user stored before with this client_id; 409 when it is someone else's."""
+    rows = await Signaal.select(Signaal.id, Signaal.auteur).where(Signaal.client_id == client_id)
+    own = [row["id"] for row in rows if row["auteur"] == user.id]
+    if own:
+        return await get_signaal(user, own[0])
+    if rows:
+        raise Conflict(FOREIGN_CLIENT_ID)
+    return None
+
+
+async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bool = False,
+                         client_id: Any = None) -> SignaalRow:
+    return (await register_signaal(user, data, confirm=confirm, client_id=client_id))[0]
+
+
+async def register_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bool = False,
+                           client_id: Any = None) -> tuple[SignaalRow, bool]:
+    """Store a new signal: (the signal, True). With a client_id this user sent before: (that signal, False), so a
+    retried send never stores a second one — also when two sends race (the unique index decides)."""
     errors: dict[str, str] = {}
+    cid, cid_error = parse_client_id(client_id)
+    if cid_error:
+        errors["client_id"] = cid_error
+    elif cid is not None:
+        stored = await _stored_for(user, cid)
+        if stored is not None:
+            return stored, False
     gemeente = None
     slug = data.get("gemeente")
     if not isinstance(slug, str) or not slug.strip():
@@ -210,18 +251,29 @@ async def create_signaal(user: CurrentUser, data: dict[str, Any], *, confirm: bo
     values = checked.values
     found = guard_privacy(values, user, confirm=confirm, previous=[])
     now = dates.now()
-    async with write_transaction():
-        signaal = Signaal(
-            gemeente=gemeente.id, auteur=user.id, status=Status.nieuw.value, versie=1,
-            aangemaakt_op=now, gewijzigd_op=now,
-            persoonsgegevens=json.dumps(found),
-            zoektekst=search.document(values["titel"], values["omschrijving"], values["plek"], values["citaten"]),
-            **{**values, "citaten": json.dumps(values["citaten"], ensure_ascii=False)},
-        )
-        await signaal.save()
-        await SignaalHistoriek(signaal=signaal.id, tijdstip=now, gebruiker=user.id, soort=HistoriekSoort.status.value,
-                               van="", naar=Status.nieuw.value, toelichting="Geregistreerd").save()
-    return await get_signaal(user, signaal.id)
+    try:
+        async with write_transaction():
+            signaal = Signaal(
+                gemeente=gemeente.id, auteur=user.id, status=Status.nieuw.value, versie=1,
+                aangemaakt_op=now, gewijzigd_op=now, client_id=cid,
+                persoonsgegevens=json.dumps(found),
+                zoektekst=search.document(values["titel"], values["omschrijving"], values["plek"],
+                                          values["citaten"]),
+                **{**values, "citaten": json.dumps(values["citaten"], ensure_ascii=False)},
+            )
+            await signaal.save()
+            await SignaalHistoriek(signaal=signaal.id, tijdstip=now, gebruiker=user.id,
+                                   soort=HistoriekSoort.status.value, van="", naar=Status.nieuw.value,
+                                   toelichting="Geregistreerd").save()
+    except Exception as exc:
+        # Two sends of one queued signal at once: the other one stored it first.
+        if cid is None or not is_unique_violation(exc):
+            raise
+        stored = await _stored_for(user, cid)
+        if stored is None:
+            raise
+        return stored, False
+    return await get_signaal(user, signaal.id), True
 
 
 EDITABLE = ("titel", "omschrijving", "datum", "plek", "bron", "levensdomein", "signaaltype",

@@ -107,6 +107,9 @@ class Signaal(Table):
     # The sentence meaning of titel + omschrijving (signalen.meaning: float16 bytes), None until embedded.
     # Derived from the text, so it is cleared whenever the text is anonymised.
     betekenis = Bytea(null=True, default=None)
+    # The id a browser gave the signal while it waited offline (a UUID): a retried send finds the stored signal
+    # instead of making a second one. Unique per author (index signaal_auteur_client_id, in the migration).
+    client_id = Varchar(length=64, null=True, default=None)
 
     @classmethod
     def get_readable(cls) -> Readable:

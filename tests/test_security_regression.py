@@ -42,6 +42,7 @@ def _route_app():
 ROUTE_APP = _route_app()
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/health"),
+          ("GET", "/sw.js"),  # the service worker: no data, and its update check runs after a logout too
           ("GET", "/wachtwoord-vergeten"), ("POST", "/wachtwoord-vergeten"),
           # the form behind a one-time link (admin/account_controller.py): the token in the path is the secret
           ("POST", "/uitnodiging/{token:str}"), ("POST", "/wachtwoord-herstellen/{token:str}")}
@@ -565,7 +566,9 @@ def test_every_get_page_sends_the_security_headers(mechelen, voorzitter, werker)
                 "frame-ancestors 'none'": "frame-ancestors 'none'" in csp,
                 "nosniff": headers.get("x-content-type-options") == "nosniff",
                 "Referrer-Policy same-origin": headers.get("referrer-policy") == "same-origin",
-                "Cache-Control no-store": headers.get("cache-control") == "no-store",
+                # the service worker holds no data; no-cache makes the browser check it on every load
+                "Cache-Control no-store": headers.get("cache-control") == (
+                    "no-cache" if route.path == "/sw.js" else "no-store"),
             }
             problems += [f"{route} as {persona.name}: no {name}" for name, ok in expected.items() if not ok]
             checked += 1

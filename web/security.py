@@ -35,8 +35,8 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     headers["Referrer-Policy"] = "same-origin"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if not (path.startswith("/static/") or path.startswith("/admin/assets/")):
-        headers["Cache-Control"] = "no-store"
+    if not (path.startswith("/static/") or path.startswith("/admin/assets/") or path == "/sw.js"):
+        headers["Cache-Control"] = "no-store"  # /sw.js says no-cache itself (web/offline.py)
 
 
 HSTS = "max-age=63072000; includeSubDomains"  # two years

@@ -86,6 +86,8 @@ def test_the_pages_of_every_persona_have_no_html_errors(app, world, demo, tmp_pa
     for name in DEMO_PERSONAS:
         persona = login_as(app, world, name)
         pages |= {f"{name} {path}": html for path, html in crawl(persona.client).items()}
+    # The offline intake is linked from nowhere (the service worker and the manifest's start_url open it).
+    pages["werker /offline/nieuw"] = login_as(app, world, "werker").client.get("/offline/nieuw").text
     anonymous = login_as(app, world, "anonymous")
     for path in ("/login/", "/wachtwoord-vergeten", "/bestaat-niet"):
         response = anonymous.client.get(path)

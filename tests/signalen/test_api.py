@@ -19,7 +19,7 @@ DAY = today() - dt.timedelta(days=10)
 SIGNAL_FIELDS = {
     "id", "gemeente", "gemeente_naam", "titel", "omschrijving", "omschrijving_html", "datum", "plek", "bron",
     "levensdomein", "levensdomein_naam", "signaaltype", "signaaltype_naam", "aantal_jongeren", "leeftijd",
-    "citaten", "status", "status_label", "dossier", "versie", "persoonsgegevens", "auteur", "auteur_naam",
+    "citaten", "status", "status_label", "dossier", "versie", "persoonsgegevens", "auteur", "auteur_naam", "client_id",
     "aangemaakt_op", "gewijzigd_op", "mag_bewerken", "mogelijke_statussen",
 }
 
@@ -543,13 +543,14 @@ def test_openapi_documents_every_field_of_the_signal_api(anonymous):
     create_fields = {"gemeente", "titel", "omschrijving", "datum", "plek", "bron", "levensdomein", "signaaltype",
                      "aantal_jongeren", "leeftijd", "citaten", "bevestig_persoonsgegevens"}
     single = "/api/v1/signalen/{id}"
-    assert set(body_of(API, "post")["properties"]) == create_fields
+    assert set(body_of(API, "post")["properties"]) == create_fields | {"client_id"}
     assert set(body_of(single, "patch")["properties"]) == create_fields - {"gemeente"} | {"versie"}
     assert set(body_of(f"{single}/status", "post")["properties"]) == {"status", "toelichting"}
     assert "description" in body_of(API, "post")["properties"]["titel"]
 
     created = answer_of(API, "post", "201")
     assert set(created["properties"]) == SIGNAL_FIELDS
+    assert set(answer_of(API, "post", "200")["properties"]) == SIGNAL_FIELDS  # a repeated client_id
     assert set(created["required"]) == SIGNAL_FIELDS
     assert set(answer_of(single, "patch", "200")["properties"]) == SIGNAL_FIELDS
     assert set(answer_of(f"{single}/status", "post", "200")["properties"]) == SIGNAL_FIELDS
