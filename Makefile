@@ -53,6 +53,7 @@ run: deps syscheck migrate
 
 test: deps-dev syscheck
 	@scripts/fetch-vnu
+	@scripts/fetch-lighthouse
 	@scripts/run-tests
 
 lint: deps-dev
