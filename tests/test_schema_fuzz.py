@@ -15,6 +15,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 
 from hypothesis import HealthCheck, settings  # noqa: E402
+from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
 from tests.support import login_as, portal  # noqa: E402
 
@@ -25,6 +26,21 @@ DEADLINE = dt.timedelta(seconds=15)  # per case; PDFs on a busy 2-core CI machin
 # so the mark is removed together with the bug).
 KNOWN: dict[str, str] = {
 }
+
+# Refusals JSON Schema cannot express: a rule over two fields (a period that ends before it starts). The schema
+# allows each value alone, so schemathesis counts the 400 as "valid data rejected"; the answer is still checked
+# against the schema, and any other refusal of valid data still fails.
+CROSS_FIELD = {("tot", "De einddatum ligt voor de begindatum.")}
+
+
+def _cross_field_refusal(response) -> bool:
+    if response.status_code != 400:
+        return False
+    try:
+        fields = response.json().get("fields") or {}
+    except ValueError:
+        return False
+    return bool(fields) and set(fields.items()) <= CROSS_FIELD
 
 
 def _app():
@@ -68,7 +84,9 @@ def test_the_api_keeps_its_schema_and_never_answers_500(case, logged_in):
     # A case that leaves out the session cookie or the CSRF header on purpose (the security schemes) is sent
     # without our credentials: it must be refused (401/403) like any client without them.
     credentials = {} if case.operation.schema.is_security_param_negated(case) else logged_in
-    case.call_and_validate(**credentials)
+    response = case.call(**credentials)
+    excluded = [positive_data_acceptance] if _cross_field_refusal(response) else []
+    case.validate_response(response, excluded_checks=excluded)
 
 
 def test_the_schema_describes_the_public_contract():
@@ -137,3 +155,24 @@ def test_a_body_without_its_required_fields_still_gets_a_dutch_answer_per_field(
     response = voorzitter.api("POST", "/api/v1/dossiers", json={"gemeente": None, "titel": None})
     assert response.status_code == 422
     assert set(response.json()["fields"]) >= {"gemeente", "titel"}
+
+
+class _Answer:
+    def __init__(self, status: int, body: object) -> None:
+        self.status_code, self._body = status, body
+
+    def json(self) -> object:
+        if isinstance(self._body, Exception):
+            raise self._body
+        return self._body
+
+
+@pytest.mark.parametrize(("status", "body", "excused"), [
+    (400, {"fields": {"tot": "De einddatum ligt voor de begindatum."}}, True),
+    (400, {"fields": {"tot": "De einddatum ligt voor de begindatum.", "van": "Geen datum."}}, False),
+    (400, {"fields": {}}, False),
+    (422, {"fields": {"tot": "De einddatum ligt voor de begindatum."}}, False),
+    (400, ValueError("no JSON"), False),
+])
+def test_only_a_rule_over_two_fields_excuses_refusing_valid_data(status, body, excused):
+    assert _cross_field_refusal(_Answer(status, body)) is excused
