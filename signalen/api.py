@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIType
 from litestar.params import JSONBody, PathParameter, QueryParameter
@@ -22,8 +22,8 @@ from common.api import QUERY_DATE, query_choice
 from common.errors import Conflict, FieldErrors
 from common.ids import path_id
 from common.markdown import render_markdown
+from signalen import embeddings, schemas, services
 from signalen import filters as register_filters
-from signalen import schemas, services
 from signalen.tables import Bron, Leeftijd, Status
 
 ERRORS = {
@@ -211,12 +211,12 @@ class SignaalApiController(Controller):
 
     @post("/", name="api_signalen_nieuw", summary="Een signaal registreren", 
           responses=error_responses(400, 401, 403, 404, 422))
-    async def nieuw(self, request: Request, data: JSONBody[schemas.SignaalNieuw]) -> schemas.Signaal:
+    async def nieuw(self, request: Request, data: JSONBody[schemas.SignaalNieuw]) -> Response[schemas.Signaal]:
         user = _user(request)
         values = msgspec.structs.asdict(data)
         confirm = bool(values.pop("bevestig_persoonsgegevens"))
         row = await services.create_signaal(user, values, confirm=confirm)
-        return signaal_out(row, user)
+        return Response(signaal_out(row, user), status_code=201, background=embeddings.after_response(row["id"]))
 
     @get("/{id:str}", name="api_signaal", summary="Eén signaal, met zijn historiek",
           responses=error_responses(401, 404))
@@ -230,17 +230,20 @@ class SignaalApiController(Controller):
         summary="Een signaal wijzigen (alleen de meegegeven velden)",
         responses=error_responses(400, 401, 403, 404, 409, 422),
     )
-    async def wijzigen(self, request: Request, id: _Id, data: JSONBody[schemas.SignaalWijziging]) -> schemas.Signaal:
+    async def wijzigen(self, request: Request, id: _Id, data: JSONBody[schemas.SignaalWijziging]
+                       ) -> Response[schemas.Signaal]:
         user = _user(request)
         signaal_id = path_id(id)
         versie = None if data.versie is msgspec.UNSET else data.versie
+        changes = _changes(data)
         try:
             row = await services.update_signaal(
-                user, signaal_id, _changes(data), versie, confirm=data.bevestig_persoonsgegevens
+                user, signaal_id, changes, versie, confirm=data.bevestig_persoonsgegevens
             )
         except Conflict as exc:
             raise _reshape_conflict(exc, user) from None
-        return signaal_out(row, user)
+        text_edit = "titel" in changes or "omschrijving" in changes
+        return Response(signaal_out(row, user), background=embeddings.after_response(row["id"]) if text_edit else None)
 
     @post(
         "/{id:str}/status",

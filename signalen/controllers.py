@@ -19,8 +19,8 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
 from common.ids import as_version, not_found, path_id
+from signalen import embeddings, privacy, services
 from signalen import filters as register_filters
-from signalen import privacy, services
 from signalen.tables import Bron, Leeftijd, Status
 
 Tijdlijn = Callable[[CurrentUser, Mapping[str, Any]], Awaitable[list[dict]]]
@@ -118,7 +118,7 @@ class SignaalPagesController(Controller):
         except FieldErrors as exc:
             return form_error_response("signalen/nieuw.html", await self._form_context(user, data), exc)
         saved = request.app.route_reverse("signaal_opgeslagen", signaal_id=str(signaal["id"]))
-        return Redirect(saved, status_code=303)
+        return Redirect(saved, status_code=303, background=embeddings.after_response(signaal["id"]))
 
     @get("/{signaal_id:str}/opgeslagen", name="signaal_opgeslagen")
     async def saved(self, request: Request, signaal_id: FromPath[str]) -> Template:
@@ -190,7 +190,8 @@ class SignaalPagesController(Controller):
             context = await self._form_context(user, data, signaal=signaal)
             return form_error_response("signalen/bewerken.html", context, exc)
         detail = request.app.route_reverse("signaal_detail", signaal_id=str(signaal["id"]))
-        return flash(Redirect(detail, status_code=303), "Wijzigingen opgeslagen.")
+        done = Redirect(detail, status_code=303, background=embeddings.after_response(signaal["id"]))
+        return flash(done, "Wijzigingen opgeslagen.")
 
     @post("/{signaal_id:str}/status", name="signaal_status_post", status_code=303)
     async def status(self, request: Request, signaal_id: FromPath[str]) -> Response:

@@ -12,5 +12,6 @@ ROUTE_HANDLERS = [SignaalPagesController, SignaalExportController, SignaalApiCon
 ADMIN_TABLES = [
     TableConfig(Levensdomein, menu_group="Taxonomie"),
     TableConfig(Signaaltype, menu_group="Taxonomie"),
-    TableConfig(Signaal, menu_group="Signalen", exclude_visible_columns=[Signaal.zoektekst]),
+    TableConfig(Signaal, menu_group="Signalen", exclude_visible_columns=[Signaal.zoektekst, Signaal.betekenis],
+                exclude_visible_filters=[Signaal.zoektekst, Signaal.betekenis]),
 ]
