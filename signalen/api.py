@@ -22,7 +22,7 @@ from common.api import QUERY_DATE, query_choice
 from common.errors import Conflict, FieldErrors
 from common.ids import path_id
 from common.markdown import render_markdown
-from signalen import embeddings, schemas, services
+from signalen import embeddings, schemas, services, vergelijkbaar
 from signalen import filters as register_filters
 from signalen.tables import Bron, Leeftijd, Status
 
@@ -118,6 +118,10 @@ async def signaal_detail(row: Mapping[str, Any], user: CurrentUser) -> schemas.S
     return schemas.SignaalDetail(**_fields(row, user), historiek=historiek)
 
 
+def _similar(items: list[dict]) -> list[schemas.Vergelijkbaar]:
+    return [schemas.Vergelijkbaar(**item) for item in items]
+
+
 def _reshape_conflict(exc: Conflict, user: CurrentUser) -> Conflict:
     """A 409's `huidig` in the same shape as every other answer of this API (not the raw row)."""
     if exc.current:
@@ -140,6 +144,7 @@ _TEXT = "Slug, zie /api/v1/taxonomie."
 _PAGINA = {"type": OpenAPIType.INTEGER, "minimum": 1, "maximum": 100_000, "one_of": None}
 _PER_PAGINA = {"type": OpenAPIType.INTEGER, "minimum": 1, "maximum": register_filters.MAX_PER_PAGE, "one_of": None}
 _AUTEUR = {"type": OpenAPIType.STRING, "pattern": r"^(|ik|[1-9][0-9]{0,8})$", "one_of": None}
+_LIMIT = {"type": OpenAPIType.INTEGER, "minimum": 1, "maximum": 20, "one_of": None}
 _Id = Annotated[str, PathParameter(description="Id van het signaal (een onbekend of vreemd id geeft 404).")]
 
 
@@ -217,6 +222,27 @@ class SignaalApiController(Controller):
         confirm = bool(values.pop("bevestig_persoonsgegevens"))
         row = await services.create_signaal(user, values, confirm=confirm)
         return Response(signaal_out(row, user), status_code=201, background=embeddings.after_response(row["id"]))
+
+    @post("/vergelijkbaar", name="api_signalen_vergelijkbaar_concept", status_code=200,
+          summary="Vergelijkbare signalen en een voorstel voor een signaal dat nog getypt wordt",
+          description="Bewaart niets. De tekst gaat in de body (POST), zodat hij nooit in een URL of log staat.",
+          responses=error_responses(400, 401, 403, 404, 422))
+    async def concept(self, request: Request, data: JSONBody[schemas.VergelijkbaarConcept]
+                      ) -> schemas.VergelijkbaarVoorstel:
+        found = await vergelijkbaar.for_draft(_user(request), msgspec.structs.asdict(data))
+        return schemas.VergelijkbaarVoorstel(items=_similar(found["items"]),
+                                             voorstel=schemas.Voorstel(**found["voorstel"]))
+
+    @get("/{id:str}/vergelijkbaar", name="api_signaal_vergelijkbaar",
+         summary="Signalen van dezelfde gemeente die op dit signaal lijken", responses=error_responses(400, 401, 404))
+    async def vergelijkbaar(
+        self, request: Request, id: _Id,
+        limit: Annotated[str | None, QueryParameter(description="Hoeveel, 1 tot 20 (standaard 3).", schema_extra=_LIMIT)
+                         ] = None,
+    ) -> schemas.VergelijkbaarLijst:
+        signaal_id = path_id(id)
+        items = await vergelijkbaar.for_signal(_user(request), signaal_id, vergelijkbaar.check_limit(limit))
+        return schemas.VergelijkbaarLijst(items=_similar(items))
 
     @get("/{id:str}", name="api_signaal", summary="Eén signaal, met zijn historiek",
           responses=error_responses(401, 404))
