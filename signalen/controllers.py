@@ -19,7 +19,7 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
 from common.ids import as_version, not_found, path_id
-from signalen import embeddings, privacy, services
+from signalen import embeddings, privacy, services, vergelijkbaar
 from signalen import filters as register_filters
 from signalen.tables import Bron, Leeftijd, Status
 
@@ -86,6 +86,7 @@ class SignaalPagesController(Controller):
             "vandaag": today().isoformat(),
             "fields": {},
             "bevindingen": [],
+            "lijkt_op": "signaal" not in extra,  # the "Lijkt op" hints are for a new signal, not for an edit
             **extra,
         }
 
@@ -123,7 +124,8 @@ class SignaalPagesController(Controller):
     @get("/{signaal_id:str}/opgeslagen", name="signaal_opgeslagen")
     async def saved(self, request: Request, signaal_id: FromPath[str]) -> Template:
         signaal = await services.get_signaal(request.user, path_id(signaal_id))
-        return Template("signalen/opgeslagen.html", context={"signaal": signaal})
+        similar = await vergelijkbaar.for_signal(request.user, signaal["id"])
+        return Template("signalen/opgeslagen.html", context={"signaal": signaal, "vergelijkbaar": similar})
 
     @get("/", name="signalen")
     async def register(self, request: Request) -> Template:

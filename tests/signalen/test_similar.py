@@ -251,3 +251,30 @@ def test_both_endpoints_are_in_the_openapi_document(werker):
     assert {"200", "401", "404"} <= set(get["responses"])
     assert {"200", "401", "404"} <= set(paths[f"{API}/vergelijkbaar"]["post"]["responses"])
 
+
+
+# ----------------------------------------------------------------------------- the saved page (without JavaScript)
+
+def test_the_saved_page_lists_similar_signals_after_the_first_submit(werker, stored):
+    form = {"gemeente": "mechelen", "titel": "Geen banken meer op het Oud Oefenplein",
+            "omschrijving": "Ze hebben nergens om te zitten.", "datum": TODAY.isoformat(), "plek": "Oud Oefenplein"}
+    page = werker.post_form("/signalen/nieuw", form)
+    assert page.status_code == 200 and "Signaal opgeslagen" in page.text
+    assert "Vergelijkbare signalen" in page.text
+    assert ZITBANKEN["titel"] in page.text and f'/signalen/{stored["zitbanken"]}"' in page.text
+    assert TODAY.strftime("%d/%m/%Y") in page.text and "zelfde plek (Oud Oefenplein)" in page.text
+    assert ZITBANKEN["titel"] + "</a>" in page.text  # the Hoeilaart twin has the same title: only Mechelen's link
+    assert f'/signalen/{stored["hoeilaart"]}"' not in page.text
+
+
+def test_the_saved_page_of_an_unrelated_signal_has_no_section(werker, stored):
+    form = {"gemeente": "mechelen", "titel": UNRELATED, "omschrijving": "Met muziek en een quiz.",
+            "datum": TODAY.isoformat()}
+    page = werker.post_form("/signalen/nieuw", form)
+    assert page.status_code == 200 and "Vergelijkbare signalen" not in page.text
+
+
+def test_the_intake_has_the_live_region_and_the_edit_form_not(werker, stored):
+    intake = werker.get("/signalen/nieuw").text
+    assert 'id="lijkt-op"' in intake and 'aria-live="polite"' in intake and "js/lijkt-op.js" in intake
+    assert 'id="lijkt-op"' not in werker.get(f"/signalen/{stored['banken']}/bewerken").text
