@@ -18,6 +18,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from admin.guards import requires_login
 from admin.sessions import CurrentUser
+from audit.recorder import READ_ONLY_POST
 from common.api import QUERY_DATE, query_choice
 from common.errors import Conflict, FieldErrors
 from common.ids import path_id
@@ -226,7 +227,7 @@ class SignaalApiController(Controller):
     @post("/vergelijkbaar", name="api_signalen_vergelijkbaar_concept", status_code=200,
           summary="Vergelijkbare signalen en een voorstel voor een signaal dat nog getypt wordt",
           description="Bewaart niets. De tekst gaat in de body (POST), zodat hij nooit in een URL of log staat.",
-          responses=error_responses(400, 401, 403, 404, 422))
+          responses=error_responses(400, 401, 403, 404, 422), opt={READ_ONLY_POST: True})
     async def concept(self, request: Request, data: JSONBody[schemas.VergelijkbaarConcept]
                       ) -> schemas.VergelijkbaarVoorstel:
         found = await vergelijkbaar.for_draft(_user(request), msgspec.structs.asdict(data))

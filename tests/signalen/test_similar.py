@@ -278,3 +278,14 @@ def test_the_intake_has_the_live_region_and_the_edit_form_not(werker, stored):
     intake = werker.get("/signalen/nieuw").text
     assert 'id="lijkt-op"' in intake and 'aria-live="polite"' in intake and "js/lijkt-op.js" in intake
     assert 'id="lijkt-op"' not in werker.get(f"/signalen/{stored['banken']}/bewerken").text
+
+
+def test_asking_for_a_draft_writes_no_audit_row_but_a_create_does(werker, stored):
+    from audit.tables import Audit
+
+    before = sync(Audit.count())
+    assert _draft(werker, {"gemeente": "mechelen", "titel": BANKEN["titel"]}).status_code == 200
+    assert sync(Audit.count()) == before
+    werker.api("POST", API, json={"gemeente": "mechelen", "titel": "Nog een", "omschrijving": "Tekst.",
+                                  "datum": TODAY.isoformat()})
+    assert sync(Audit.count()) == before + 1
