@@ -2,7 +2,8 @@
 
 Only the register roles of a gemeente read its raw signals, so only they get similar signals; the candidates are
 always of the one gemeente of the target (tenancy.in_gemeenten with the id of a row or gemeente the user may read),
-never the target itself, at most the newest CANDIDATES with a stored meaning. A candidate whose text the privacy
+never the target itself, at most the CANDIDATES most recent (by date) with a stored meaning: ordered like the
+index (gemeente, datum DESC, id DESC), SQLite stops at the limit instead of sorting the whole gemeente. A candidate whose text the privacy
 guard now flags without a person having confirmed it is left out, whatever its score.
 """
 
@@ -22,7 +23,7 @@ from common.errors import FieldErrors
 from signalen import embeddings, meaning, privacy, services, similar
 from signalen.tables import Signaal
 
-CANDIDATES = 5000
+CANDIDATES = 1000
 DRAFT_MAX = 5000  # characters of a draft that are embedded
 
 
@@ -41,14 +42,10 @@ async def candidates(gemeente_id: int, *, exclude: Iterable[int] = (), extra: Co
                        Signaal.levensdomein.slug.as_alias("levensdomein_slug"),
                        Signaal.signaaltype.naam.as_alias("signaaltype_naam"),
                        Signaal.levensdomein.naam.as_alias("levensdomein_naam"), Signaal.betekenis)
-        .where(where).order_by(Signaal.id, ascending=False).limit(limit)
+        .where(where).order_by(Signaal.datum, Signaal.id, ascending=False).limit(limit)  # index (gemeente, datum, id)
     )
-    vectors: dict[int, np.ndarray] = {}
-    for row in rows:
-        vector = meaning.from_bytes(row.pop("betekenis"))
-        if vector is not None:
-            vectors[row["id"]] = vector
-    return rows, vectors
+    positions, matrix = meaning.from_many([row.pop("betekenis") for row in rows])
+    return rows, {rows[position]["id"]: matrix[index] for index, position in enumerate(positions)}
 
 
 async def _shown(ids: Sequence[int]) -> dict[int, dict]:
