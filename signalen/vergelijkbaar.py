@@ -3,8 +3,9 @@
 Only the register roles of a gemeente read its raw signals, so only they get similar signals; the candidates are
 always of the one gemeente of the target (tenancy.in_gemeenten with the id of a row or gemeente the user may read),
 never the target itself, at most the CANDIDATES most recent (by date) with a stored meaning: ordered like the
-index (gemeente, datum DESC, id DESC), SQLite stops at the limit instead of sorting the whole gemeente. A candidate whose text the privacy
-guard now flags without a person having confirmed it is left out, whatever its score.
+index (gemeente, datum DESC, id DESC), SQLite stops at the limit instead of sorting the whole gemeente. A
+candidate whose text the privacy guard now flags without a person having confirmed it is left out, whatever its
+score.
 """
 
 from __future__ import annotations
