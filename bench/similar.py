@@ -2,7 +2,7 @@
 create without it (today's create), and the similar-signals lists, at 100k signals on SQLite, beside the floor (a
 bare Litestar + Piccolo handler on the same database, bench/floor_app.py).
 
-    .venv/bin/python bench/similar.py [--size 100000] [-n 300] [--texts 3000]
+    .venv/bin/python bench/similar.py [--size 100000] [-n 300] [--texts 3000] [--lists-only]
 
 The database is filled in bulk (bench/common.fill); then a few thousand real Dutch signal texts are embedded with
 the real model and every signal gets the vector of a text of its own theme and place, with a little noise (so the
@@ -81,7 +81,9 @@ def attach_vectors(url: str, count: int) -> None:
 rng = np.random.default_rng(5)
 
 
-def run(size: int, n: int, count: int) -> dict:
+def run(size: int, n: int, count: int, lists_only: bool = False) -> dict:
+    if lists_only:  # the database of an earlier run: only the similar-signal lists again
+        return run_lists(size, n)
     url = reset_database("sqlite", f"bench_similar_{size}")
     data = fill(url, size)
     attach_vectors(url, count)
@@ -149,6 +151,33 @@ def timed_apart(fn, n: int) -> dict:
     return {"n": n, "p50": statistics.median(samples), "p95": samples[int(0.95 * (n - 1))], "max": samples[-1]}
 
 
+def run_lists(size: int, n: int) -> dict:
+    from bench.common import database_url
+
+    url = database_url("sqlite", f"bench_similar_{size}")
+    path = url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        user, gemeente = conn.execute(
+            "SELECT u.id, m.gemeente FROM piccolo_user u JOIN lidmaatschap m ON m.\"user\" = u.id "
+            "WHERE u.username = 'werker0'").fetchone()
+        ids = [r[0] for r in conn.execute("SELECT id FROM signaal WHERE gemeente = ? LIMIT 2000", (gemeente,))]
+        token = conn.execute("SELECT token FROM sessions WHERE user_id = ? ORDER BY id LIMIT 1", (user,)).fetchone()[0]
+    rnd = random.Random(1)
+    draft = {"gemeente": "g0", "titel": "De laatste bus aan het station is al weg",
+             "omschrijving": "Na de training geraken ze niet thuis."}
+    results: dict[str, dict] = {}
+    with server(url, "app:create_app", factory=True) as base, httpx.Client(base_url=base, timeout=30) as client:
+        client.cookies.set("id", token)
+        client.get("/signalen/nieuw")
+        csrf = client.cookies.get("sw_csrftoken")
+        results["similar list GET /api/v1/signalen/{id}/vergelijkbaar"] = timed(lambda: _ok(client.get(
+            f"/api/v1/signalen/{rnd.choice(ids)}/vergelijkbaar"), 200), n)
+        results["intake hint POST /api/v1/signalen/vergelijkbaar"] = timed(lambda: _ok(client.post(
+            "/api/v1/signalen/vergelijkbaar", json=draft, headers={"x-csrf-token": csrf}), 200), n)
+        results["detail page (for scale)"] = timed(lambda: _ok(client.get(f"/signalen/{rnd.choice(ids)}"), 200), n)
+    return results
+
+
 def _ok(response: httpx.Response, status: int) -> None:
     if response.status_code != status:
         raise RuntimeError(f"{response.request.method} {response.request.url} → {response.status_code}: "
@@ -167,8 +196,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("-n", type=int, default=300)
     parser.add_argument("--texts", type=int, default=3000)
+    parser.add_argument("--lists-only", action="store_true", help="reuse the database of an earlier run")
     args = parser.parse_args()
-    results = run(args.size, args.n, args.texts)
+    results = run(args.size, args.n, args.texts, args.lists_only)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "similar.json").write_text(json.dumps({"machine": machine(), "size": args.size, "results": results},
                                                  indent=2))
