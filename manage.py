@@ -109,6 +109,13 @@ def retention(args: argparse.Namespace) -> None:
     print(report(results, dry_run=args.proef))
 
 
+def embed_signals() -> None:
+    from signalen.embeddings import embed_missing
+
+    done = asyncio.run(embed_missing())
+    print(f"Betekenis berekend voor {done} signa{'al' if done == 1 else 'len'} zonder vector.")
+
+
 def _confirm(question: str, yes: bool) -> None:
     if yes or not sys.stdin.isatty():
         return
@@ -236,6 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     invite_parser.add_argument("--lid", action="append", required=True, metavar="GEMEENTE:ROL",
                                help="bv. mechelen:partner (meermaals mogelijk)")
     invite_parser.add_argument("--voornaam")
+    sub.add_parser("embed-signalen", help="de betekenis (vector) berekenen van signalen die er nog geen hebben")
     mail_parser = sub.add_parser("berichten", help="de wachtrij met berichten versturen (SMTP_URL)")
     mail_parser.add_argument("--once", action="store_true", help="één keer versturen wat klaarstaat en stoppen")
     args = parser.parse_args(argv)
@@ -251,6 +259,7 @@ def main(argv: list[str] | None = None) -> None:
         "wis-gebruiker": lambda: erase(args),
         "berichten": lambda: berichten(args),
         "uitnodigen": lambda: invite(args),
+        "embed-signalen": lambda: embed_signals(),
     }
     commands[args.command]()
 

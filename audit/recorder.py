@@ -27,6 +27,8 @@ OBJECT_PARAMS = {
 COLLECTIONS = {"signalen": "signaal", "dossiers": "dossier", "notas": "nota", "vergaderingen": "vergadering",
                "acties": "actie", "overleggen": "overleg", "overleg": "overleg"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# Route handler opt key: a POST that reads only (its body would not belong in a URL); not a "wijzigen" in the trail.
+READ_ONLY_POST = "alleen_lezen"
 # An erased account's username starts with this (signalen.rights pseudonymises it so); the trail shows no pseudonym.
 ERASED_PREFIX = "verwijderd-"
 ERASED_LABEL = "gewiste gebruiker"
@@ -113,6 +115,9 @@ async def audit_hook(message: Message, scope: Scope) -> None:
     if not template or template.startswith(("/static", "/admin", "/login", "/logout", "/health", "/schema")):
         return
     method = str(scope.get("method", "GET"))  # a websocket scope has none: GET
+    handler_opt = getattr(scope.get("route_handler"), "opt", None) or {}
+    if handler_opt.get(READ_ONLY_POST):
+        return  # a POST only so its text stays out of URLs and logs (a draft's similar signals): it changes nothing
     what = classify(method, template, scope.get("path_params") or {})
     if what is None:
         return

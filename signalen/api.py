@@ -18,12 +18,13 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from admin.guards import requires_login
 from admin.sessions import CurrentUser
+from audit.recorder import READ_ONLY_POST
 from common.api import QUERY_DATE, query_choice
 from common.errors import Conflict, FieldErrors
 from common.ids import path_id
 from common.markdown import render_markdown
+from signalen import embeddings, schemas, services, vergelijkbaar
 from signalen import filters as register_filters
-from signalen import schemas, services
 from signalen.tables import Bron, Leeftijd, Status
 
 ERRORS = {
@@ -119,6 +120,10 @@ async def signaal_detail(row: Mapping[str, Any], user: CurrentUser) -> schemas.S
     return schemas.SignaalDetail(**_fields(row, user), historiek=historiek)
 
 
+def _similar(items: list[dict]) -> list[schemas.Vergelijkbaar]:
+    return [schemas.Vergelijkbaar(**item) for item in items]
+
+
 def _reshape_conflict(exc: Conflict, user: CurrentUser) -> Conflict:
     """A 409's `huidig` in the same shape as every other answer of this API (not the raw row)."""
     if exc.current:
@@ -141,6 +146,7 @@ _TEXT = "Slug, zie /api/v1/taxonomie."
 _PAGINA = {"type": OpenAPIType.INTEGER, "minimum": 1, "maximum": 100_000, "one_of": None}
 _PER_PAGINA = {"type": OpenAPIType.INTEGER, "minimum": 1, "maximum": register_filters.MAX_PER_PAGE, "one_of": None}
 _AUTEUR = {"type": OpenAPIType.STRING, "pattern": r"^(|ik|[1-9][0-9]{0,8})$", "one_of": None}
+_LIMIT = {"type": OpenAPIType.INTEGER, "minimum": 1, "maximum": 20, "one_of": None}
 _Id = Annotated[str, PathParameter(description="Id van het signaal (een onbekend of vreemd id geeft 404).")]
 
 
@@ -221,7 +227,29 @@ class SignaalApiController(Controller):
         confirm = bool(values.pop("bevestig_persoonsgegevens"))
         client_id = values.pop("client_id")
         row, created = await services.register_signaal(user, values, confirm=confirm, client_id=client_id)
-        return Response(signaal_out(row, user), status_code=201 if created else 200)
+        return Response(signaal_out(row, user), status_code=201 if created else 200,
+                        background=embeddings.after_response(row["id"]) if created else None)
+
+    @post("/vergelijkbaar", name="api_signalen_vergelijkbaar_concept", status_code=200,
+          summary="Vergelijkbare signalen en een voorstel voor een signaal dat nog getypt wordt",
+          description="Bewaart niets. De tekst gaat in de body (POST), zodat hij nooit in een URL of log staat.",
+          responses=error_responses(400, 401, 403, 404, 422), opt={READ_ONLY_POST: True})
+    async def concept(self, request: Request, data: JSONBody[schemas.VergelijkbaarConcept]
+                      ) -> schemas.VergelijkbaarVoorstel:
+        found = await vergelijkbaar.for_draft(_user(request), msgspec.structs.asdict(data))
+        return schemas.VergelijkbaarVoorstel(items=_similar(found["items"]),
+                                             voorstel=schemas.Voorstel(**found["voorstel"]))
+
+    @get("/{id:str}/vergelijkbaar", name="api_signaal_vergelijkbaar",
+         summary="Signalen van dezelfde gemeente die op dit signaal lijken", responses=error_responses(400, 401, 404))
+    async def vergelijkbaar(
+        self, request: Request, id: _Id,
+        limit: Annotated[str | None, QueryParameter(description="Hoeveel, 1 tot 20 (standaard 3).", schema_extra=_LIMIT)
+                         ] = None,
+    ) -> schemas.VergelijkbaarLijst:
+        signaal_id = path_id(id)
+        items = await vergelijkbaar.for_signal(_user(request), signaal_id, vergelijkbaar.check_limit(limit))
+        return schemas.VergelijkbaarLijst(items=_similar(items))
 
     @get("/{id:str}", name="api_signaal", summary="Eén signaal, met zijn historiek",
           responses=error_responses(401, 404))
@@ -235,17 +263,20 @@ class SignaalApiController(Controller):
         summary="Een signaal wijzigen (alleen de meegegeven velden)",
         responses=error_responses(400, 401, 403, 404, 409, 422),
     )
-    async def wijzigen(self, request: Request, id: _Id, data: JSONBody[schemas.SignaalWijziging]) -> schemas.Signaal:
+    async def wijzigen(self, request: Request, id: _Id, data: JSONBody[schemas.SignaalWijziging]
+                       ) -> Response[schemas.Signaal]:
         user = _user(request)
         signaal_id = path_id(id)
         versie = None if data.versie is msgspec.UNSET else data.versie
+        changes = _changes(data)
         try:
             row = await services.update_signaal(
-                user, signaal_id, _changes(data), versie, confirm=data.bevestig_persoonsgegevens
+                user, signaal_id, changes, versie, confirm=data.bevestig_persoonsgegevens
             )
         except Conflict as exc:
             raise _reshape_conflict(exc, user) from None
-        return signaal_out(row, user)
+        text_edit = "titel" in changes or "omschrijving" in changes
+        return Response(signaal_out(row, user), background=embeddings.after_response(row["id"]) if text_edit else None)
 
     @post(
         "/{id:str}/status",

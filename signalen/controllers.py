@@ -19,8 +19,8 @@ from common.errors import Conflict, FieldErrors
 from common.flash import flash
 from common.forms import form_error_response
 from common.ids import as_version, new_client_id, not_found, path_id
+from signalen import embeddings, privacy, services, vergelijkbaar
 from signalen import filters as register_filters
-from signalen import privacy, services
 from signalen.tables import Bron, Leeftijd, Status
 
 Tijdlijn = Callable[[CurrentUser, Mapping[str, Any]], Awaitable[list[dict]]]
@@ -86,6 +86,7 @@ class SignaalPagesController(Controller):
             "vandaag": today().isoformat(),
             "fields": {},
             "bevindingen": [],
+            "lijkt_op": "signaal" not in extra,  # the "Lijkt op" hints are for a new signal, not for an edit
             **extra,
         }
 
@@ -124,12 +125,13 @@ class SignaalPagesController(Controller):
                                                fields={"client_id": str(exc.detail)})
             return Template("signalen/nieuw.html", context=context, status_code=409)
         saved = request.app.route_reverse("signaal_opgeslagen", signaal_id=str(signaal["id"]))
-        return Redirect(saved, status_code=303)
+        return Redirect(saved, status_code=303, background=embeddings.after_response(signaal["id"]))
 
     @get("/{signaal_id:str}/opgeslagen", name="signaal_opgeslagen")
     async def saved(self, request: Request, signaal_id: FromPath[str]) -> Template:
         signaal = await services.get_signaal(request.user, path_id(signaal_id))
-        return Template("signalen/opgeslagen.html", context={"signaal": signaal})
+        similar = await vergelijkbaar.for_signal(request.user, signaal["id"])
+        return Template("signalen/opgeslagen.html", context={"signaal": signaal, "vergelijkbaar": similar})
 
     @get("/", name="signalen")
     async def register(self, request: Request) -> Template:
@@ -196,7 +198,8 @@ class SignaalPagesController(Controller):
             context = await self._form_context(user, data, signaal=signaal)
             return form_error_response("signalen/bewerken.html", context, exc)
         detail = request.app.route_reverse("signaal_detail", signaal_id=str(signaal["id"]))
-        return flash(Redirect(detail, status_code=303), "Wijzigingen opgeslagen.")
+        done = Redirect(detail, status_code=303, background=embeddings.after_response(signaal["id"]))
+        return flash(done, "Wijzigingen opgeslagen.")
 
     @post("/{signaal_id:str}/status", name="signaal_status_post", status_code=303)
     async def status(self, request: Request, signaal_id: FromPath[str]) -> Response:

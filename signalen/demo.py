@@ -9,6 +9,7 @@ from piccolo.apps.user.tables import BaseUser
 from admin.sessions import resolve_user
 from common import dates
 from common.dates import today
+from signalen.embeddings import embed_missing
 from signalen.services import create_signaal
 from signalen.tables import Signaal
 
@@ -101,4 +102,5 @@ async def load_signalen() -> bool:
         created = dates.now() - dt.timedelta(days=days)
         await Signaal.update({Signaal.aangemaakt_op: created, Signaal.gewijzigd_op: created}).where(
             Signaal.id == signaal["id"])
+    await embed_missing()  # so the demo shows similar signals and "Lijkt op" from the start
     return True

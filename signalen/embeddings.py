@@ -6,13 +6,17 @@ Callers pass rows they already selected under their own tenancy condition (with 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import anyio
 import numpy as np
+from litestar.background_tasks import BackgroundTask
 
 from signalen import meaning
 from signalen.tables import Signaal
+
+logger = logging.getLogger(__name__)
 
 # Columns a caller adds to its select to use vectors_for().
 COLUMNS = (Signaal.id, Signaal.titel, Signaal.omschrijving, Signaal.betekenis)
@@ -46,6 +50,19 @@ async def embed_signal(signaal_id: int) -> None:
     text = meaning.signal_text(rows[0]["titel"], rows[0]["omschrijving"])
     vector = await anyio.to_thread.run_sync(meaning.embed_one, text)
     await _store(signaal_id, vector if vector.any() else None)
+
+
+async def _embed_quietly(signaal_id: int) -> None:
+    try:
+        await embed_signal(signaal_id)
+    except Exception:  # the signal is stored; without a vector it is embedded when next needed (vectors_for)
+        logger.exception("betekenis van signaal %s niet berekend; volgt later", signaal_id)
+
+
+def after_response(signaal_id: int) -> BackgroundTask:
+    """Embed a just created or edited signal right after its response is sent, in the same process: the create
+    stays fast, and a crash in between only leaves the signal without a vector until vectors_for() needs it."""
+    return BackgroundTask(_embed_quietly, signaal_id)
 
 
 async def embed_missing(batch: int = 256) -> int:

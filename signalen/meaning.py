@@ -79,6 +79,20 @@ def from_bytes(blob: bytes | memoryview | None) -> np.ndarray | None:
     return vector / norm if norm > 0 else None
 
 
+def from_many(blobs: Sequence[bytes | memoryview | None]) -> tuple[list[int], np.ndarray]:
+    """Many stored vectors at once (one buffer, one conversion): (positions of the usable blobs, their unit rows)."""
+    size = DIMENSIONS * _STORED.itemsize
+    kept = [index for index, blob in enumerate(blobs) if blob is not None and len(blob) == size]
+    if not kept:
+        return [], np.zeros((0, DIMENSIONS), dtype=np.float32)
+    rows = np.frombuffer(b"".join(bytes(blobs[index]) for index in kept), dtype=_STORED)  # type: ignore[arg-type]
+    rows = rows.reshape(len(kept), DIMENSIONS).astype(np.float32)
+    norms = np.linalg.norm(rows, axis=1)
+    good = norms > 0
+    rows[good] /= norms[good, None]
+    return [index for index, ok in zip(kept, good.tolist(), strict=True) if ok], rows[good]
+
+
 def matrix(vectors: Iterable[np.ndarray]) -> np.ndarray:
     """Stack vectors into one (n, DIMENSIONS) array for a single matrix product."""
     rows = list(vectors)

@@ -142,6 +142,7 @@ async def anonymise(signaal_ids: list[int], note: str, *, copies: CopyHook | Non
                 Signaal.citaten: "[]",
                 Signaal.persoonsgegevens: "[]",
                 Signaal.zoektekst: "",
+                Signaal.betekenis: None,  # derived from the text: it goes with it
                 Signaal.versie: Signaal.versie + 1,  # an edit based on the old text is refused (409)
                 Signaal.gewijzigd_op: now,
             }).where(Signaal.id.is_in(chunk) & Signaal.status.is_in(list(CLOSED))).returning(Signaal.id)

@@ -14,5 +14,6 @@ ROUTE_HANDLERS = [SignaalPagesController, OfflineIntakeController, SignaalExport
 ADMIN_TABLES = [
     TableConfig(Levensdomein, menu_group="Taxonomie"),
     TableConfig(Signaaltype, menu_group="Taxonomie"),
-    TableConfig(Signaal, menu_group="Signalen", exclude_visible_columns=[Signaal.zoektekst]),
+    TableConfig(Signaal, menu_group="Signalen", exclude_visible_columns=[Signaal.zoektekst, Signaal.betekenis],
+                exclude_visible_filters=[Signaal.zoektekst, Signaal.betekenis]),
 ]

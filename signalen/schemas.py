@@ -193,3 +193,42 @@ class Fout(Struct, kw_only=True):
     fields: Annotated[dict[str, str] | None, Meta(description="Nederlandse melding per veld.")] = None
     persoonsgegevens: Annotated[list[Persoonsgegeven] | None, Meta(description="422: de onbevestigde vondsten.")] = None
     huidig: Annotated[dict | None, Meta(description="409 bij een verouderde versie: het signaal zoals nu.")] = None
+
+
+# ----------------------------------------------------------------------------- similar signals
+
+class Vergelijkbaar(Struct, kw_only=True):
+    """Een signaal dat op het gevraagde lijkt, met waarom."""
+
+    signaal: Annotated[int, Meta(description="Id van het vergelijkbare signaal.")]
+    score: Annotated[float, Meta(ge=0, le=1, description="Hoe goed het past, 0 tot 1 (twee decimalen).")]
+    reden: Annotated[str, Meta(description="Waarom het lijkt, leesbaar (bv. 'zelfde betekenis; zelfde plek (…)').")]
+    titel: str
+    datum: dt.date
+    plek: str
+    status: str
+
+
+class VergelijkbaarLijst(Struct, kw_only=True):
+    items: list[Vergelijkbaar]
+
+
+class Voorstel(Struct, kw_only=True):
+    """Een voorstel uit de tekst, alleen als de naaste signalen het duidelijk eens zijn; anders null."""
+
+    signaaltype: str | None = None
+    levensdomein: str | None = None
+
+
+class VergelijkbaarConcept(Struct, kw_only=True):
+    """Een signaal dat nog getypt wordt (niets wordt bewaard). De tekst staat in de body, nooit in de URL."""
+
+    gemeente: Annotated[str | None, Meta(description=_GEMEENTE)] = None
+    titel: Annotated[str | None, Meta(description="De titel tot nu toe.")] = None
+    omschrijving: Annotated[str | None, Meta(description="De omschrijving tot nu toe.")] = None
+    plek: Annotated[str | None, Meta(description=_PLEK)] = None
+
+
+class VergelijkbaarVoorstel(Struct, kw_only=True):
+    items: list[Vergelijkbaar]
+    voorstel: Voorstel

@@ -76,7 +76,7 @@ async def taxonomy_lists(include_inactive: bool = False) -> dict[str, list[dict]
 
 def _columns():
     return [
-        *Signaal.all_columns(exclude=[Signaal.zoektekst, Signaal.gemeente, Signaal.auteur]),
+        *Signaal.all_columns(exclude=[Signaal.zoektekst, Signaal.betekenis, Signaal.gemeente, Signaal.auteur]),
         Signaal.gemeente.id.as_alias("gemeente_id"),
         Signaal.gemeente.slug.as_alias("gemeente"),
         Signaal.gemeente.naam.as_alias("gemeente_naam"),
@@ -303,6 +303,8 @@ async def update_signaal(user: CurrentUser, signaal_id: int, data: dict[str, Any
     update = {**values, "versie": versie + 1, "gewijzigd_op": now, "persoonsgegevens": json.dumps(found),
               "zoektekst": search.document(merged["titel"], merged["omschrijving"], merged["plek"],
                                            merged["citaten"])}
+    if text_changed(current, values):
+        update["betekenis"] = None  # the meaning of the old text; embedded again right after the response
     if "citaten" in update:
         update["citaten"] = json.dumps(update["citaten"], ensure_ascii=False)
     async with write_transaction():
@@ -316,6 +318,11 @@ async def update_signaal(user: CurrentUser, signaal_id: int, data: dict[str, Any
                                    soort=HistoriekSoort.bewerking.value,
                                    toelichting="Gewijzigd: " + ", ".join(changed)).save()
     return await get_signaal(user, signaal_id)
+
+
+def text_changed(current: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """Whether an edit changes what a signal's meaning vector is made of (signalen.meaning.signal_text)."""
+    return any(name in values and values[name] != current.get(name) for name in ("titel", "omschrijving"))
 
 
 def _comparable(current: Mapping[str, Any], key: str):

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIType
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from admin import tenancy
@@ -19,11 +20,12 @@ from common.api import query_choice
 from common.errors import FieldErrors
 from common.ids import not_found, path_id
 from common.markdown import render_markdown
-from overleg.dossiers import evidence, suggestions
+from overleg.dossiers import evidence, suggestions, vergelijkbaar
 from overleg.dossiers import schemas as s
 from overleg.dossiers import services as dossiers
 from signalen import audience
-from signalen.schemas import Fout
+from signalen import vergelijkbaar as signalen_vergelijkbaar
+from signalen.schemas import Fout, Vergelijkbaar, VergelijkbaarLijst
 
 _DESCRIPTIONS = {
     400: "Ongeldige aanvraag (bv. geen JSON of een verkeerd JSON-type).",
@@ -96,6 +98,7 @@ def _gemeente_id(user: CurrentUser, slug: str | None) -> int | None:
     raise not_found()
 
 
+_LIMIT = {"type": OpenAPIType.INTEGER, "minimum": 1, "maximum": 20, "one_of": None}
 _Id = Annotated[str, PathParameter(description="Id van het dossier (een onbekend of vreemd id geeft 404).")]
 _SignaalId = Annotated[str, PathParameter(description="Id van een signaal in dit dossier.")]
 _Gemeente = Annotated[str | None, QueryParameter(description="Slug van een gemeente waar je lid bent (anders 404).")]
@@ -151,6 +154,21 @@ class DossierApiController(Controller):
          responses=_errors(401, 404))
     async def dossier(self, request: Request, id: _Id) -> s.DossierDetail:
         return await detail(await dossiers.get_dossier(request.user, path_id(id)), request.user)
+
+    @get("/{id:str}/vergelijkbaar", name="api_dossier_vergelijkbaar",
+         summary="Niet-gebundelde signalen van de gemeente die bij dit dossier passen",
+         description="Nieuwe signalen zonder dossier, zonder de signalen die al eens voor dit dossier afgewezen "
+                     "werden. Alleen voor wie het register van de gemeente mag lezen (anders 404).",
+         responses=_errors(400, 401, 404))
+    async def vergelijkbaar(
+        self, request: Request, id: _Id,
+        limit: Annotated[str | None, QueryParameter(description="Hoeveel, 1 tot 20 (standaard 3).",
+                                                    schema_extra=_LIMIT)] = None,
+    ) -> VergelijkbaarLijst:
+        dossier_id = path_id(id)
+        count = signalen_vergelijkbaar.check_limit(limit)
+        items = await vergelijkbaar.for_dossier(request.user, dossier_id, count)
+        return VergelijkbaarLijst(items=[Vergelijkbaar(**item) for item in items])
 
     @patch("/{id:str}", name="api_dossier_wijzigen", summary="Titel, omschrijving of status wijzigen (voorzitter)",
            responses=_errors(400, 401, 403, 404, 409, 422))

@@ -23,7 +23,7 @@ from common.flash import flash
 from common.forms import form_error_response
 from common.ids import as_id, as_version, not_found, path_id
 from overleg import guard
-from overleg.dossiers import evidence, suggestions
+from overleg.dossiers import evidence, suggestions, vergelijkbaar
 from overleg.dossiers import services as dossiers
 from overleg.tables import Agendapunt, DossierActie, DossierStatus, VergaderingStatus
 from overleg.vergaderingen import agenda
@@ -135,8 +135,10 @@ class DossierPagesController(Controller):
         chair: dict[str, Any] = {}
         if dossier["mag_beheren"]:
             others = await dossiers.list_dossiers(user, gemeente_id=dossier["gemeente_id"])
+            open_to_more = dossier["status"] != DossierStatus.afgerond.value and not dossier["samengevoegd_in"]
             chair = {**await _meetings(user, dossier),
                      "kandidaten": await dossiers.unbundled(dossier["gemeente_id"], 50),
+                     "passend": await vergelijkbaar.fitting(dossier, 5) if open_to_more else [],
                      "doelen": [d for d in others if d["id"] != dossier["id"] and not d["samengevoegd_in"]
                                 and d["status"] in dossiers.ACTIVE]}
         redact = audience.for_reader(user, dossier["gemeente_id"])  # partners read the signals' texts redacted
@@ -192,6 +194,18 @@ class DossierPagesController(Controller):
         except (FieldErrors, Conflict) as exc:
             return back(request, did, failure(exc), "fout")
         return back(request, row["id"], "Signalen toegevoegd.", anchor="#signalen")
+
+    @post("/{dossier_id:str}/past-niet", name="dossier_past_niet", status_code=303)
+    async def past_niet(self, request: Request, dossier_id: _Id) -> Response:
+        """A signal shown as fitting that does not: the suggestions' own rejection (an Afwijzing for the dossier)."""
+        dossier = await dossiers.chair_dossier(request.user, path_id(dossier_id))
+        form = await request.form()
+        try:
+            await suggestions.reject(request.user, dossier["gemeente"], [form.get("signaal")], dossier_id=dossier["id"])
+        except FieldErrors as exc:
+            return back(request, dossier["id"], failure(exc), "fout", anchor="#passend")
+        return back(request, dossier["id"], "Onthouden: dit signaal wordt niet meer voorgesteld voor dit dossier.",
+                    anchor="#passend")
 
     @post("/{dossier_id:str}/signalen/{signaal_id:str}/verwijderen", name="dossier_signaal_weg", status_code=303)
     async def signaal_weg(self, request: Request, dossier_id: _Id, signaal_id: _Id) -> Response:
