@@ -19,9 +19,12 @@ import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any
+
+import numpy as np
 
 from common.dates import MAANDEN
 from overleg.dossiers.terms_nl import WORD, analyze, clean, terms  # noqa: F401  (terms: part of this API)
@@ -45,6 +48,8 @@ class SignalText:
     signaaltype: str = ""  # slug, e.g. "te-weinig-ontmoetingsplekken"
     levensdomein: str = ""  # slug, e.g. "vrije-tijd"
     datum: datetime.date | None = None
+    # Unit sentence-meaning vector (numpy, any length shared by all signals) or None: then only words count.
+    vector: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class DossierProfile:
     titel: str
     omschrijving: str
     signalen: tuple[SignalText, ...]
+    # Signals someone took out of this dossier: they count against a new signal that resembles them.
+    uitgehaald: tuple[SignalText, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,8 @@ def _candidates(query: dict, postings: dict, budget: int, center: int | None, k:
     return [j for j, _ in sorted(counts.items(), key=itemgetter(1), reverse=True)[:k]]
 
 
-def _average_link(links: list[dict[int, float]], forbid: dict[int, set[int]]) -> list[tuple[list, float]]:
+def _average_link(links: list[dict[int, float]], forbid: dict[int, set[int]],
+                  threshold: float | None = None) -> list[tuple[list, float]]:
     """Merge clusters while the best average similarity (missing pairs = 0) >= GROUP_THRESHOLD.
 
     ``links[a][b]`` holds the summed similarity between clusters a and b (updated in place); ``forbid[i]``
@@ -170,7 +178,8 @@ def _average_link(links: list[dict[int, float]], forbid: dict[int, set[int]]) ->
     n = len(links)
     members: list = [[i] for i in range(n)]
     size, inner = [1] * n, [0.0] * n
-    threshold, pop, push = GROUP_THRESHOLD, heapq.heappop, heapq.heappush
+    threshold = GROUP_THRESHOLD if threshold is None else threshold
+    pop, push = heapq.heappop, heapq.heappush
     # The initial pairs are sorted once; only pairs whose value changed later go through the heap.
     ranked = [(-s, a, b) for a, row in enumerate(links) for b, s in row.items() if a < b and s >= threshold]
     ranked.sort()
@@ -250,10 +259,15 @@ def _reason(members: Sequence[SignalText], words: str, dossier: Sequence[SignalT
 def suggest_new_groups(
     signals: Sequence[SignalText], *, rejected_pairs: Collection[tuple[int, int]] = ()
 ) -> list[NewGroup]:
-    """Groups of >= 2 similar signals, most cohesive first. The two of a rejected pair never share a group."""
+    """Groups of >= 2 similar signals, most cohesive first. The two of a rejected pair never share a group.
+
+    When most signals carry a meaning vector, the similarity combines meaning with words, place and type
+    (see _meaning_groups); otherwise words alone decide, as before."""
     sigs = sorted({s.id: s for s in signals}.values(), key=lambda s: (str(s.datum or ""), _id_key(s)))
     if len(sigs) < 2:
         return []
+    if _with_vectors(sigs):
+        return _meaning_groups(sigs, rejected_pairs)
     corpus = _Corpus([(s.titel, s.omschrijving) for s in sigs])
     max_df = max(MAX_DF_FLOOR, int(MAX_DF * len(sigs)))  # the cut-off only saves time on big inputs
     postings: dict[str, list[int]] = defaultdict(list)
@@ -332,6 +346,8 @@ def match_existing(
     sigs = [s for s in {s.id: s for s in signals}.values() if s.id not in in_dossier]
     if not sigs or not dossiers:
         return []
+    if _with_vectors(sigs) and any(d.signalen for d in dossiers):
+        return _meaning_matches(sigs, dossiers, rejected)
     docs = [(s.titel, s.omschrijving) for s in sigs + known] + [(d.titel, d.omschrijving) for d in dossiers]
     corpus = _Corpus(docs)
     vec_of = {s.id: v for s, v in zip(sigs + known, corpus.vecs, strict=False)}
@@ -390,3 +406,267 @@ def suggest(
     taken = {i for m in matches for i in m.signalen} | {s.id for d in dossiers for s in d.signalen}
     rest = [s for s in signals if s.id not in taken]
     return matches, suggest_new_groups(rest, rejected_pairs=rejected_pairs)
+
+
+# --- Meaning combined with words (issue 14) ---------------------------------------------------------------------
+# Weights, floor and thresholds chosen by a grid on tests/overleg/data/bundling_tuning.jsonl (bench/bundling_quality.py
+# prints the grid); checked on clustering_signals.jsonl. Precision is favoured: a chair forgives a missed suggestion
+# sooner than a wrong one.
+MEANING_WEIGHT, TEXT_WEIGHT = 1.0, 1.0
+MEANING_FLOOR = 0.10  # a centred meaning cosine below this adds nothing
+PAIR_PLACE_BONUS, PAIR_TYPE_BONUS = 0.05, 0.10  # only on top of some meaning or word similarity
+COMBINED_GROUP_THRESHOLD, COMBINED_K = 0.25, 10
+MATCH_NEIGHBOURS, COMBINED_MATCH_THRESHOLD, MATCH_MARGIN = 2, 0.20, 0.05
+MATCH_CANDIDATES = 16  # members of dossiers looked at per signal (by meaning, and as many by words)
+TAKEN_OUT_WEIGHT = 1.0  # resembling a signal taken out of a dossier counts this much against it
+CENTRE_PRIOR = 20  # centring on the input's mean vector, shrunk for small inputs
+BLOCK = 1024
+
+
+def _vector(s: SignalText) -> np.ndarray | None:
+    v = s.vector
+    if v is None:
+        return None
+    try:
+        arr = np.asarray(v, dtype=np.float32).reshape(-1)
+    except (TypeError, ValueError):
+        return None
+    if not arr.size or not np.isfinite(arr).all():
+        return None
+    norm = float(np.linalg.norm(arr))
+    return arr / norm if norm > 0 else None
+
+
+def _with_vectors(sigs: Sequence[SignalText]) -> bool:
+    have = sum(_vector(s) is not None for s in sigs)
+    return have > 0 and have * 2 >= len(sigs)
+
+
+def _meaning_matrix(sigs: Sequence[SignalText]) -> np.ndarray:
+    """Unit rows, centred on the input's mean (the direction all signals share says nothing) and renormalised;
+    a zero row for a signal without a vector (or with one of another length), so its meaning adds nothing."""
+    vecs = [_vector(s) for s in sigs]
+    dims = Counter(v.size for v in vecs if v is not None)
+    dim = dims.most_common(1)[0][0] if dims else 0
+    out = np.zeros((len(sigs), dim), dtype=np.float32)
+    ok = [i for i, v in enumerate(vecs) if v is not None and v.size == dim]
+    if not ok:
+        return out
+    out[ok] = np.vstack([v for v in vecs if v is not None and v.size == dim])
+    out[ok] -= out[ok].mean(axis=0) * (len(ok) / (len(ok) + CENTRE_PRIOR))
+    norms = np.linalg.norm(out[ok], axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    out[ok] /= norms
+    return out
+
+
+def _meaning_part(cos: np.ndarray | float) -> Any:
+    return np.maximum(0.0, (np.asarray(cos, dtype=np.float32) - MEANING_FLOOR) / (1.0 - MEANING_FLOOR))
+
+
+def _top_k(scores: np.ndarray, k: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """(row, col) of each row's k highest entries above floor, without sorting whole rows."""
+    rows, cols = np.nonzero(scores > floor)
+    if not len(rows):
+        return rows, cols
+    order = np.lexsort((-scores[rows, cols], rows))
+    rows, cols = rows[order], cols[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+    keep = rank < k
+    return rows[keep], cols[keep]
+
+
+def _meaning_neighbours(m: np.ndarray, k: int) -> set[tuple[int, int]]:
+    """Pairs (i < j) where j is among i's k meaning-nearest (or the reverse), blockwise matrix products."""
+    n = len(m)
+    if n < 2 or not m.shape[1]:
+        return set()
+    k = min(k, n - 1)
+    # A floor that leaves about 3k candidates a row, estimated on a sample, keeps the top-k cheap at 10 000.
+    sample = np.random.default_rng(0).choice(n, size=min(n, 256), replace=False)
+    floor = max(MEANING_FLOOR, float(np.quantile(m[sample] @ m.T, 1.0 - min(1.0, 3.0 * k / n))))
+    pairs: set[tuple[int, int]] = set()
+    for lo in range(0, n, BLOCK):
+        block = m[lo : lo + BLOCK] @ m.T
+        span = np.arange(lo, min(n, lo + BLOCK))
+        block[span - lo, span] = -1.0
+        rows, cols = _top_k(block, k, floor)
+        for i, j in zip((rows + lo).tolist(), cols.tolist(), strict=True):
+            pairs.add((i, j) if i < j else (j, i))
+    return pairs
+
+
+def _pair_cosines(m: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(a), dtype=np.float32)
+    if m.shape[1]:
+        for lo in range(0, len(a), 8192):
+            out[lo : lo + 8192] = np.einsum("ij,ij->i", m[a[lo : lo + 8192]], m[b[lo : lo + 8192]])
+    return out
+
+
+def _readable_title(s: SignalText) -> str:
+    return " ".join(clean(s.titel if isinstance(s.titel, str) else str(s.titel or "")).split())[:80]
+
+
+def _meaning_groups(sigs: list[SignalText], rejected_pairs: Collection[tuple[int, int]]) -> list[NewGroup]:
+    """Average-link groups on a combined similarity: meaning (centred cosine above a floor) + the TF-IDF cosine of
+    the words, + small bonuses for the same place and type when either is there. Candidates: each signal's
+    meaning-nearest and the ones sharing its rarest words; each keeps its COMBINED_K best links."""
+    n = len(sigs)
+    corpus = _Corpus([(s.titel, s.omschrijving) for s in sigs])
+    m = _meaning_matrix(sigs)
+    pairs = _meaning_neighbours(m, COMBINED_K)
+    max_df = max(MAX_DF_FLOOR, int(MAX_DF * n))
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, vec in enumerate(corpus.vecs):
+        for t in vec:
+            if 2 <= corpus.df[t] <= max_df:
+                postings[t].append(i)
+    for i, vec in enumerate(corpus.vecs):
+        for j in _candidates(vec, postings, SCAN_BUDGET, i, COMBINED_K):
+            pairs.add((i, j) if i < j else (j, i))
+    if not pairs:
+        return []
+    ordered = sorted(pairs)
+    a = np.fromiter((p[0] for p in ordered), dtype=np.int64, count=len(ordered))
+    b = np.fromiter((p[1] for p in ordered), dtype=np.int64, count=len(ordered))
+    meaning_part = _meaning_part(_pair_cosines(m, a, b)).tolist()
+    places = [_place(s) for s in sigs]
+    kinds = [s.signaaltype or "" for s in sigs]
+    vecs = corpus.vecs
+    rows: list[dict[int, float]] = [{} for _ in sigs]
+    for (i, j), part in zip(ordered, meaning_part, strict=True):
+        vi, vj = vecs[i], vecs[j]
+        text = sum([vi[t] * vj[t] for t in vi.keys() & vj.keys()]) if vi and vj else 0.0
+        sim = MEANING_WEIGHT * part + TEXT_WEIGHT * text
+        if sim <= 0.0:
+            continue
+        sim += PAIR_PLACE_BONUS * (places[i] == places[j] != "") + PAIR_TYPE_BONUS * (kinds[i] == kinds[j] != "")
+        rows[i][j] = rows[j][i] = sim
+    edges: list[dict[int, float]] = [{} for _ in sigs]
+    for i, row in enumerate(rows):
+        for j, sim in heapq.nlargest(COMBINED_K, row.items(), key=itemgetter(1)):
+            edges[i][j] = edges[j][i] = sim
+    index = {s.id: i for i, s in enumerate(sigs)}
+    forbid: dict[int, set[int]] = {}
+    for x, y in _rejected(rejected_pairs):
+        if x in index and y in index:
+            forbid.setdefault(index[x], set()).add(index[y])
+            forbid.setdefault(index[y], set()).add(index[x])
+    groups = []
+    for idx, inner in _average_link(edges, forbid, COMBINED_GROUP_THRESHOLD):
+        if len(idx) < 2:
+            continue
+        members = sorted((sigs[i] for i in idx), key=_id_key)
+        sub = m[idx] @ m[idx].T if m.shape[1] else np.zeros((len(idx), len(idx)))
+        central = sigs[idx[int(np.argmax(sub.sum(axis=1)))]]
+        counts, idf = Counter(t for i in idx for t in vecs[i]), corpus.idf
+        need = max(2, math.ceil(len(idx) / 2))
+        shared = sorted((t for t, c in counts.items() if c >= need), key=lambda t: (-counts[t] * idf[t], t))
+        words = corpus.readable(shared[:6])[:4]
+        where = Counter(clean(s.plek).strip() for s in members)
+        place, n_place = where.most_common(1)[0]
+        title = ", ".join(words[:2]).capitalize() or _readable_title(central) or "Nieuwe bundel"
+        title += f" – {place}" if place and n_place * 2 > len(members) else ""
+        parts = [f"Zelfde nood: {_readable_title(central)}"]
+        if words:
+            parts.append("gedeelde kernwoorden: " + ", ".join(words))
+        if place and n_place >= 2:
+            parts.append(f"{n_place} keer {place}")
+        rest = _reason(members, "")
+        rest = "; ".join(p for p in rest.split("; ") if p and not p.startswith(("zelfde plek", "plek:")))
+        reason = "; ".join(parts + ([rest] if rest else []))
+        groups.append(NewGroup(tuple(s.id for s in members), title[:120], reason,
+                               round(min(1.0, inner / (len(idx) * (len(idx) - 1) / 2)), 4)))
+    groups.sort(key=lambda g: (-g.score, -len(g.signalen), str(g.signalen)))
+    return groups
+
+
+def _meaning_matches(sigs: list[SignalText], dossiers: Sequence[DossierProfile],
+                     rejected: Collection[tuple[int, int]]) -> list[ExistingMatch]:
+    """Each signal goes to the dossier whose MATCH_NEIGHBOURS nearest bundled signals resemble it most (combined
+    similarity, as for new groups), minus its resemblance to signals taken out of that dossier; only when that score
+    >= COMBINED_MATCH_THRESHOLD and beats the next dossier by MATCH_MARGIN. A rejected (signal, dossier) pair and a
+    signal taken out of that dossier are never proposed for it again."""
+    n = len(sigs)
+    refs: list[tuple[int, SignalText, bool]] = [(k, s, True) for k, d in enumerate(dossiers) for s in d.signalen]
+    refs += [(k, s, False) for k, d in enumerate(dossiers) for s in d.uitgehaald]
+    every = sigs + [s for _, s, _ in refs]
+    corpus = _Corpus([(s.titel, s.omschrijving) for s in every])
+    m = _meaning_matrix(every)
+    vecs = corpus.vecs
+    refused = _rejected(rejected) | {(s.id, dossiers[k].id) for k, s, member in refs if not member}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for r in range(len(refs)):
+        for t in vecs[n + r]:
+            postings[t].append(r)
+    places = [_place(s) for s in every]
+    kinds = [s.signaaltype or "" for s in every]
+    near: list[set[int]] = [set() for _ in sigs]
+    if m.shape[1]:
+        k = min(MATCH_CANDIDATES, len(refs))
+        for lo in range(0, n, BLOCK):
+            block = m[lo : min(n, lo + BLOCK)] @ m[n:].T
+            rows, cols = _top_k(block, k, MEANING_FLOOR)
+            for i, r in zip((rows + lo).tolist(), cols.tolist(), strict=True):
+                near[i].add(r)
+    hits: dict[int, list[tuple[float, SignalText, SignalText]]] = defaultdict(list)
+    position = {s.id: i for i, s in enumerate(sigs)}
+    for i, s in enumerate(sigs):
+        vi = vecs[i]
+        cand = sorted(near[i] | set(_candidates(vi, postings, 10 * SCAN_BUDGET, None, MATCH_CANDIDATES)))
+        if not cand:
+            continue
+        cos = _meaning_part(m[n + np.asarray(cand)] @ m[i]).tolist() if m.shape[1] else [0.0] * len(cand)
+        per: dict[int, list[tuple[float, SignalText]]] = defaultdict(list)
+        against: dict[int, float] = defaultdict(float)
+        for r, part in zip(cand, cos, strict=True):
+            k, ref, member = refs[r]
+            vr = vecs[n + r]
+            text = sum([vi[t] * vr[t] for t in vi.keys() & vr.keys()]) if vi and vr else 0.0
+            sim = MEANING_WEIGHT * part + TEXT_WEIGHT * text
+            if sim <= 0.0:
+                continue
+            sim += (PAIR_PLACE_BONUS * (places[i] == places[n + r] != "")
+                    + PAIR_TYPE_BONUS * (kinds[i] == kinds[n + r] != ""))
+            if member:
+                per[k].append((sim, ref))
+            else:
+                against[k] = max(against[k], sim)
+        scored = []
+        for k, found_k in per.items():
+            if (s.id, dossiers[k].id) in refused:
+                continue
+            found_k.sort(key=lambda h: (-h[0], _id_key(h[1])))
+            best = found_k[:MATCH_NEIGHBOURS]
+            score = sum(h[0] for h in best) / MATCH_NEIGHBOURS - TAKEN_OUT_WEIGHT * against.get(k, 0.0)
+            scored.append((score, k, best[0][1]))
+        if not scored:
+            continue
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        score, k, nearest = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if score >= COMBINED_MATCH_THRESHOLD and score - runner_up >= MATCH_MARGIN:
+            hits[k].append((score, s, nearest))
+    out = []
+    for k, found in hits.items():
+        found.sort(key=lambda h: (-h[0], _id_key(h[1])))
+        members = [s for _, s, _ in found]
+        nearest_title = Counter(_readable_title(ref) for _, _, ref in found).most_common(1)[0][0]
+        dossier_terms: Counter = Counter()
+        for r in range(len(refs)):
+            if refs[r][0] == k and refs[r][2]:
+                dossier_terms.update(vecs[n + r])
+        weight: Counter = Counter()
+        for _, s, _ in found:
+            weight.update({t: w * dossier_terms[t] for t, w in vecs[position[s.id]].items() if t in dossier_terms})
+        words = corpus.readable([t for t, _ in weight.most_common(6)])[:4]
+        parts = [f"Zelfde nood als „{nearest_title}” in het dossier"]
+        if words:
+            parts.append("gedeelde kernwoorden met het dossier: " + ", ".join(words))
+        rest = _reason(members, "", dossiers[k].signalen)
+        reason = "; ".join(parts + ([rest] if rest else []))
+        score = round(min(1.0, sum(sc for sc, _, _ in found) / len(found)), 4)
+        out.append(ExistingMatch(dossiers[k].id, tuple(s.id for s in members), reason, score))
+    out.sort(key=lambda x: (-x.score, str(x.dossier)))
+    return out
