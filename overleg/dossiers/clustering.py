@@ -94,7 +94,7 @@ class _Corpus:
         pairs: Counter = Counter()
         counts = []
         for titel, body in docs:
-            found = analyze(titel) * TITLE_WEIGHT + analyze(body)
+            found = _analyzed(titel, body)
             pairs.update(found)
             counts.append(Counter(map(itemgetter(0), found)))
         self.df = Counter(t for tf in counts for t in tf)
@@ -108,6 +108,19 @@ class _Corpus:
         """Surface words; compound parts are dropped when the compound is listed ("vuil" beside "vuilbak")."""
         words = [self.surface.get(t, t) for t in stems]
         return [w for w in dict.fromkeys(words) if not any(o != w and w in o for o in words)]
+
+
+@lru_cache(maxsize=32768)
+def _analyze_cached(text: str) -> tuple:
+    return tuple(analyze(text))
+
+
+def _analyzed(titel: object, body: object) -> list:
+    """(stem, surface) pairs of a document, title counted TITLE_WEIGHT times; cached per text (suggest() reads
+    the same signals twice: for matches and for new groups)."""
+    if isinstance(titel, str) and isinstance(body, str):
+        return list(_analyze_cached(titel)) * TITLE_WEIGHT + list(_analyze_cached(body))
+    return analyze(titel) * TITLE_WEIGHT + analyze(body)
 
 
 def _place(s: SignalText) -> str:
@@ -420,44 +433,43 @@ COMBINED_GROUP_THRESHOLD, COMBINED_K, COMBINED_SECOND_ORDER = 0.25, 10, 0.0
 MATCH_NEIGHBOURS, COMBINED_MATCH_THRESHOLD, MATCH_MARGIN = 2, 0.20, 0.05
 MATCH_CANDIDATES = 16  # members of dossiers looked at per signal (by meaning, and as many by words)
 TAKEN_OUT_WEIGHT = 1.0  # resembling a signal taken out of a dossier counts this much against it
+SEARCH_DIMENSIONS = 128  # above LARGE signals, meaning neighbours are searched in this many main directions
 CENTRE_PRIOR = 20  # centring on the input's mean vector, shrunk for small inputs
 BLOCK = 1024
 
 
-def _vector(s: SignalText) -> np.ndarray | None:
-    v = s.vector
-    if v is None:
-        return None
-    try:
-        arr = np.asarray(v, dtype=np.float32).reshape(-1)
-    except (TypeError, ValueError):
-        return None
-    if not arr.size or not np.isfinite(arr).all():
-        return None
-    norm = float(np.linalg.norm(arr))
-    return arr / norm if norm > 0 else None
-
-
 def _with_vectors(sigs: Sequence[SignalText]) -> bool:
-    have = sum(_vector(s) is not None for s in sigs)
+    """Most signals carry a vector (each is checked when the matrix is built; a bad one counts as none)."""
+    have = sum(s.vector is not None for s in sigs)
     return have > 0 and have * 2 >= len(sigs)
 
 
 def _meaning_matrix(sigs: Sequence[SignalText]) -> np.ndarray:
     """Unit rows, centred on the input's mean (the direction all signals share says nothing) and renormalised;
-    a zero row for a signal without a vector (or with one of another length), so its meaning adds nothing."""
-    vecs = [_vector(s) for s in sigs]
-    dims = Counter(v.size for v in vecs if v is not None)
+    a zero row for a signal without a usable vector (none, another length, not finite, zero)."""
+    raw: list[np.ndarray | None] = []
+    for s in sigs:
+        try:
+            raw.append(None if s.vector is None else np.asarray(s.vector, dtype=np.float32).reshape(-1))
+        except (TypeError, ValueError):
+            raw.append(None)
+    dims = Counter(v.size for v in raw if v is not None and v.size)
     dim = dims.most_common(1)[0][0] if dims else 0
     out = np.zeros((len(sigs), dim), dtype=np.float32)
-    ok = [i for i, v in enumerate(vecs) if v is not None and v.size == dim]
-    if not ok:
+    ok = [i for i, v in enumerate(raw) if v is not None and v.size == dim]
+    if not ok or not dim:
         return out
-    out[ok] = np.vstack([v for v in vecs if v is not None and v.size == dim])
-    out[ok] -= out[ok].mean(axis=0) * (len(ok) / (len(ok) + CENTRE_PRIOR))
-    norms = np.linalg.norm(out[ok], axis=1, keepdims=True)
+    out[ok] = np.vstack([v for v in raw if v is not None and v.size == dim])
+    norms = np.linalg.norm(out, axis=1)
+    good = np.isfinite(norms) & (norms > 0)
+    out[~good] = 0.0
+    out[good] /= norms[good, None]
+    if not good.any():
+        return out
+    out[good] -= out[good].mean(axis=0) * (int(good.sum()) / (int(good.sum()) + CENTRE_PRIOR))
+    norms = np.linalg.norm(out[good], axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    out[ok] /= norms
+    out[good] /= norms
     return out
 
 
@@ -477,24 +489,32 @@ def _top_k(scores: np.ndarray, k: int, floor: float) -> tuple[np.ndarray, np.nda
     return rows[keep], cols[keep]
 
 
-def _meaning_neighbours(m: np.ndarray, k: int) -> set[tuple[int, int]]:
-    """Pairs (i < j) where j is among i's k meaning-nearest (or the reverse), blockwise matrix products."""
+def _meaning_neighbours(m: np.ndarray, k: int) -> np.ndarray:
+    """Pairs i < j, encoded i * n + j, where j is among i's k meaning-nearest (or the reverse); blockwise."""
     n = len(m)
     if n < 2 or not m.shape[1]:
-        return set()
+        return np.zeros(0, dtype=np.int64)
     k = min(k, n - 1)
+    if n > LARGE and m.shape[1] > SEARCH_DIMENSIONS:
+        # Candidates only: search in the main SEARCH_DIMENSIONS directions (4x fewer flops); the pairs found are
+        # then scored with the whole vectors.
+        _, vecs = np.linalg.eigh(m.T @ m)
+        m = m @ vecs[:, -SEARCH_DIMENSIONS:]
+        norms = np.linalg.norm(m, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        m = (m / norms).astype(np.float32)
     # A floor that leaves about 3k candidates a row, estimated on a sample, keeps the top-k cheap at 10 000.
     sample = np.random.default_rng(0).choice(n, size=min(n, 256), replace=False)
     floor = max(MEANING_FLOOR, float(np.quantile(m[sample] @ m.T, 1.0 - min(1.0, 3.0 * k / n))))
-    pairs: set[tuple[int, int]] = set()
+    found = []
     for lo in range(0, n, BLOCK):
         block = m[lo : lo + BLOCK] @ m.T
         span = np.arange(lo, min(n, lo + BLOCK))
         block[span - lo, span] = -1.0
         rows, cols = _top_k(block, k, floor)
-        for i, j in zip((rows + lo).tolist(), cols.tolist(), strict=True):
-            pairs.add((i, j) if i < j else (j, i))
-    return pairs
+        rows = rows + lo
+        found.append(np.minimum(rows, cols).astype(np.int64) * n + np.maximum(rows, cols))
+    return np.unique(np.concatenate(found))
 
 
 def _pair_cosines(m: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -516,21 +536,22 @@ def _meaning_groups(sigs: list[SignalText], rejected_pairs: Collection[tuple[int
     n = len(sigs)
     corpus = _Corpus([(s.titel, s.omschrijving) for s in sigs])
     m = _meaning_matrix(sigs)
-    pairs = _meaning_neighbours(m, COMBINED_K)
     max_df = max(MAX_DF_FLOOR, int(MAX_DF * n))
     postings: dict[str, list[int]] = defaultdict(list)
     for i, vec in enumerate(corpus.vecs):
         for t in vec:
             if 2 <= corpus.df[t] <= max_df:
                 postings[t].append(i)
-    for i, vec in enumerate(corpus.vecs):
-        for j in _candidates(vec, postings, SCAN_BUDGET, i, COMBINED_K):
-            pairs.add((i, j) if i < j else (j, i))
-    if not pairs:
+    # Above LARGE signals each keeps fewer links (10 -> 5 at 10 000) and reads fewer postings: the time budget.
+    k = max(5, round(COMBINED_K * min(1.0, LARGE / n) ** 0.4))
+    budget = SCAN_BUDGET if n <= LARGE else SCAN_BUDGET // 2
+    by_words = [i * n + j if i < j else j * n + i
+                for i, vec in enumerate(corpus.vecs) for j in _candidates(vec, postings, budget, i, k)]
+    codes = np.unique(np.concatenate([_meaning_neighbours(m, k), np.asarray(by_words, dtype=np.int64)]))
+    if not len(codes):
         return []
-    ordered = sorted(pairs)
-    a = np.fromiter((p[0] for p in ordered), dtype=np.int64, count=len(ordered))
-    b = np.fromiter((p[1] for p in ordered), dtype=np.int64, count=len(ordered))
+    a, b = codes // n, codes % n
+    ordered = list(zip(a.tolist(), b.tolist(), strict=True))
     meaning_part = _meaning_part(_pair_cosines(m, a, b)).tolist()
     places = [_place(s) for s in sigs]
     kinds = [s.signaaltype or "" for s in sigs]
@@ -546,11 +567,11 @@ def _meaning_groups(sigs: list[SignalText], rejected_pairs: Collection[tuple[int
         rows[i][j] = rows[j][i] = sim
     edges: list[dict[int, float]] = [{} for _ in sigs]
     for i, row in enumerate(rows):
-        for j, sim in heapq.nlargest(COMBINED_K, row.items(), key=itemgetter(1)):
+        for j, sim in heapq.nlargest(k, row.items(), key=itemgetter(1)):
             edges[i][j] = edges[j][i] = sim
     if COMBINED_SECOND_ORDER:
         # As for words alone: two signals whose nearest neighbours are alike are alike.
-        hoods = [_unit({i: 1.0, **dict(heapq.nlargest(COMBINED_K, row.items(), key=itemgetter(1)))})
+        hoods = [_unit({i: 1.0, **dict(heapq.nlargest(k, row.items(), key=itemgetter(1)))})
                  for i, row in enumerate(edges)]
         for i, row in enumerate(edges):
             for j, first in row.items():
@@ -593,12 +614,39 @@ def _meaning_groups(sigs: list[SignalText], rejected_pairs: Collection[tuple[int
     return groups
 
 
+def _slots(owner: np.ndarray, keep: np.ndarray, n_dossiers: int) -> np.ndarray:
+    """(dossiers x most refs) of ref indices per dossier, padded with -1 (which reads a zero column)."""
+    per: list[list[int]] = [[] for _ in range(n_dossiers)]
+    for r in np.nonzero(keep)[0].tolist():
+        per[int(owner[r])].append(r)
+    width = max(1, max((len(p) for p in per), default=1))
+    slots = np.full((n_dossiers, width), -1, dtype=np.int64)
+    for k, p in enumerate(per):
+        slots[k, : len(p)] = p
+    return slots
+
+
+def _per_dossier(sim: np.ndarray, slots: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row and dossier: the mean of its k highest similarities (a missing one counts 0), and the ref with the
+    highest (-1 when none is above 0)."""
+    padded = np.concatenate([sim, np.zeros((len(sim), 1), dtype=sim.dtype)], axis=1)
+    grid = padded[:, slots]  # rows x dossiers x slots
+    k = min(k, grid.shape[2])
+    top = -np.partition(-grid, k - 1, axis=2)[:, :, :k] if k < grid.shape[2] else grid
+    score = top.sum(axis=2) / k
+    best = np.argmax(grid, axis=2)
+    best_ref = np.take_along_axis(np.broadcast_to(slots, grid.shape), best[:, :, None], axis=2)[:, :, 0]
+    best_ref = np.where(np.take_along_axis(grid, best[:, :, None], axis=2)[:, :, 0] > 0, best_ref, -1)
+    return score.astype(np.float32), best_ref
+
+
 def _meaning_matches(sigs: list[SignalText], dossiers: Sequence[DossierProfile],
                      rejected: Collection[tuple[int, int]]) -> list[ExistingMatch]:
     """Each signal goes to the dossier whose MATCH_NEIGHBOURS nearest bundled signals resemble it most (combined
     similarity, as for new groups), minus its resemblance to signals taken out of that dossier; only when that score
     >= COMBINED_MATCH_THRESHOLD and beats the next dossier by MATCH_MARGIN. A rejected (signal, dossier) pair and a
-    signal taken out of that dossier are never proposed for it again."""
+    signal taken out of that dossier are never proposed for it again. Scores for all (signal, bundled signal)
+    pairs come from matrix products, in blocks of signals."""
     n = len(sigs)
     refs: list[tuple[int, SignalText, bool]] = [(k, s, True) for k, d in enumerate(dossiers) for s in d.signalen]
     refs += [(k, s, False) for k, d in enumerate(dossiers) for s in d.uitgehaald]
@@ -607,58 +655,66 @@ def _meaning_matches(sigs: list[SignalText], dossiers: Sequence[DossierProfile],
     m = _meaning_matrix(every)
     vecs = corpus.vecs
     refused = _rejected(rejected) | {(s.id, dossiers[k].id) for k, s, member in refs if not member}
-    postings: dict[str, list[int]] = defaultdict(list)
-    for r in range(len(refs)):
-        for t in vecs[n + r]:
-            postings[t].append(r)
-    places = [_place(s) for s in every]
-    kinds = [s.signaaltype or "" for s in every]
-    near: list[set[int]] = [set() for _ in sigs]
-    if m.shape[1]:
-        k = min(MATCH_CANDIDATES, len(refs))
-        for lo in range(0, n, BLOCK):
-            block = m[lo : min(n, lo + BLOCK)] @ m[n:].T
-            rows, cols = _top_k(block, k, MEANING_FLOOR)
-            for i, r in zip((rows + lo).tolist(), cols.tolist(), strict=True):
-                near[i].add(r)
-    hits: dict[int, list[tuple[float, SignalText, SignalText]]] = defaultdict(list)
+    n_refs, n_dossiers = len(refs), len(dossiers)
+    # Words: postings of the bundled signals' terms as arrays, summed per signal with one bincount.
+    post_idx: dict[str, list[int]] = defaultdict(list)
+    post_w: dict[str, list[float]] = defaultdict(list)
+    for r in range(n_refs):
+        for t, w in vecs[n + r].items():
+            post_idx[t].append(r)
+            post_w[t].append(w)
+    arr_idx = {t: np.asarray(v, dtype=np.int64) for t, v in post_idx.items()}
+    arr_w = {t: np.asarray(v, dtype=np.float32) for t, v in post_w.items()}
+    codes: dict[str, int] = {}
+    place = np.asarray([codes.setdefault(_place(s), len(codes)) if _place(s) else -1 for s in every])
+    kind = np.asarray([codes.setdefault("type:" + s.signaaltype, len(codes)) if s.signaaltype else -2
+                       for s in every])
+    owner = np.asarray([k for k, _, _ in refs], dtype=np.int64)
+    member = np.asarray([is_member for _, _, is_member in refs], dtype=bool)
+    refused_at: dict[int, list[int]] = defaultdict(list)
+    dossier_index = {d.id: k for k, d in enumerate(dossiers)}
     position = {s.id: i for i, s in enumerate(sigs)}
-    for i, s in enumerate(sigs):
-        vi = vecs[i]
-        cand = sorted(near[i] | set(_candidates(vi, postings, 10 * SCAN_BUDGET, None, MATCH_CANDIDATES)))
-        if not cand:
-            continue
-        cos = _meaning_part(m[n + np.asarray(cand)] @ m[i]).tolist() if m.shape[1] else [0.0] * len(cand)
-        per: dict[int, list[tuple[float, SignalText]]] = defaultdict(list)
-        against: dict[int, float] = defaultdict(float)
-        for r, part in zip(cand, cos, strict=True):
-            k, ref, member = refs[r]
-            vr = vecs[n + r]
-            text = sum([vi[t] * vr[t] for t in vi.keys() & vr.keys()]) if vi and vr else 0.0
-            sim = MEANING_WEIGHT * part + TEXT_WEIGHT * text
-            if sim <= 0.0:
-                continue
-            sim += (PAIR_PLACE_BONUS * (places[i] == places[n + r] != "")
-                    + PAIR_TYPE_BONUS * (kinds[i] == kinds[n + r] != ""))
-            if member:
-                per[k].append((sim, ref))
-            else:
-                against[k] = max(against[k], sim)
-        scored = []
-        for k, found_k in per.items():
-            if (s.id, dossiers[k].id) in refused:
-                continue
-            found_k.sort(key=lambda h: (-h[0], _id_key(h[1])))
-            best = found_k[:MATCH_NEIGHBOURS]
-            score = sum(h[0] for h in best) / MATCH_NEIGHBOURS - TAKEN_OUT_WEIGHT * against.get(k, 0.0)
-            scored.append((score, k, best[0][1]))
-        if not scored:
-            continue
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        score, k, nearest = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        if score >= COMBINED_MATCH_THRESHOLD and score - runner_up >= MATCH_MARGIN:
-            hits[k].append((score, s, nearest))
+    for sid, did in refused:
+        if sid in position and did in dossier_index:
+            refused_at[position[sid]].append(dossier_index[did])
+    member_slots = _slots(owner, member, n_dossiers)
+    out_slots = _slots(owner, ~member, n_dossiers)
+    has_taken_out = bool((~member).any())
+    block_rows = max(32, min(BLOCK, 4_000_000 // max(1, member_slots.size)))
+    hits: dict[int, list[tuple[float, SignalText, SignalText]]] = defaultdict(list)
+    for lo in range(0, n, block_rows):
+        hi = min(n, lo + block_rows)
+        sim = np.zeros((hi - lo, n_refs), dtype=np.float32)
+        if m.shape[1]:
+            sim += MEANING_WEIGHT * _meaning_part(m[lo:hi] @ m[n:].T)
+        for i in range(lo, hi):
+            terms_i = [t for t in vecs[i] if t in arr_idx]
+            if terms_i:
+                idx = np.concatenate([arr_idx[t] for t in terms_i])
+                w = np.concatenate([arr_w[t] * vecs[i][t] for t in terms_i])
+                sim[i - lo] += TEXT_WEIGHT * np.bincount(idx, weights=w, minlength=n_refs).astype(np.float32)
+        related = sim > 0
+        sim += related * (PAIR_PLACE_BONUS * ((place[lo:hi, None] == place[None, n:]) & (place[lo:hi, None] >= 0))
+                          + PAIR_TYPE_BONUS * ((kind[lo:hi, None] == kind[None, n:]) & (kind[lo:hi, None] >= 0)))
+        # Per dossier: mean of the MATCH_NEIGHBOURS best members, minus the best taken-out signal.
+        score, best_ref = _per_dossier(np.where(member[None, :], sim, 0.0), member_slots, MATCH_NEIGHBOURS)
+        if has_taken_out:
+            against, _ = _per_dossier(np.where(member[None, :], 0.0, sim), out_slots, 1)
+            score = score - TAKEN_OUT_WEIGHT * against
+        score[best_ref < 0] = -np.inf  # no member related at all
+        for i, ks in refused_at.items():
+            if lo <= i < hi:
+                score[i - lo, ks] = -np.inf
+        if n_dossiers > 1:
+            two = -np.partition(-score, 1, axis=1)[:, :2]
+            first, second = two[:, 0], np.maximum(two[:, 1], 0.0)
+        else:
+            first, second = score[:, 0], np.zeros(hi - lo, dtype=np.float32)
+        choice = np.argmax(score, axis=1)
+        ok = (first >= COMBINED_MATCH_THRESHOLD) & (first - second >= MATCH_MARGIN)
+        for row in np.nonzero(ok)[0].tolist():
+            k = int(choice[row])
+            hits[k].append((float(first[row]), sigs[lo + row], refs[int(best_ref[row, k])][1]))
     out = []
     for k, found in hits.items():
         found.sort(key=lambda h: (-h[0], _id_key(h[1])))
@@ -677,7 +733,7 @@ def _meaning_matches(sigs: list[SignalText], dossiers: Sequence[DossierProfile],
             parts.append("gedeelde kernwoorden met het dossier: " + ", ".join(words))
         rest = _reason(members, "", dossiers[k].signalen)
         reason = "; ".join(parts + ([rest] if rest else []))
-        score = round(min(1.0, sum(sc for sc, _, _ in found) / len(found)), 4)
-        out.append(ExistingMatch(dossiers[k].id, tuple(s.id for s in members), reason, score))
+        mean_score = round(min(1.0, sum(sc for sc, _, _ in found) / len(found)), 4)
+        out.append(ExistingMatch(dossiers[k].id, tuple(s.id for s in members), reason, mean_score))
     out.sort(key=lambda x: (-x.score, str(x.dossier)))
     return out
