@@ -1,12 +1,15 @@
 """Benchmark for overleg.clustering: 10 000 synthetic signals, 300 dossiers.
 
-Run from the repository root:  .venv/bin/python bench/clustering.py [--n 10000] [--dossiers 300]
+Run from the repository root:  .venv/bin/python bench/clustering.py [--n 10000] [--dossiers 300] [--vectors]
 Prints the timings and writes them to bench/out/clustering.md (copied into bench/RESULTS.md by hand).
+With --vectors every call is timed twice: the engine on words alone, and with a 512-d meaning vector per signal
+(random, seeded: a random direction per theme plus as much noise, so neighbours exist as with a real model).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -116,16 +119,18 @@ def quality() -> list[str]:
     ]
     lines = ["| variant | ARI at threshold 0.06 / 0.08 / **0.10** / 0.12 / 0.14 |", "| --- | --- |"]
     for name, change in variants:
-        saved = {key: getattr(clustering, key) for key in [*change, "GROUP_THRESHOLD"]}
+        # The word tables live in terms_nl since the analyser moved there; the weights in clustering.
+        home = {key: terms_nl if hasattr(terms_nl, key) else clustering for key in [*change, "GROUP_THRESHOLD"]}
+        saved = {key: getattr(home[key], key) for key in home}
         for key, value in change.items():
-            setattr(clustering, key, value)
+            setattr(home[key], key, value)
         terms_nl._WORD_CACHE.clear()
         scores = []
         for threshold in (0.06, 0.08, 0.10, 0.12, 0.14):
             clustering.GROUP_THRESHOLD = threshold
             scores.append(f"**{ari():.3f}**" if threshold == 0.10 else f"{ari():.3f}")
         for key, value in saved.items():
-            setattr(clustering, key, value)
+            setattr(home[key], key, value)
         terms_nl._WORD_CACHE.clear()
         lines.append(f"| {name} | {' / '.join(scores)} |")
     notes = [
@@ -168,9 +173,39 @@ def timed(fn, *args, repeat: int = 1, **kwargs):
     return result, runs
 
 
+def with_vectors(labelled: list[tuple[str, SignalText]], seed: int) -> list[tuple[str, SignalText]]:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    centre = {name: rng.standard_normal(512) for name in sorted({name for name, _ in labelled})}
+    out = []
+    for name, s in labelled:
+        v = centre[name] + rng.standard_normal(512) * 1.2
+        out.append((name, dataclasses.replace(s, vector=(v / np.linalg.norm(v)).astype(np.float32))))
+    return out
+
+
 def fmt(runs: list[tuple[float, float]]) -> str:
     first, best = runs[0], min(runs)
     return f"{first[0]:.2f} / {first[1]:.2f} | {best[0]:.2f} / {min(r[1] for r in runs):.2f}"
+
+
+def timings(label: str, free: list[SignalText], dossiers: list, repeat: int) -> list[str]:
+    groups, t_groups = timed(suggest_new_groups, free, repeat=repeat)
+    matches, t_match = timed(match_existing, free, dossiers, repeat=repeat)
+    (m2, g2), t_suggest = timed(suggest, free, dossiers, repeat=repeat)
+    small = free[:2000]
+    small_groups, t_small = timed(suggest_new_groups, small, repeat=repeat)
+    sizes = sorted((len(g.signalen) for g in groups), reverse=True)
+    return [
+        f"| {label} | `suggest_new_groups` ({len(free)} signals) | {fmt(t_groups)} | {len(groups)} groups, "
+        f"largest {sizes[:5]} |",
+        f"| {label} | `match_existing` ({len(free)} signals, {len(dossiers)} dossiers) | {fmt(t_match)} | "
+        f"{len(matches)} dossiers get {sum(len(m.signalen) for m in matches)} signals |",
+        f"| {label} | `suggest` (both) | {fmt(t_suggest)} | {len(m2)} matches, {len(g2)} new groups |",
+        f"| {label} | `suggest_new_groups` ({len(small)} signals, the app's MAX_SIGNALS) | {fmt(t_small)} | "
+        f"{len(small_groups)} groups |",
+    ]
 
 
 def main() -> None:
@@ -180,19 +215,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default=str(Path(__file__).parent / "out" / "clustering.md"))
+    parser.add_argument("--vectors", action="store_true", help="also time the engine with meaning vectors")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     labelled = make_signals(args.n + 5 * args.dossiers, rng)
-    free = [s for _, s in labelled[: args.n]]
-    dossiers = make_dossiers(labelled[args.n :], args.dossiers, rng)
+    variants = [("words only", labelled)]
+    if args.vectors:
+        variants.append(("meaning + words (random 512-d vectors)", with_vectors(labelled, args.seed)))
     load_before = os.getloadavg()
-    groups, t_groups = timed(suggest_new_groups, free, repeat=args.repeat)
-    matches, t_match = timed(match_existing, free, dossiers, repeat=args.repeat)
-    (m2, g2), t_suggest = timed(suggest, free, dossiers, repeat=args.repeat)
-    small = free[:2000]
-    small_groups, t_small = timed(suggest_new_groups, small, repeat=args.repeat)
+    table = ["| engine | call | first run | best run | result |", "| --- | --- | --- | --- | --- |"]
+    for label, data in variants:
+        r2 = random.Random(args.seed + 1)
+        free = [s for _, s in data[: args.n]]
+        dossiers = make_dossiers(data[args.n :], args.dossiers, r2)
+        table += timings(label, free, dossiers, args.repeat)
     load_after = os.getloadavg()
-    sizes = sorted((len(g.signalen) for g in groups), reverse=True)
+    vec_flag = " --vectors" if args.vectors else ""
     lines = [
         "# overleg.clustering benchmark",
         "",
@@ -202,24 +240,16 @@ def main() -> None:
         f"- load average (1 min) before/after: {load_before[0]:.2f} / {load_after[0]:.2f} "
         "(the machine is shared; wall time suffers most under load, CPU time less)",
         f"- command: `.venv/bin/python bench/clustering.py --n {args.n} --dossiers {args.dossiers} "
-        f"--repeat {args.repeat} --seed {args.seed}`",
+        f"--repeat {args.repeat} --seed {args.seed}{vec_flag}`",
         f"- data: {len(free)} synthetic signals: words drawn by frequency from one of the 12 themes of "
         "tests/overleg/data/clustering_signals.jsonl plus words of other themes and 3 000 random rare words, "
         "10 gemeenten with an optional neighbourhood, 20% of the types picked at random, dates over a year; "
-        f"{len(dossiers)} dossiers of 3 signals of one theme, covering 8 of the 12 themes",
+        f"{args.dossiers} dossiers of 3 signals of one theme, covering 8 of the 12 themes",
         "",
         "Seconds as wall / CPU. The first run includes the cold Snowball stem cache (pure-Python stemming "
         "of the whole vocabulary); best of the runs is the warm case.",
         "",
-        "| call | first run | best run | result |",
-        "| --- | --- | --- | --- |",
-        f"| `suggest_new_groups` ({len(free)} signals) | {fmt(t_groups)} | {len(groups)} groups, "
-        f"largest {sizes[:5]} |",
-        f"| `match_existing` ({len(free)} signals, {len(dossiers)} dossiers) | {fmt(t_match)} | "
-        f"{len(matches)} dossiers get {sum(len(m.signalen) for m in matches)} signals |",
-        f"| `suggest` (both) | {fmt(t_suggest)} | {len(m2)} matches, {len(g2)} new groups |",
-        f"| `suggest_new_groups` ({len(small)} signals, the app's MAX_SIGNALS) | {fmt(t_small)} | "
-        f"{len(small_groups)} groups |",
+        *table,
         "",
         "Budget: 3 s for 10 000 signals on this 2-core machine. Above 2 000 signals each signal keeps fewer "
         "neighbours (K 15 -> 8 at 10 000), which is what keeps 10 000 within budget. The machine was shared "

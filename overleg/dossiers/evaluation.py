@@ -21,3 +21,14 @@ def adjusted_rand_index(labels_true: Sequence, labels_pred: Sequence) -> float:
     if maximum == expected:  # only when both labelings are all-singletons or both one cluster: identical
         return 1.0
     return (pairs - expected) / (maximum - expected)
+
+
+def pair_scores(labels_true: Sequence, labels_pred: Sequence) -> tuple[float, float, int]:
+    """(precision, recall, predicted pairs) over pairs of items: a predicted pair is two items with the same
+    predicted label; it is right when they also share the true label. No predicted pair → precision 0."""
+    if len(labels_true) != len(labels_pred):
+        raise ValueError("labelings must have the same length")
+    both = sum(c * (c - 1) // 2 for c in Counter(zip(labels_true, labels_pred, strict=True)).values())
+    predicted = sum(c * (c - 1) // 2 for c in Counter(labels_pred).values())
+    actual = sum(c * (c - 1) // 2 for c in Counter(labels_true).values())
+    return (both / predicted if predicted else 0.0), (both / actual if actual else 0.0), predicted

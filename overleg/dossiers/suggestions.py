@@ -3,15 +3,21 @@ grouped among themselves by overleg.clustering, minus what someone rejected befo
 
 - unbundled: status `nieuw` and in no dossier (the most recent MAX_SIGNALS of them);
 - existing: dossiers that are open or geagendeerd and not merged into another;
-- a rejected new group stores every pair in it; a rejected match stores (signal, dossier) per signal.
+- a rejected new group stores every pair in it; a rejected match stores (signal, dossier) per signal;
+- a signal taken out of a dossier (DossierHistoriek `signaal_verwijderd`) is never proposed for it again, and
+  resembling it counts against that dossier;
+- sentence meaning comes only through signalen.embeddings.vectors_for (stored vectors; missing ones embedded and
+  stored once); without vectors the engine falls back to words alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from typing import Any
 
+import numpy as np
 from litestar.exceptions import PermissionDeniedException
 
 from admin import tenancy
@@ -22,7 +28,8 @@ from common.errors import FieldErrors
 from common.ids import not_found
 from overleg.dossiers import clustering
 from overleg.dossiers import services as dossiers
-from overleg.tables import Afwijzing, Dossier, DossierStatus
+from overleg.tables import Afwijzing, Dossier, DossierActie, DossierHistoriek, DossierStatus
+from signalen import embeddings
 from signalen.tables import Signaal, Status
 
 MAX_SIGNALS = 2000
@@ -50,19 +57,24 @@ def chair_gemeente(user: CurrentUser, gemeente: Any) -> Any:
     return ref
 
 
-def _text(row: dict) -> clustering.SignalText:
+def _text(row: dict, vectors: dict[int, np.ndarray] | None = None) -> clustering.SignalText:
     datum = row["datum"]
     if isinstance(datum, str):
         datum = dt.date.fromisoformat(datum[:10])
     return clustering.SignalText(
         id=row["id"], titel=row["titel"] or "", omschrijving=row["omschrijving"] or "", plek=row["plek"] or "",
         signaaltype=row["signaaltype"] or "", levensdomein=row["levensdomein"] or "", datum=datum,
+        vector=(vectors or {}).get(row["id"]),
     )
 
 
 def _signal_columns() -> list:
     return [Signaal.id, Signaal.titel, Signaal.omschrijving, Signaal.plek, Signaal.datum, Signaal.dossier,
-            Signaal.signaaltype.slug.as_alias("signaaltype"), Signaal.levensdomein.slug.as_alias("levensdomein")]
+            Signaal.signaaltype.slug.as_alias("signaaltype"), Signaal.levensdomein.slug.as_alias("levensdomein"),
+            Signaal.betekenis]
+
+
+_TAKEN_OUT = re.compile(r"^(\d+):")  # bundling.unbundle logs "<signal id>: <titel>[ — reason]"
 
 
 async def _unbundled(gemeente_id: int) -> list[dict]:
@@ -76,19 +88,43 @@ async def _unbundled(gemeente_id: int) -> list[dict]:
     )
 
 
-async def _profiles(gemeente_id: int) -> tuple[list[clustering.DossierProfile], dict[int, str]]:
+async def _profiles(gemeente_id: int) -> tuple[list[dict], list[dict], list[dict], set[tuple[int, int]]]:
+    """The open dossiers, their member signals, the signals taken out of them and the (signal, dossier) pairs
+    of those take-outs (a signal back in the same dossier since then is a member again, not taken out)."""
     rows = await Dossier.select(Dossier.id, Dossier.titel, Dossier.omschrijving).where(
         in_gemeenten(Dossier.gemeente, gemeente_id) & Dossier.status.is_in(list(OPEN))
         & Dossier.samengevoegd_in.is_null())
     if not rows:
-        return [], {}
-    members = await Signaal.select(*_signal_columns()).where(Signaal.dossier.is_in([r["id"] for r in rows]))
+        return [], [], [], set()
+    ids = [r["id"] for r in rows]
+    members = await Signaal.select(*_signal_columns()).where(Signaal.dossier.is_in(ids))
+    logged = await DossierHistoriek.select(DossierHistoriek.dossier, DossierHistoriek.toelichting).where(
+        DossierHistoriek.dossier.is_in(ids) & (DossierHistoriek.actie == DossierActie.signaal_verwijderd.value))
+    inside = {(r["id"], r["dossier"]) for r in members}
+    taken: set[tuple[int, int]] = set()
+    for row in logged:
+        found = _TAKEN_OUT.match(row["toelichting"] or "")
+        if found and (int(found.group(1)), row["dossier"]) not in inside:
+            taken.add((int(found.group(1)), row["dossier"]))
+    out_rows: list[dict] = []
+    if taken:
+        out_rows = await Signaal.select(*_signal_columns()).where(
+            Signaal.id.is_in(sorted({s for s, _ in taken})) & in_gemeenten(Signaal.gemeente, gemeente_id))
+    return rows, members, out_rows, taken
+
+
+def _build_profiles(rows: list[dict], members: list[dict], out_rows: list[dict], taken: set[tuple[int, int]],
+                    vectors: dict[int, np.ndarray]) -> list[clustering.DossierProfile]:
     per: dict[int, list[clustering.SignalText]] = {r["id"]: [] for r in rows}
     for row in members:
-        per[row["dossier"]].append(_text(row))
-    profiles = [clustering.DossierProfile(id=r["id"], titel=r["titel"], omschrijving=r["omschrijving"] or "",
-                                          signalen=tuple(per[r["id"]])) for r in rows]
-    return profiles, {r["id"]: r["titel"] for r in rows}
+        per[row["dossier"]].append(_text(row, vectors))
+    by_id = {r["id"]: _text(r, vectors) for r in out_rows}
+    out: dict[int, list[clustering.SignalText]] = {r["id"]: [] for r in rows}
+    for signaal, dossier in sorted(taken):
+        if signaal in by_id:
+            out[dossier].append(by_id[signaal])
+    return [clustering.DossierProfile(id=r["id"], titel=r["titel"], omschrijving=r["omschrijving"] or "",
+                                      signalen=tuple(per[r["id"]]), uitgehaald=tuple(out[r["id"]])) for r in rows]
 
 
 async def _rejections(gemeente_id: int) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
@@ -105,10 +141,13 @@ async def suggestions(user: CurrentUser, gemeente: Any) -> dict:
     "nieuw": [{"signalen", "titel_voorstel", "reden", "score"}], "signalen": {id: {titel, datum, plek}}}."""
     ref = chair_gemeente(user, gemeente)
     rows = await _unbundled(ref.id)
-    profiles, titles = await _profiles(ref.id)
+    dossier_rows, members, out_rows, taken = await _profiles(ref.id)
+    vectors = await embeddings.vectors_for(list({r["id"]: r for r in [*rows, *members, *out_rows]}.values()))
+    profiles = _build_profiles(dossier_rows, members, out_rows, taken, vectors)
+    titles = {r["id"]: r["titel"] for r in dossier_rows}
     pairs, matches = await _rejections(ref.id)
-    existing, new = clustering.suggest([_text(r) for r in rows], profiles, rejected_pairs=pairs,
-                                       rejected_matches=matches)
+    existing, new = clustering.suggest([_text(r, vectors) for r in rows], profiles, rejected_pairs=pairs,
+                                       rejected_matches=matches | taken)
     info = {r["id"]: {"id": r["id"], "titel": r["titel"], "datum": _text(r).datum, "plek": r["plek"] or ""}
             for r in rows}
     return {

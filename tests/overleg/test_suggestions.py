@@ -66,10 +66,11 @@ def test_the_api_proposes_the_two_groups_with_a_dutch_reason(personas):
     assert found["bestaande"] == []
     proposed = {frozenset(g["signalen"]) for g in found["nieuw"]}
     assert frozenset(bus) in proposed and frozenset(plek) in proposed
-    for group in found["nieuw"]:
-        assert group["reden"].startswith("Gedeelde kernwoorden") and group["titel_voorstel"]
+    titles = {t for t, _, _ in BUS + PLEK + OTHER}
+    for group in found["nieuw"]:  # the need, in one member's own title, comes first
+        assert group["reden"].split(";")[0].removeprefix("Zelfde nood: ") in titles and group["titel_voorstel"]
     bus_group = next(g for g in found["nieuw"] if set(g["signalen"]) == set(bus))
-    assert "bus" in bus_group["reden"] and "zelfde plek: Station" in bus_group["reden"]
+    assert "gedeelde kernwoorden: bus" in bus_group["reden"] and "3 keer Station" in bus_group["reden"]
 
 
 def test_a_small_gemeente_with_six_signals_gets_both_groups(personas):
@@ -102,7 +103,9 @@ def test_a_new_signal_that_fits_an_open_dossier_is_proposed_for_it(personas):
     found = chair.get(f"{API}?gemeente=mechelen").json()
     assert {"dossier": dossier["id"], "signalen": [late["id"]]}.items() <= {
         k: v for k, v in found["bestaande"][0].items() if k in ("dossier", "signalen")}.items()
-    assert found["bestaande"][0]["reden"].startswith("Gedeelde kernwoorden met het dossier")
+    reden = found["bestaande"][0]["reden"]
+    assert reden.split(";")[0] in {f"Zelfde nood als „{t}” in het dossier" for t, _, _ in BUS}, reden
+    assert "gedeelde kernwoorden met het dossier: " in reden and "bus" in reden
     accepted = chair.api("POST", f"{API}/aanvaarden", json={"gemeente": "mechelen", "signalen": [late["id"]],
                                                              "dossier": dossier["id"]})
     assert accepted.status_code == 201 and late["id"] in accepted.json()["signalen"]
@@ -160,7 +163,7 @@ def test_the_page_shows_reasons_and_one_click_forms_that_work_without_js(persona
     bus, plek = realistic(personas["werker"])
     chair = personas["voorzitter"]
     page = chair.get("/dossiers/suggesties").text  # the chair of one gemeente needs no parameter
-    assert "Bundelvoorstellen voor Mechelen" in page and "Waarom:" in page and "Gedeelde kernwoorden" in page
+    assert "Bundelvoorstellen voor Mechelen" in page and "Waarom:" in page and "Zelfde nood: " in page
     assert page.count('action="/dossiers/suggesties/aanvaarden"') >= 2 and 'name="_csrf_token"' in page
     assert all(f'href="/signalen/{i}"' in page for i in bus + plek)
     accepted = chair.post_form("/dossiers/suggesties/aanvaarden", {
@@ -201,3 +204,28 @@ def test_markup_in_signals_is_shown_as_text_on_the_suggestion_page(personas):
                      omschrijving="De laatste bus naar huis vertrekt te vroeg.", plek="<b>Station</b>")
     page = personas["voorzitter"].get("/dossiers/suggesties?gemeente=mechelen").text
     assert "<script>alert" not in page and "<b>Station" not in page and "&lt;script&gt;" in page
+
+
+def test_a_signal_taken_out_of_a_dossier_is_not_proposed_for_it_again(personas):
+    bus, _ = realistic(personas["werker"])
+    chair = personas["voorzitter"]
+    dossier = chair.api("POST", "/api/v1/dossiers", json={"gemeente": "mechelen", "titel": "Laatste bus te vroeg",
+                                                          "signalen": bus}).json()
+    found = chair.get(f"{API}?gemeente=mechelen").json()
+    assert all(m["dossier"] != dossier["id"] for m in found["bestaande"])  # nothing left to propose yet
+    response = chair.api("DELETE", f"/api/v1/dossiers/{dossier['id']}/signalen/{bus[0]}")
+    assert response.status_code == 200, response.text
+    found = chair.get(f"{API}?gemeente=mechelen").json()
+    # It fits the dossier by its words and meaning, but a person took it out: not proposed there again.
+    assert all(bus[0] not in m["signalen"] for m in found["bestaande"] if m["dossier"] == dossier["id"])
+    assert sync(Signaal.select(Signaal.status, Signaal.dossier).where(Signaal.id == bus[0])) == [
+        {"status": "nieuw", "dossier": None}]  # unbundled again: it could be proposed, just not there
+
+
+def test_suggestions_use_and_keep_the_signals_meaning(personas):
+    bus, plek = realistic(personas["werker"])
+    sync(Signaal.update({Signaal.betekenis: None}).where(Signaal.id.is_in(bus + plek)))
+    assert groups(personas["voorzitter"])
+    stored = sync(Signaal.select(Signaal.betekenis).where(Signaal.id.is_in(bus + plek)))
+    assert all(row["betekenis"] for row in stored)  # embedded once by the first run, then read back
+
