@@ -220,6 +220,7 @@ class Voorstel(Struct, kw_only=True):
     levensdomein: str | None = None
 
 
+@schema_requires("gemeente")
 class VergelijkbaarConcept(Struct, kw_only=True):
     """Een signaal dat nog getypt wordt (niets wordt bewaard). De tekst staat in de body, nooit in de URL."""
 
