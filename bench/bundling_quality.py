@@ -17,18 +17,16 @@ import contextlib
 import datetime
 import itertools
 import json
-import random
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from overleg.dossiers import clustering  # noqa: E402
-from overleg.dossiers.clustering import DossierProfile, SignalText  # noqa: E402
-from overleg.dossiers.evaluation import adjusted_rand_index, pair_scores  # noqa: E402
+from overleg.dossiers.clustering import SignalText  # noqa: E402
+from overleg.dossiers.evaluation import adjusted_rand_index, hand_bundled, pair_scores  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "overleg" / "data"
 SETS = [("bundling_tuning.jsonl", "tuning set"), ("clustering_signals.jsonl", "old set (check)")]
@@ -49,24 +47,6 @@ def load(path: Path, with_vectors: bool) -> tuple[list[SignalText], dict[int, st
 def without_vectors(signals: list[SignalText]) -> list[SignalText]:
     return [SignalText(s.id, s.titel, s.omschrijving, s.plek, s.signaaltype, s.levensdomein, s.datum)
             for s in signals]
-
-
-def hand_bundled(signals: list[SignalText], themes: dict[int, str], seed: int
-                 ) -> tuple[list[DossierProfile], list[SignalText], dict[int, str]]:
-    """A seeded third of each need (at least one signal) as a dossier; the rest to match."""
-    rng = random.Random(seed)
-    per: dict[str, list[SignalText]] = defaultdict(list)
-    for s in sorted(signals, key=lambda s: s.id):
-        per[themes[s.id]].append(s)
-    dossiers, rest, need_of = [], [], {}
-    for k, need in enumerate(sorted(per)):
-        members = per[need][:]
-        rng.shuffle(members)
-        cut = max(1, round(len(members) / 3))
-        dossiers.append(DossierProfile(900000 + k, members[0].titel, "", tuple(members[:cut])))
-        need_of[900000 + k] = need
-        rest += members[cut:]
-    return dossiers, rest, need_of
 
 
 def evaluate(signals: list[SignalText], themes: dict[int, str], seed: int) -> dict[str, float]:

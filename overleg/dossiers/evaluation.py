@@ -1,9 +1,13 @@
-"""How well a grouping matches a labelled one: for the clustering tests and bench/clustering.py."""
+"""How well a grouping matches a labelled one: for the clustering tests, bench/clustering.py and
+bench/bundling_quality.py."""
 
 from __future__ import annotations
 
-from collections import Counter
+import random
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+
+from overleg.dossiers.clustering import DossierProfile, SignalText
 
 
 def adjusted_rand_index(labels_true: Sequence, labels_pred: Sequence) -> float:
@@ -32,3 +36,21 @@ def pair_scores(labels_true: Sequence, labels_pred: Sequence) -> tuple[float, fl
     predicted = sum(c * (c - 1) // 2 for c in Counter(labels_pred).values())
     actual = sum(c * (c - 1) // 2 for c in Counter(labels_true).values())
     return (both / predicted if predicted else 0.0), (both / actual if actual else 0.0), predicted
+
+
+def hand_bundled(signals: Sequence[SignalText], themes: dict[int, str], seed: int
+                 ) -> tuple[list[DossierProfile], list[SignalText], dict[int, str]]:
+    """A seeded third of each need (at least one signal) as a dossier; the rest to match."""
+    rng = random.Random(seed)
+    per: dict[str, list[SignalText]] = defaultdict(list)
+    for s in sorted(signals, key=lambda s: s.id):
+        per[themes[s.id]].append(s)
+    dossiers, rest, need_of = [], [], {}
+    for k, need in enumerate(sorted(per)):
+        members = per[need][:]
+        rng.shuffle(members)
+        cut = max(1, round(len(members) / 3))
+        dossiers.append(DossierProfile(900000 + k, members[0].titel, "", tuple(members[:cut])))
+        need_of[900000 + k] = need
+        rest += members[cut:]
+    return dossiers, rest, need_of

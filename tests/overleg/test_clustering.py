@@ -19,7 +19,7 @@ from overleg.dossiers.clustering import (
     suggest_new_groups,
     terms,
 )
-from overleg.dossiers.evaluation import adjusted_rand_index  # noqa: E402
+from overleg.dossiers.evaluation import adjusted_rand_index, hand_bundled  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "clustering_signals.jsonl"
 
@@ -385,18 +385,7 @@ def _pairs(themes: list[str], groups: list[NewGroup], ids: list[int]) -> tuple[f
 
 def _match_scores(signals: list[SignalText], themes: dict[int, str]) -> tuple[float, float]:
     """A seeded third of each need bundled by hand (as bench/bundling_quality.py), the rest matched."""
-    rng = random.Random(14)
-    per: dict[str, list[SignalText]] = {}
-    for s in sorted(signals, key=lambda s: s.id):
-        per.setdefault(themes[s.id], []).append(s)
-    dossiers, rest, need = [], [], {}
-    for k, name in enumerate(sorted(per)):
-        members = per[name][:]
-        rng.shuffle(members)
-        cut = max(1, round(len(members) / 3))
-        dossiers.append(DossierProfile(900000 + k, members[0].titel, "", tuple(members[:cut])))
-        need[900000 + k] = name
-        rest += members[cut:]
+    dossiers, rest, need = hand_bundled(signals, themes, seed=14)
     made = [(i, m.dossier) for m in match_existing(rest, dossiers) for i in m.signalen]
     right = sum(need[d] == themes[i] for i, d in made)
     return right / max(1, len(made)), right / len(rest)
