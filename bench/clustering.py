@@ -2,8 +2,8 @@
 
 Run from the repository root:  .venv/bin/python bench/clustering.py [--n 10000] [--dossiers 300] [--vectors]
 Prints the timings and writes them to bench/out/clustering.md (copied into bench/RESULTS.md by hand).
-With --vectors every call is timed twice: the engine on words alone, and with a 512-d meaning vector per signal
-(random, seeded: a random direction per theme plus as much noise, so neighbours exist as with a real model).
+With --vectors every call is timed twice: the engine on words alone, and with a meaning vector per signal (as wide
+as signalen.meaning makes them; random, seeded: a random direction per theme plus noise, so neighbours exist).
 """
 
 from __future__ import annotations
@@ -176,11 +176,13 @@ def timed(fn, *args, repeat: int = 1, **kwargs):
 def with_vectors(labelled: list[tuple[str, SignalText]], seed: int) -> list[tuple[str, SignalText]]:
     import numpy as np
 
+    from signalen.meaning import DIMENSIONS
+
     rng = np.random.default_rng(seed)
-    centre = {name: rng.standard_normal(512) for name in sorted({name for name, _ in labelled})}
+    centre = {name: rng.standard_normal(DIMENSIONS) for name in sorted({name for name, _ in labelled})}
     out = []
     for name, s in labelled:
-        v = centre[name] + rng.standard_normal(512) * 1.2
+        v = centre[name] + rng.standard_normal(DIMENSIONS) * 1.2
         out.append((name, dataclasses.replace(s, vector=(v / np.linalg.norm(v)).astype(np.float32))))
     return out
 
@@ -221,7 +223,9 @@ def main() -> None:
     labelled = make_signals(args.n + 5 * args.dossiers, rng)
     variants = [("words only", labelled)]
     if args.vectors:
-        variants.append(("meaning + words (random 512-d vectors)", with_vectors(labelled, args.seed)))
+        from signalen.meaning import DIMENSIONS
+
+        variants.append((f"meaning + words (random {DIMENSIONS}-d vectors)", with_vectors(labelled, args.seed)))
     load_before = os.getloadavg()
     table = ["| engine | call | first run | best run | result |", "| --- | --- | --- | --- | --- |"]
     for label, data in variants:

@@ -66,15 +66,16 @@ def after_response(signaal_id: int) -> BackgroundTask:
 
 
 async def embed_missing(batch: int = 256) -> int:
-    """Embed every signal without a vector (the `manage.py embed-signalen` command); returns how many were embedded."""
+    """Embed every signal without a usable vector — none yet, or one of an earlier version of signalen.meaning —
+    (the `manage.py embed-signalen` command); returns how many were embedded."""
     done, last = 0, 0
     while True:
-        rows = await (Signaal.select(*COLUMNS).where(Signaal.betekenis.is_null() & (Signaal.id > last))
-                      .order_by(Signaal.id).limit(batch))
+        rows = await (Signaal.select(*COLUMNS).where(Signaal.id > last).order_by(Signaal.id).limit(batch))
         if not rows:
             return done
         last = rows[-1]["id"]
-        done += len(await vectors_for(rows))
+        stale = [row for row in rows if meaning.from_bytes(row["betekenis"]) is None]
+        done += len(await vectors_for(stale)) if stale else 0
 
 
 async def _store(signaal_id: int, vector: np.ndarray | None) -> None:

@@ -5,10 +5,11 @@ gemeente, never the target itself) by sentence meaning, mixed with the same plac
 and keeps only what clears a minimum. The async functions below choose those candidates for the register roles and
 leave out signals whose text the privacy guard now flags without anyone having confirmed it.
 
-Thresholds were set by looking at Dutch signals with the Universal Sentence Encoder (signalen.meaning): two texts
-about the same need ("nergens om te zitten" / "geen zitbanken meer") score a cosine of about 0.4-0.6, other needs
-of young people 0.05-0.35 (jobs vs. meeting places 0.36 is the worst neighbour seen), so meaning alone below 0.30
-never makes a signal similar, and the mixed score must reach 0.40.
+Thresholds were set on the meaning vectors of signalen.meaning (the projection that tells needs apart), measured on
+the labelled sets in tests/overleg/data with a projection fitted without the set measured (bench/bundling_quality.py):
+of the pairs of signals with a cosine of at least 0.5, 0.64-0.75 are about the same need, at 0.6 0.81-0.84, at 0.7
+0.87-0.93. So meaning below 0.45 never makes a signal similar, it counts fully from 0.75, "zelfde betekenis" is said
+from 0.6, and the mixed score must reach 0.40 (meaning of 0.6 with a recent date, or less with the same place or type).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from typing import Any
 import numpy as np
 
 from common import dates
+from signalen.meaning import DIMENSIONS
 
-MIN_COSINE = 0.30  # below this the texts are about something else, whatever else they share
-FULL_COSINE = 0.65  # from here on the meaning counts fully
+MIN_COSINE = 0.45  # below this the texts are about something else, whatever else they share
+FULL_COSINE = 0.75  # from here on the meaning counts fully
+SAME_COSINE = 0.60  # from here on: "zelfde betekenis"
 MIN_SCORE = 0.40
 WEIGHTS = {"betekenis": 0.60, "plek": 0.15, "signaaltype": 0.10, "levensdomein": 0.05, "recent": 0.10}
 RECENT_DAYS = 365
@@ -54,7 +57,7 @@ def _place(value: Any) -> str:
 def profile(rows: Iterable[Mapping[str, Any]], vectors: Sequence[np.ndarray]) -> Profile:
     """A target made of rows (one signal, a draft, or a dossier's members) and their vectors."""
     rows = list(rows)
-    stacked = np.vstack(list(vectors)).astype(np.float32) if len(vectors) else np.zeros((0, 512), np.float32)
+    stacked = np.vstack(list(vectors)).astype(np.float32) if len(vectors) else np.zeros((0, DIMENSIONS), np.float32)
     return Profile(
         vectors=stacked,
         plekken=frozenset(p for p in (_place(r.get("plek")) for r in rows) if p),
@@ -90,7 +93,7 @@ def similar_signals(target: Profile, candidates: Sequence[Mapping[str, Any]], ve
             continue
         meaning = min(1.0, (cosine - MIN_COSINE) / (FULL_COSINE - MIN_COSINE))
         score = WEIGHTS["betekenis"] * meaning
-        reasons = ["zelfde betekenis" if cosine >= 0.5 else "verwante betekenis"]
+        reasons = ["zelfde betekenis" if cosine >= SAME_COSINE else "verwante betekenis"]
         plek = _place(row.get("plek"))
         if plek and plek in target.plekken:
             score += WEIGHTS["plek"]

@@ -43,12 +43,14 @@ def test_embed_signal_of_an_unknown_id_does_nothing(werker):
 
 
 def test_embed_missing_fills_every_signal_and_skips_a_corrupt_blob(werker):
-    ids = [make_signaal(werker, titel=f"Jongeren vragen een plek nummer {n}")["id"] for n in range(3)]
+    ids = [make_signaal(werker, titel=f"Jongeren vragen een plek nummer {n}")["id"] for n in range(4)]
     sync(Signaal.update({Signaal.betekenis: None}).where(Signaal.id.is_in(ids[:2])))
     sync(Signaal.update({Signaal.betekenis: b"kapot"}).where(Signaal.id == ids[2]))
+    sync(Signaal.update({Signaal.betekenis: b"\x00" * 1024}).where(Signaal.id == ids[3]))  # the 512-d model of before
     done = sync(embeddings.embed_missing(batch=1))
-    assert done >= 2
-    assert all(_stored(i) is not None for i in ids[:2])
+    assert done == 4
+    assert all(_stored(i) is not None for i in ids)
+    assert sync(embeddings.embed_missing()) == 0  # nothing left to do
     rows = sync(Signaal.select(*embeddings.COLUMNS).where(Signaal.id == ids[2]))
     assert ids[2] in sync(embeddings.vectors_for(rows))  # a blob that is not a vector is replaced
     assert _stored(ids[2]) is not None

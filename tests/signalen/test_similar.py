@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 
 from common.dates import today
@@ -43,8 +44,25 @@ def test_a_signal_about_the_same_need_is_found_with_a_readable_reason():
     found = similar.similar_signals(_profile("Nergens om te zitten op het plein. De banken zijn weg.",
                                              plek="oud  oefenplein", signaaltype=4), rows, vectors)
     assert [item.signaal["id"] for item in found] == [1]
-    assert found[0].reden == "verwante betekenis; zelfde plek (Oud Oefenplein); zelfde signaaltype"
+    assert found[0].reden == "zelfde betekenis; zelfde plek (Oud Oefenplein); zelfde signaaltype"
     assert 0 < found[0].score <= 1 and round(found[0].score, 2) == found[0].score
+
+
+def _at_cosine(cosine: float) -> np.ndarray:
+    """A unit vector with this cosine to the first axis."""
+    vector = np.zeros(meaning.DIMENSIONS, dtype=np.float32)
+    vector[0], vector[1] = cosine, (1 - cosine**2) ** 0.5
+    return vector
+
+
+@pytest.mark.parametrize(("cosine", "reden"), [(0.40, None), (0.55, "verwante betekenis; zelfde plek (Markt)"),
+                                               (0.65, "zelfde betekenis"), (0.90, "zelfde betekenis")])
+def test_the_meaning_thresholds_decide_what_is_shown_and_how_it_is_said(cosine, reden):
+    axis = _at_cosine(1.0)
+    target = similar.profile([{"plek": "Markt"}], [axis])
+    plek = "Markt" if cosine < similar.SAME_COSINE else "Elders"
+    found = similar.similar_signals(target, [_row(1, plek=plek)], {1: _at_cosine(cosine)})
+    assert [item.reden for item in found] == ([] if reden is None else [reden])
 
 
 def test_an_unrelated_text_gives_nothing_even_at_the_same_place_and_type():
