@@ -57,6 +57,7 @@ MAIL_JOBS: list[str] = [
     "overleg.acties.berichten:herinneringen", "overleg.notas.berichten:antwoord_te_laat",
     "berichten.digest:dagelijks_overzicht",
     "berichten.opruimen:dagelijks_opruimen", "admin.opruimen:dagelijks_opruimen",
+    "signalen.embeddings:bijwerken",
 ]
 
 

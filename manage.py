@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     invite_parser.add_argument("--lid", action="append", required=True, metavar="GEMEENTE:ROL",
                                help="bv. mechelen:partner (meermaals mogelijk)")
     invite_parser.add_argument("--voornaam")
-    sub.add_parser("embed-signalen", help="de betekenis (vector) berekenen van signalen die er nog geen (van dit model) hebben")
+    sub.add_parser("embed-signalen", help="de betekenis berekenen van signalen zonder (bruikbare) vector")
     mail_parser = sub.add_parser("berichten", help="de wachtrij met berichten versturen (SMTP_URL)")
     mail_parser.add_argument("--once", action="store_true", help="één keer versturen wat klaarstaat en stoppen")
     args = parser.parse_args(argv)

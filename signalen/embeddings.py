@@ -20,10 +20,15 @@ logger = logging.getLogger(__name__)
 
 # Columns a caller adds to its select to use vectors_for().
 COLUMNS = (Signaal.id, Signaal.titel, Signaal.omschrijving, Signaal.betekenis)
+# A request embeds at most this many signals that have no usable vector (~35 ms each); the rest go without meaning
+# this once and are filled in by the background job below (after an upgrade of signalen.meaning that is all of them).
+EMBED_ON_READ = 40
+CATCH_UP_SCAN, CATCH_UP_EMBED = 5000, 100  # per run of the background job (every minute at most)
 
 
-async def vectors_for(rows: Sequence[dict]) -> dict[int, np.ndarray]:
-    """{signal id: unit vector} for these rows; rows without a stored vector are embedded now and stored."""
+async def vectors_for(rows: Sequence[dict], *, embed_at_most: int | None = EMBED_ON_READ) -> dict[int, np.ndarray]:
+    """{signal id: unit vector} for these rows; rows without a usable stored vector are embedded now and stored,
+    the newest first and at most `embed_at_most` of them (None: all)."""
     vectors: dict[int, np.ndarray] = {}
     missing: list[dict] = []
     for row in rows:
@@ -32,6 +37,8 @@ async def vectors_for(rows: Sequence[dict]) -> dict[int, np.ndarray]:
             missing.append(row)
         else:
             vectors[row["id"]] = vector
+    if embed_at_most is not None:
+        missing = sorted(missing, key=lambda row: row["id"], reverse=True)[:embed_at_most]
     if missing:
         texts = [meaning.signal_text(row.get("titel"), row.get("omschrijving")) for row in missing]
         fresh = await anyio.to_thread.run_sync(meaning.embed, texts)
@@ -74,8 +81,31 @@ async def embed_missing(batch: int = 256) -> int:
         if not rows:
             return done
         last = rows[-1]["id"]
-        stale = [row for row in rows if meaning.from_bytes(row["betekenis"]) is None]
-        done += len(await vectors_for(stale)) if stale else 0
+        done += await _embed_stale(rows, None)
+
+
+_catch_up_from = 0  # where the background job goes on (per process; it restarts from the top after a restart)
+
+
+async def bijwerken() -> int:
+    """Background job (app.MAIL_JOBS): the next CATCH_UP_SCAN signals by id, of which at most CATCH_UP_EMBED without
+    a usable vector are embedded; wraps around at the end. Returns how many were embedded."""
+    global _catch_up_from
+    rows = await (Signaal.select(Signaal.id, Signaal.betekenis).where(Signaal.id > _catch_up_from)
+                  .order_by(Signaal.id).limit(CATCH_UP_SCAN))
+    stale = [row["id"] for row in rows if meaning.from_bytes(row["betekenis"]) is None][:CATCH_UP_EMBED]
+    if len(stale) == CATCH_UP_EMBED:
+        _catch_up_from = stale[-1]
+    else:
+        _catch_up_from = rows[-1]["id"] if len(rows) == CATCH_UP_SCAN else 0
+    if not stale:
+        return 0
+    return await _embed_stale(await Signaal.select(*COLUMNS).where(Signaal.id.is_in(stale)), None)
+
+
+async def _embed_stale(rows: Sequence[dict], embed_at_most: int | None) -> int:
+    stale = [row for row in rows if meaning.from_bytes(row["betekenis"]) is None]
+    return len(await vectors_for(stale, embed_at_most=embed_at_most)) if stale else 0
 
 
 async def _store(signaal_id: int, vector: np.ndarray | None) -> None:

@@ -78,7 +78,7 @@ def test_the_command_counts_nothing_when_every_signal_has_a_meaning(werker, caps
     make_signaal(werker)
     manage.main(["embed-signalen"])  # make_signaal goes around the HTTP layer: this one had none yet
     manage.main(["embed-signalen"])
-    assert capsys.readouterr().out.splitlines()[-1] == "Betekenis berekend voor 0 signalen zonder vector."
+    assert capsys.readouterr().out.splitlines()[-1] == "Betekenis berekend voor 0 signalen zonder (bruikbare) vector."
 
 
 def test_the_meaning_never_appears_in_an_answer_or_export(werker):

@@ -54,3 +54,23 @@ def test_embed_missing_fills_every_signal_and_skips_a_corrupt_blob(werker):
     rows = sync(Signaal.select(*embeddings.COLUMNS).where(Signaal.id == ids[2]))
     assert ids[2] in sync(embeddings.vectors_for(rows))  # a blob that is not a vector is replaced
     assert _stored(ids[2]) is not None
+
+
+def test_a_request_embeds_at_most_a_few_and_the_newest_first(werker):
+    ids = [make_signaal(werker, titel=f"Geen plek om te zitten, melding {n}")["id"] for n in range(3)]
+    sync(Signaal.update({Signaal.betekenis: None}).where(Signaal.id.is_in(ids)))
+    rows = sync(Signaal.select(*embeddings.COLUMNS).where(Signaal.id.is_in(ids)))
+    assert set(sync(embeddings.vectors_for(rows, embed_at_most=1))) == {ids[-1]}
+    assert [_stored(i) is None for i in ids] == [True, True, False]
+
+
+def test_the_background_job_catches_up_on_every_stale_vector_and_then_rests(werker, monkeypatch):
+    monkeypatch.setattr(embeddings, "CATCH_UP_EMBED", 2)
+    monkeypatch.setattr(embeddings, "_catch_up_from", 0)
+    ids = [make_signaal(werker, titel=f"De laatste bus rijdt te vroeg, melding {n}")["id"] for n in range(5)]
+    sync(Signaal.update({Signaal.betekenis: b"\x00" * 1024}).where(Signaal.id.is_in(ids)))  # an earlier model's
+    runs = [sync(embeddings.bijwerken()) for _ in range(4)]
+    assert sum(runs) >= 5 and runs[:2] == [2, 2]
+    assert all(_stored(i) is not None for i in ids)
+    assert sync(embeddings.bijwerken()) == 0
+
