@@ -60,9 +60,25 @@ def demo_page(new_page, base_url: str, username: str, size=NARROW):
     return page
 
 
+# Column headings of a table that scrolls whose longest word does not fit (the word is broken: "Ge/me/en/te").
+BROKEN_HEADING_JS = """() => [...document.querySelectorAll('.table-scroll thead th')].filter(th => {
+    const longest = (th.innerText || '').split(/\\s+/).reduce((a, w) => w.length > a.length ? w : a, '');
+    if (!longest) return false;
+    const probe = document.createElement('span'), style = getComputedStyle(th);
+    Object.assign(probe.style, {whiteSpace: 'nowrap', font: style.font, position: 'absolute'});
+    probe.textContent = longest;
+    document.body.appendChild(probe);
+    const needed = probe.getBoundingClientRect().width;
+    probe.remove();
+    return needed > th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) + 1;
+}).slice(0, 3).map(th => th.innerText)"""
+
+
 def assert_no_sideways_scrolling(page, where: str) -> None:
     found = page.evaluate(OVERFLOW_JS)
     assert found["scroll"] <= found["client"], f"{where} scrolls sideways at {found['client']} px: {found}"
+    broken = page.evaluate(BROKEN_HEADING_JS)
+    assert not broken, f"{where}: table headings broken inside a word at {found['client']} px: {broken}"
 
 
 def crawl(page, base_url: str) -> list[str]:
