@@ -1,7 +1,7 @@
 """Bundling suggestions: groups of similar signals, and signals that fit an existing dossier. Pure Python.
 
 A signal is a TF-IDF vector over Dutch Snowball stems of its title (counted twice) and description, with
-stopwords dropped, slang mapped to the standard word and compounds split (see stopwords_nl). Pair similarity
+stopwords dropped, slang mapped to the standard word and compounds split (see terms_nl). Pair similarity
 = text cosine x (1 + PLACE_BOOST x place overlap) + small bonuses for the same type, the same life domain
 and close dates; pairs that share no informative word score 0, so metadata alone never links two signals.
 Candidates come from an inverted index (terms in more than MAX_DF of a big input are skipped; each signal
@@ -9,6 +9,9 @@ reads at most SCAN_BUDGET postings, rarest terms first, nearest in time first); 
 K_NEIGHBOURS best (fewer above LARGE signals, for speed). That similarity is mixed with a second-order one
 (how alike the two neighbour lists are), and groups form by average-link agglomeration on the sparse graph
 (missing pairs count as 0, which keeps groups from chaining) while the best average link >= GROUP_THRESHOLD.
+
+This module is the public API, the words-only engine and (below) the combined meaning engine; the shared pieces
+live in cluster_core.
 """
 
 from __future__ import annotations
@@ -16,120 +19,42 @@ from __future__ import annotations
 import datetime
 import heapq
 import math
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
-from common.dates import MAANDEN
-from overleg.dossiers.terms_nl import WORD, analyze, clean, terms  # noqa: F401  (terms: part of this API)
+from overleg.dossiers import cluster_core as core
+from overleg.dossiers.cluster_core import (
+    DossierProfile,
+    ExistingMatch,
+    NewGroup,
+    SignalText,
+    _average_link,
+    _candidates,
+    _Corpus,
+    _dot,
+    _id_key,
+    _place,
+    _readable_title,
+    _reason,
+    _rejected,
+    _unit,
+)
+from overleg.dossiers.terms_nl import WORD, analyze, clean, terms
 
-TITLE_WEIGHT = 2
+# Part of this module's API: callers import the records and the analyser from here.
+__all__ = ["WORD", "DossierProfile", "ExistingMatch", "NewGroup", "SignalText", "analyze", "clean", "match_existing",
+           "suggest", "suggest_new_groups", "terms"]
+
 PLACE_BOOST = 0.5  # strong: a shared place multiplies the text similarity by 1.5
 TYPE_BONUS, DOMAIN_BONUS, DATE_BONUS, DATE_WINDOW_DAYS = 0.08, 0.03, 0.03, 60  # weak, additive
 SECOND_ORDER = 0.5
 GROUP_THRESHOLD = 0.10
 MATCH_THRESHOLD = 0.20
-MAX_DF, MAX_DF_FLOOR, SCAN_BUDGET, K_NEIGHBOURS, K_MIN, POOL, LARGE = 0.25, 100, 120, 15, 8, 1.5, 2000
-
-
-
-@dataclass(frozen=True)
-class SignalText:
-    id: int
-    titel: str
-    omschrijving: str = ""
-    plek: str = ""
-    signaaltype: str = ""  # slug, e.g. "te-weinig-ontmoetingsplekken"
-    levensdomein: str = ""  # slug, e.g. "vrije-tijd"
-    datum: datetime.date | None = None
-    # Unit sentence-meaning vector (numpy, any length shared by all signals) or None: then only words count.
-    vector: Any = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class DossierProfile:
-    id: int
-    titel: str
-    omschrijving: str
-    signalen: tuple[SignalText, ...]
-    # Signals someone took out of this dossier: they count against a new signal that resembles them.
-    uitgehaald: tuple[SignalText, ...] = ()
-
-
-@dataclass(frozen=True)
-class NewGroup:
-    signalen: tuple[int, ...]
-    titel_voorstel: str
-    reden: str
-    score: float
-
-
-@dataclass(frozen=True)
-class ExistingMatch:
-    dossier: int
-    signalen: tuple[int, ...]
-    reden: str
-    score: float
-
-
-def _unit(vec: dict) -> dict:
-    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {t: v / norm for t, v in vec.items()}
-
-
-def _dot(a: dict, b: dict) -> float:
-    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
-
-
-class _Corpus:
-    """TF-IDF unit vectors of (title, body) documents, and a stem -> most common surface word map."""
-
-    def __init__(self, docs: Sequence[tuple[object, object]]):
-        pairs: Counter = Counter()
-        counts = []
-        for titel, body in docs:
-            found = _analyzed(titel, body)
-            pairs.update(found)
-            counts.append(Counter(map(itemgetter(0), found)))
-        self.df = Counter(t for tf in counts for t in tf)
-        self.idf = {t: math.log((len(docs) + 1) / (d + 1)) + 1.0 for t, d in self.df.items()}
-        self.vecs = [_unit({t: (1.0 + math.log(c)) * self.idf[t] for t, c in tf.items()}) for tf in counts]
-        self.surface: dict[str, str] = {}
-        for (stem, surface), _ in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
-            self.surface.setdefault(stem, surface)
-
-    def readable(self, stems: Sequence[str]) -> list[str]:
-        """Surface words; compound parts are dropped when the compound is listed ("vuil" beside "vuilbak")."""
-        words = [self.surface.get(t, t) for t in stems]
-        return [w for w in dict.fromkeys(words) if not any(o != w and w in o for o in words)]
-
-
-@lru_cache(maxsize=32768)
-def _analyze_cached(text: str) -> tuple:
-    return tuple(analyze(text))
-
-
-def _analyzed(titel: object, body: object) -> list:
-    """(stem, surface) pairs of a document, title counted TITLE_WEIGHT times; cached per text (suggest() reads
-    the same signals twice: for matches and for new groups)."""
-    if isinstance(titel, str) and isinstance(body, str):
-        return list(_analyze_cached(titel)) * TITLE_WEIGHT + list(_analyze_cached(body))
-    return analyze(titel) * TITLE_WEIGHT + analyze(body)
-
-
-def _place(s: SignalText) -> str:
-    return _place_key(s.plek if isinstance(s.plek, str) else str(s.plek or ""))
-
-
-@lru_cache(maxsize=4096)
-def _place_key(plek: str) -> str:
-    return " ".join(WORD.findall(clean(plek).lower()))
+K_NEIGHBOURS, K_MIN, POOL = 15, 8, 1.5
 
 
 class _Meta:
@@ -163,112 +88,6 @@ class _Meta:
         return sim
 
 
-def _candidates(query: dict, postings: dict, budget: int, center: int | None, k: int) -> list[int]:
-    """Up to k documents sharing most of the query's rarest terms; long postings are read around center."""
-    ids: list[int] = []
-    for t in sorted(query, key=query.__getitem__, reverse=True):
-        post = postings.get(t)
-        if post and budget > 0:
-            if len(post) > budget:
-                lo = 0 if center is None else bisect_left(post, center) - budget // 2
-                lo = max(0, min(len(post) - budget, lo))
-                post = post[lo : lo + budget]
-            ids += post
-            budget -= len(post)
-    counts = Counter(ids)
-    counts.pop(center, None)  # type: ignore[arg-type]  # center None: nothing to pop
-    return [j for j, _ in sorted(counts.items(), key=itemgetter(1), reverse=True)[:k]]
-
-
-def _average_link(links: list[dict[int, float]], forbid: dict[int, set[int]],
-                  threshold: float | None = None) -> list[tuple[list, float]]:
-    """Merge clusters while the best average similarity (missing pairs = 0) >= GROUP_THRESHOLD.
-
-    ``links[a][b]`` holds the summed similarity between clusters a and b (updated in place); ``forbid[i]``
-    holds the signals that may never join i's cluster. Returns (members, summed similarity inside) per
-    cluster.
-    """
-    n = len(links)
-    members: list = [[i] for i in range(n)]
-    size, inner = [1] * n, [0.0] * n
-    threshold = GROUP_THRESHOLD if threshold is None else threshold
-    pop, push = heapq.heappop, heapq.heappush
-    # The initial pairs are sorted once; only pairs whose value changed later go through the heap.
-    ranked = [(-s, a, b) for a, row in enumerate(links) for b, s in row.items() if a < b and s >= threshold]
-    ranked.sort()
-    ranked.append((0.0, -1, -1))  # sentinel
-    heap: list = []
-    at, last = 0, len(ranked) - 1
-    while heap or at < last:
-        if heap and heap[0] < ranked[at]:
-            neg, a, b = pop(heap)
-        else:
-            neg, a, b = ranked[at]
-            at += 1
-        sa, sb = size[a], size[b]
-        if not sa or not sb:
-            continue
-        avg = links[a][b] / (sa * sb)
-        if avg < -neg - 1e-12:  # stale: a cluster grew since this entry was pushed
-            if avg >= threshold:
-                push(heap, (-avg, a, b))
-            continue
-        if a in forbid and not forbid[a].isdisjoint(members[b]):
-            continue
-        if len(links[a]) < len(links[b]):
-            a, b = b, a
-        members[a] += members[b]
-        inner[a] += inner[b] + links[a][b]
-        if b in forbid:
-            forbid[a] = forbid.get(a, set()) | forbid.pop(b)
-        size[a] = sa = sa + sb
-        members[b], size[b], row_a, row_b = None, 0, links[a], links[b]
-        links[b] = {}
-        for c, s in row_b.items():
-            del links[c][b]
-            if c != a:
-                total = row_a[c] = links[c][a] = row_a.get(c, 0.0) + s
-                if total >= threshold * sa * size[c]:
-                    push(heap, (-total / (sa * size[c]), a, c) if a < c else (-total / (sa * size[c]), c, a))
-    return [(idx, inner[root]) for root, idx in enumerate(members) if idx]
-
-
-def _id_key(s: SignalText) -> tuple:
-    return type(s.id).__name__, s.id
-
-
-def _rejected(pairs: Collection[tuple[int, int]]) -> set[tuple]:
-    return {tuple(p) for p in pairs or () if isinstance(p, Sequence) and len(p) == 2}
-
-
-def _reason(members: Sequence[SignalText], words: str, dossier: Sequence[SignalText] | None = None) -> str:
-    """Reason in Dutch: shared words; place and type (shared in the group or with the dossier); period."""
-    parts, n = [words] if words else [], len(members)
-    labels = {_place(s): clean(s.plek).strip() for s in (*(dossier or ()), *members) if _place(s)}
-    in_dossier = {_place(s) for s in dossier or ()}
-    places = Counter(p for p in map(_place, members) if p and (dossier is None or p in in_dossier))
-    for key, k in places.most_common(1):
-        share = "" if k == n else f" ({k} van {n})"
-        if dossier is not None:
-            parts.append(f"zelfde plek als het dossier: {labels[key]}{share}")
-        elif k >= 2:
-            parts.append(f"zelfde plek: {labels[key]}" if k == n else f"plek: {labels[key]}{share}")
-    for kind, _ in Counter(s.signaaltype for s in (members if dossier is None else dossier)).most_common(1):
-        k = sum(s.signaaltype == kind for s in members)
-        if kind and (k == n or dossier is not None and k):
-            label = "zelfde type: " if dossier is None else "zelfde type als het dossier: "
-            parts.append(label + str(kind).replace("-", " ") + ("" if k == n else f" ({k} van {n})"))
-    dates = sorted(d.date() if isinstance(d, datetime.datetime) else d
-                   for d in (s.datum for s in members) if isinstance(d, datetime.date))
-    if len(dates) >= 2:
-        lo, hi = dates[0], dates[-1]
-        start = MAANDEN[lo.month - 1] + ("" if lo.year == hi.year else f" {lo.year}")
-        span = f"{MAANDEN[hi.month - 1]} {hi.year}" if lo.replace(day=1) == hi.replace(day=1) else (
-            f"{start}–{MAANDEN[hi.month - 1]} {hi.year}")
-        parts.append(("zelfde periode: " if (hi - lo).days <= 62 else "periode: ") + span)
-    return "; ".join(parts)
-
-
 def suggest_new_groups(
     signals: Sequence[SignalText], *, rejected_pairs: Collection[tuple[int, int]] = ()
 ) -> list[NewGroup]:
@@ -282,7 +101,7 @@ def suggest_new_groups(
     if _with_vectors(sigs):
         return _meaning_groups(sigs, rejected_pairs)
     corpus = _Corpus([(s.titel, s.omschrijving) for s in sigs])
-    max_df = max(MAX_DF_FLOOR, int(MAX_DF * len(sigs)))  # the cut-off only saves time on big inputs
+    max_df = max(core.MAX_DF_FLOOR, int(core.MAX_DF * len(sigs)))  # the cut-off only saves time on big inputs
     postings: dict[str, list[int]] = defaultdict(list)
     for i, vec in enumerate(corpus.vecs):
         for t in vec:
@@ -291,12 +110,12 @@ def suggest_new_groups(
     similarity = _Meta(sigs).similarity
     edges: list[dict[int, float]] = [{} for _ in sigs]
     # Above LARGE signals the neighbour lists shrink (15 -> 8 at 10 000) to keep within the time budget.
-    k = max(K_MIN, round(K_NEIGHBOURS * min(1.0, LARGE / len(sigs)) ** 0.4))
+    k = max(K_MIN, round(K_NEIGHBOURS * min(1.0, core.LARGE / len(sigs)) ** 0.4))
     vecs, pool = corpus.vecs, int(POOL * k)
     seen: list[dict[int, float]] = [{} for _ in sigs]  # pair similarities computed from the other side
     for i, vec in enumerate(vecs):
         row, known, vec_keys = {}, seen[i], vec.keys()
-        for j in _candidates(vec, postings, SCAN_BUDGET, i, pool):
+        for j in _candidates(vec, postings, core.SCAN_BUDGET, i, pool):
             sim = known.get(j)
             if sim is None:
                 other = vecs[j]
@@ -323,7 +142,7 @@ def suggest_new_groups(
             forbid.setdefault(index[a], set()).add(index[b])
             forbid.setdefault(index[b], set()).add(index[a])
     groups = []
-    for idx, inner in _average_link(edges, forbid):
+    for idx, inner in _average_link(edges, forbid, GROUP_THRESHOLD):
         if len(idx) < 2:
             continue
         members = sorted((sigs[i] for i in idx), key=_id_key)
@@ -378,7 +197,7 @@ def match_existing(
     hits: dict[int, list[tuple[float, SignalText]]] = defaultdict(list)
     for s, vec in zip(sigs, corpus.vecs, strict=False):
         scored = []
-        for k in _candidates(vec, postings, 10 * SCAN_BUDGET, None, 10):
+        for k in _candidates(vec, postings, 10 * core.SCAN_BUDGET, None, 10):
             if (s.id, dossiers[k].id) not in refused:
                 places, types, domains = meta[k]
                 score = _dot(vec, profiles[k]) * (1 + PLACE_BOOST * places.get(_place(s), 0.0))
@@ -497,7 +316,7 @@ def _meaning_neighbours(m: np.ndarray, k: int) -> np.ndarray:
     if n < 2 or not m.shape[1]:
         return np.zeros(0, dtype=np.int64)
     k = min(k, n - 1)
-    if n > LARGE and m.shape[1] > SEARCH_DIMENSIONS:
+    if n > core.LARGE and m.shape[1] > SEARCH_DIMENSIONS:
         # Candidates only: search in the main SEARCH_DIMENSIONS directions (4x fewer flops); the pairs found are
         # then scored with the whole vectors.
         _, vecs = np.linalg.eigh(m.T @ m)
@@ -527,10 +346,6 @@ def _pair_cosines(m: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _readable_title(s: SignalText) -> str:
-    return " ".join(clean(s.titel if isinstance(s.titel, str) else str(s.titel or "")).split())[:80]
-
-
 def _meaning_groups(sigs: list[SignalText], rejected_pairs: Collection[tuple[int, int]]) -> list[NewGroup]:
     """Average-link groups on a combined similarity: meaning (centred cosine above a floor) + the TF-IDF cosine of
     the words, + small bonuses for the same place and type when either is there. Candidates: each signal's
@@ -538,15 +353,15 @@ def _meaning_groups(sigs: list[SignalText], rejected_pairs: Collection[tuple[int
     n = len(sigs)
     corpus = _Corpus([(s.titel, s.omschrijving) for s in sigs])
     m = _meaning_matrix(sigs)
-    max_df = max(MAX_DF_FLOOR, int(MAX_DF * n))
+    max_df = max(core.MAX_DF_FLOOR, int(core.MAX_DF * n))
     postings: dict[str, list[int]] = defaultdict(list)
     for i, vec in enumerate(corpus.vecs):
         for t in vec:
             if 2 <= corpus.df[t] <= max_df:
                 postings[t].append(i)
     # Above LARGE signals each keeps fewer links (10 -> 5 at 10 000) and reads fewer postings: the time budget.
-    k = max(5, round(COMBINED_K * min(1.0, LARGE / n) ** 0.4))
-    budget = SCAN_BUDGET if n <= LARGE else SCAN_BUDGET // 2
+    k = max(5, round(COMBINED_K * min(1.0, core.LARGE / n) ** 0.4))
+    budget = core.SCAN_BUDGET if n <= core.LARGE else core.SCAN_BUDGET // 2
     by_words = [i * n + j if i < j else j * n + i
                 for i, vec in enumerate(corpus.vecs) for j in _candidates(vec, postings, budget, i, k)]
     codes = np.unique(np.concatenate([_meaning_neighbours(m, k), np.asarray(by_words, dtype=np.int64)]))
