@@ -31,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from overleg.dossiers import clustering  # noqa: E402
+from overleg.dossiers import cluster_core, cluster_meaning, clustering  # noqa: E402
 from overleg.dossiers.clustering import SignalText  # noqa: E402
 from overleg.dossiers.evaluation import adjusted_rand_index, hand_bundled, pair_scores  # noqa: E402
 
@@ -100,14 +100,16 @@ def evaluate(signals: list[SignalText], themes: dict[int, str], seed: int) -> di
 
 @contextlib.contextmanager
 def settings(**change: float) -> Iterator[None]:
-    saved = {key: getattr(clustering, key) for key in change}
+    # Each weight is set on the module that reads it: the combined engine's, the shared or the words-only one.
+    home = {key: next(m for m in (cluster_meaning, cluster_core, clustering) if hasattr(m, key)) for key in change}
+    saved = {key: getattr(home[key], key) for key in change}
     try:
         for key, value in change.items():
-            setattr(clustering, key, value)
+            setattr(home[key], key, value)
         yield
     finally:
         for key, value in saved.items():
-            setattr(clustering, key, value)
+            setattr(home[key], key, value)
 
 
 MEANING_ONLY = {"TEXT_WEIGHT": 0.0, "PAIR_PLACE_BONUS": 0.0, "PAIR_TYPE_BONUS": 0.0}

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from overleg.dossiers import clustering, terms_nl  # noqa: E402
+from overleg.dossiers import cluster_core, clustering, terms_nl  # noqa: E402
 from overleg.dossiers.clustering import (  # noqa: E402
     DossierProfile,
     SignalText,
@@ -119,8 +119,9 @@ def quality() -> list[str]:
     ]
     lines = ["| variant | ARI at threshold 0.06 / 0.08 / **0.10** / 0.12 / 0.14 |", "| --- | --- |"]
     for name, change in variants:
-        # The word tables live in terms_nl since the analyser moved there; the weights in clustering.
-        home = {key: terms_nl if hasattr(terms_nl, key) else clustering for key in [*change, "GROUP_THRESHOLD"]}
+        # The word tables live in terms_nl, the title weight in cluster_core, the words-only weights in clustering.
+        home = {key: next(m for m in (terms_nl, cluster_core, clustering) if hasattr(m, key))
+                for key in [*change, "GROUP_THRESHOLD"]}
         saved = {key: getattr(home[key], key) for key in home}
         for key, value in change.items():
             setattr(home[key], key, value)

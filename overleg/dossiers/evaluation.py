@@ -7,7 +7,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from overleg.dossiers.clustering import DossierProfile, SignalText
+from overleg.dossiers.cluster_core import DossierProfile, SignalText
 
 
 def adjusted_rand_index(labels_true: Sequence, labels_pred: Sequence) -> float:
