@@ -126,6 +126,7 @@ def quality() -> list[str]:
         for key, value in change.items():
             setattr(home[key], key, value)
         terms_nl._WORD_CACHE.clear()
+        cluster_core._analyze_cached.cache_clear()  # the analysed texts too, or a changed word table does nothing
         scores = []
         for threshold in (0.06, 0.08, 0.10, 0.12, 0.14):
             clustering.GROUP_THRESHOLD = threshold
@@ -133,6 +134,7 @@ def quality() -> list[str]:
         for key, value in saved.items():
             setattr(home[key], key, value)
         terms_nl._WORD_CACHE.clear()
+        cluster_core._analyze_cached.cache_clear()  # the analysed texts too, or a changed word table does nothing
         lines.append(f"| {name} | {' / '.join(scores)} |")
     notes = [
         "",

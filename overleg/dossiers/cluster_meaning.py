@@ -30,7 +30,7 @@ from overleg.dossiers.cluster_core import (
     _rejected,
     _unit,
 )
-from overleg.dossiers.terms_nl import clean
+from overleg.dossiers.terms_nl import WORD, clean
 
 # Weights, floor and thresholds chosen on the three labelled sets in tests/overleg/data, each measured with a meaning
 # projection fitted without it (bench/bundling_quality.py; its --grid prints the choices around these). Precision is
@@ -207,8 +207,11 @@ def _meaning_groups(sigs: list[SignalText], rejected_pairs: Collection[tuple[int
         words = corpus.readable(shared[:6])[:4]
         where = Counter(clean(s.plek).strip() for s in members)
         place, n_place = where.most_common(1)[0]
-        title = ", ".join(words[:2]).capitalize() or _readable_title(central) or "Nieuwe bundel"
-        title += f" – {place}" if place and n_place * 2 > len(members) else ""
+        in_title = place if place and n_place * 2 > len(members) else ""
+        place_words = set(WORD.findall(in_title.lower()))
+        title_words = [w for w in words if not set(WORD.findall(w.lower())) <= place_words]  # not "X – X"
+        title = ", ".join(title_words[:2]).capitalize() or _readable_title(central) or "Nieuwe bundel"
+        title += f" – {in_title}" if in_title else ""
         parts = [f"Zelfde nood: {_readable_title(central)}"]
         if words:
             parts.append("gedeelde kernwoorden: " + ", ".join(words))

@@ -321,6 +321,18 @@ def test_reasons_are_dutch_and_name_what_is_shared():
     assert f"{len(group.signalen)} keer Oud Oefenplein" in rest, group.reden
 
 
+def test_a_title_does_not_name_the_place_twice():
+    """Regression: signals that all name their place were titled "Banken, nekkerspoel – Nekkerspoel"."""
+    where = "Nekkerspoel"
+    signals = _with_meaning([
+        _s(11, "Geen plek om samen te zitten in Nekkerspoel", "De banken in Nekkerspoel zijn weg.", where),
+        _s(12, "Banken weggehaald aan het pleintje in Nekkerspoel", "Sinds de banken weg zijn zitten ze in "
+           "Nekkerspoel op de grond.", where), *UNRELATED])
+    group = next(g for g in suggest_new_groups(signals) if {11, 12} <= set(g.signalen))
+    assert group.titel_voorstel.endswith(f" – {where}")
+    assert group.titel_voorstel.lower().count(where.lower()) == 1, group.titel_voorstel
+
+
 def test_a_rejected_pair_is_not_grouped_again_with_meaning():
     signals = _with_meaning(SEATS + UNRELATED)
     pair = next(g for g in suggest_new_groups(signals) if {1, 2} & set(g.signalen)).signalen[:2]
