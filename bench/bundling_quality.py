@@ -21,7 +21,6 @@ import argparse
 import contextlib
 import datetime
 import itertools
-import json
 import sys
 import time
 from collections.abc import Iterator
@@ -38,25 +37,10 @@ from overleg.dossiers.evaluation import adjusted_rand_index, hand_bundled, pair_
 DATA = Path(__file__).resolve().parents[1] / "tests" / "overleg" / "data"
 SETS = [("bundling_tuning.jsonl", "tuning set"), ("clustering_signals.jsonl", "old set (check)"),
         ("bundling_holdout.jsonl", "held-out set (another author, written blind to the engine and the other sets)")]
-CATALOGUE = Path(__file__).resolve().parents[1] / "signalen" / "data" / "noden.json"
-
-
-def rows_of(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def features_of(rows: list[dict]) -> np.ndarray:
     from signalen import meaning
 
     return meaning.features([meaning.signal_text(r["titel"], r["omschrijving"]) for r in rows])
-
-
-def catalogue() -> tuple[np.ndarray, list[str]]:
-    needs = json.loads(CATALOGUE.read_text(encoding="utf-8"))
-    from signalen import meaning
-
-    texts = [text for need in needs for text in need["voorbeelden"]]
-    return meaning.features(texts), [f"noden:{need['slug']}" for need in needs for _ in need["voorbeelden"]]
 
 
 def left_out_vectors(features: dict[str, np.ndarray], labels: dict[str, list[str]], measured: str) -> np.ndarray:
@@ -70,7 +54,9 @@ def left_out_vectors(features: dict[str, np.ndarray], labels: dict[str, list[str
 
 
 def load(path: Path, vectors: np.ndarray | None = None) -> tuple[list[SignalText], dict[int, str]]:
-    rows = rows_of(path)
+    from signalen import meaning_fit
+
+    rows = meaning_fit.labelled_rows(path)
     column: list = [None] * len(rows) if vectors is None else list(vectors)
     signals = [SignalText(r["id"], r["titel"], r["omschrijving"], r["plek"], r["signaaltype"], r["levensdomein"],
                           datetime.date.fromisoformat(r["datum"]), vector=v) for r, v in zip(rows, column, strict=True)]
@@ -152,9 +138,12 @@ def main() -> None:
     parser.add_argument("--grid", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
-    features, labels = {"noden": catalogue()[0]}, {"noden": catalogue()[1]}
+    from signalen import meaning, meaning_fit
+
+    texts, catalogue_labels = meaning_fit.catalogue()
+    features, labels = {"noden": meaning.features(texts)}, {"noden": catalogue_labels}
     for name, _ in SETS:
-        rows = rows_of(DATA / name)
+        rows = meaning_fit.labelled_rows(DATA / name)
         features[name], labels[name] = features_of(rows), [f"{name}:{r['thema']}" for r in rows]
     loaded = []
     for name, label in SETS:

@@ -81,7 +81,7 @@ async def embed_missing(batch: int = 256) -> int:
         if not rows:
             return done
         last = rows[-1]["id"]
-        done += await _embed_stale(rows, None)
+        done += await _embed_stale(rows)
 
 
 _catch_up_from = 0  # where the background job goes on (per process; it restarts from the top after a restart)
@@ -100,12 +100,13 @@ async def bijwerken() -> int:
         _catch_up_from = rows[-1]["id"] if len(rows) == CATCH_UP_SCAN else 0
     if not stale:
         return 0
-    return await _embed_stale(await Signaal.select(*COLUMNS).where(Signaal.id.is_in(stale)), None)
+    return await _embed_stale(await Signaal.select(*COLUMNS).where(Signaal.id.is_in(stale)))
 
 
-async def _embed_stale(rows: Sequence[dict], embed_at_most: int | None) -> int:
+async def _embed_stale(rows: Sequence[dict]) -> int:
+    """Embed those of these rows without a usable vector, however many; returns how many were embedded."""
     stale = [row for row in rows if meaning.from_bytes(row["betekenis"]) is None]
-    return len(await vectors_for(stale, embed_at_most=embed_at_most)) if stale else 0
+    return len(await vectors_for(stale, embed_at_most=None)) if stale else 0
 
 
 async def _store(signaal_id: int, vector: np.ndarray | None) -> None:

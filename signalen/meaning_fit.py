@@ -9,12 +9,27 @@ bench/bundling_quality.py (which fits without the set it measures). Pure numpy.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 SHRINKAGE = 0.5
 AXES = 32
+CATALOGUE = Path(__file__).resolve().parent / "data" / "noden.json"  # example signals per need
+
+
+def catalogue(path: Path = CATALOGUE) -> tuple[list[str], list[str]]:
+    """The catalogue's example texts and their labels ("noden:<slug>")."""
+    needs = json.loads(path.read_text(encoding="utf-8"))
+    return ([text for need in needs for text in need["voorbeelden"]],
+            [f"noden:{need['slug']}" for need in needs for _ in need["voorbeelden"]])
+
+
+def labelled_rows(path: Path) -> list[dict]:
+    """A labelled set: JSON lines with id, thema, titel, omschrijving, plek, signaaltype, levensdomein, datum."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def fit(features: np.ndarray, labels: Sequence[str], *, shrinkage: float = SHRINKAGE,

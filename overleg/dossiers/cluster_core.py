@@ -201,6 +201,17 @@ def _rejected(pairs: Collection[tuple[int, int]]) -> set[tuple]:
     return {tuple(p) for p in pairs or () if isinstance(p, Sequence) and len(p) == 2}
 
 
+def _forbidden(sigs: Sequence[SignalText], rejected_pairs: Collection[tuple[int, int]]) -> dict[int, set[int]]:
+    """The rejected pairs as positions in `sigs`, both ways: what _average_link never puts in one group."""
+    index = {s.id: i for i, s in enumerate(sigs)}
+    forbid: dict[int, set[int]] = {}
+    for a, b in _rejected(rejected_pairs):
+        if a in index and b in index:
+            forbid.setdefault(index[a], set()).add(index[b])
+            forbid.setdefault(index[b], set()).add(index[a])
+    return forbid
+
+
 def _reason(members: Sequence[SignalText], words: str, dossier: Sequence[SignalText] | None = None) -> str:
     """Reason in Dutch: shared words; place and type (shared in the group or with the dossier); period."""
     parts, n = [words] if words else [], len(members)

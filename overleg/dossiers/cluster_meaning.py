@@ -23,12 +23,12 @@ from overleg.dossiers.cluster_core import (
     _average_link,
     _candidates,
     _Corpus,
+    _forbidden,
     _id_key,
     _place,
     _readable_title,
     _reason,
     _rejected,
-    _unit,
 )
 from overleg.dossiers.terms_nl import WORD, clean
 
@@ -40,8 +40,8 @@ MEANING_WEIGHT, TEXT_WEIGHT = 1.0, 0.5
 MEANING_FLOOR = 0.10  # a centred meaning cosine below this adds nothing
 PAIR_PLACE_BONUS, PAIR_TYPE_BONUS = 0.05, 0.10  # only on top of some meaning or word similarity
 PAIR_TYPE_PENALTY = 0.10  # both typed, differently: the workers saw two kinds of signal
-# Second order (as for words) was tried: no precision gain on the tuning set (0.3 at threshold 0.30: 0.66 / 0.14).
-COMBINED_GROUP_THRESHOLD, COMBINED_K, COMBINED_SECOND_ORDER = 0.35, 10, 0.0
+# Second order (as for words alone) was tried and left out: no precision gain (0.3 at threshold 0.30: 0.66 / 0.14).
+COMBINED_GROUP_THRESHOLD, COMBINED_K = 0.35, 10
 MATCH_NEIGHBOURS, COMBINED_MATCH_THRESHOLD, MATCH_MARGIN = 2, 0.35, 0.10
 MATCH_CANDIDATES = 16  # members of dossiers looked at per signal (by meaning, and as many by words)
 TAKEN_OUT_WEIGHT = 1.0  # resembling a signal taken out of a dossier counts this much against it
@@ -178,24 +178,8 @@ def _meaning_groups(sigs: list[SignalText], rejected_pairs: Collection[tuple[int
     for i, row in enumerate(rows):
         for j, sim in heapq.nlargest(k, row.items(), key=itemgetter(1)):
             edges[i][j] = edges[j][i] = sim
-    if COMBINED_SECOND_ORDER:
-        # As for words alone: two signals whose nearest neighbours are alike are alike.
-        hoods = [_unit({i: 1.0, **dict(heapq.nlargest(k, row.items(), key=itemgetter(1)))})
-                 for i, row in enumerate(edges)]
-        for i, row in enumerate(edges):
-            for j, first in row.items():
-                if i < j:
-                    hi, hj = hoods[i], hoods[j]
-                    second = sum([hi[t] * hj[t] for t in hi.keys() & hj.keys()])
-                    row[j] = edges[j][i] = (1 - COMBINED_SECOND_ORDER) * first + COMBINED_SECOND_ORDER * second
-    index = {s.id: i for i, s in enumerate(sigs)}
-    forbid: dict[int, set[int]] = {}
-    for x, y in _rejected(rejected_pairs):
-        if x in index and y in index:
-            forbid.setdefault(index[x], set()).add(index[y])
-            forbid.setdefault(index[y], set()).add(index[x])
     groups = []
-    for idx, inner in _average_link(edges, forbid, COMBINED_GROUP_THRESHOLD):
+    for idx, inner in _average_link(edges, _forbidden(sigs, rejected_pairs), COMBINED_GROUP_THRESHOLD):
         if len(idx) < 2:
             continue
         members = sorted((sigs[i] for i in idx), key=_id_key)

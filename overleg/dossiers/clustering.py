@@ -32,6 +32,7 @@ from overleg.dossiers.cluster_core import (
     _candidates,
     _Corpus,
     _dot,
+    _forbidden,
     _id_key,
     _place,
     _reason,
@@ -131,14 +132,8 @@ def suggest_new_groups(
                 rj = rows[j]
                 second = sum([ri[t] * rj[t] for t in ki & keys[j]])
                 row[j] = edges[j][i] = (1 - SECOND_ORDER) * first + SECOND_ORDER * second
-    index = {s.id: i for i, s in enumerate(sigs)}
-    forbid: dict[int, set[int]] = {}
-    for a, b in _rejected(rejected_pairs):
-        if a in index and b in index:
-            forbid.setdefault(index[a], set()).add(index[b])
-            forbid.setdefault(index[b], set()).add(index[a])
     groups = []
-    for idx, inner in _average_link(edges, forbid, GROUP_THRESHOLD):
+    for idx, inner in _average_link(edges, _forbidden(sigs, rejected_pairs), GROUP_THRESHOLD):
         if len(idx) < 2:
             continue
         members = sorted((sigs[i] for i in idx), key=_id_key)
